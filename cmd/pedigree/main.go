@@ -1,0 +1,86 @@
+// Command pedigree assesses the integrity of a software supply chain against
+// NIST SP 800-53 Rev 5 and SP 800-161 Rev 1 and writes OSCAL and reports.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes are a contract scripts rely on.
+const (
+	exitOK       = 0
+	exitFindings = 1 // a gate tripped: a control not satisfied, a verify FAIL
+	exitUsage    = 2 // usage or input error
+)
+
+// exitError carries an exit code up to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so that main exits with code. A nil err with a code is
+// a silent exit (the command already printed its verdict).
+func withCode(code int, err error) error {
+	return &exitError{code: code, err: err}
+}
+
+// usageError is an input or usage error: exit 2.
+func usageError(err error) error { return withCode(exitUsage, err) }
+
+var subcommands []func() *cobra.Command
+
+// addCommand registers a top-level subcommand; each command's file calls it
+// from init.
+func addCommand(mk func() *cobra.Command) { subcommands = append(subcommands, mk) }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "pedigree: "+ee.err.Error())
+		}
+		return ee.code
+	}
+	fmt.Fprintln(os.Stderr, "pedigree: "+err.Error())
+	// cobra's own errors (unknown flag, missing argument) are usage errors.
+	return exitUsage
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "pedigree",
+		Short:         "Assess software supply-chain integrity against NIST SP 800-53 Rev 5 and SP 800-161",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().Bool("quiet", false, "no progress output on stderr")
+	root.PersistentFlags().String("log-format", "text", "log format on stderr: text or json")
+	for _, mk := range subcommands {
+		root.AddCommand(mk())
+	}
+	return root
+}

@@ -1,0 +1,6 @@
+package config
+
+// KeysPolicy is `policy.keys:`.
+type KeysPolicy struct{}
+
+func (s *KeysPolicy) resolve(c *Config) {}

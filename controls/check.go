@@ -1,0 +1,63 @@
+// Package controls holds what turns evidence into control verdicts: the
+// Check type every check implements, the check-to-control mapping (data,
+// embedded and overridable), manual evidence, and control aggregation.
+// Checks know controls and nothing of how evidence was gathered.
+package controls
+
+import (
+	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// Pillars group checks the way MITRE's "Deliver Uncompromised" does.
+const (
+	PillarFiles   = "files"
+	PillarSBOM    = "sbom"
+	PillarSigning = "signing"
+	PillarBuild   = "build"
+)
+
+// Check is a pure function from evidence to findings, with what a reader
+// needs to understand it. Construct checks with their own constructors
+// (NewChecksumMismatch, ...) that carry id, title and rationale.
+type Check struct {
+	// ID is stable and upper-case, e.g. FILES-CHECKSUM-MISMATCH.
+	ID          string
+	Title       string
+	Rationale   string
+	Remediation string
+	// Severity is the severity of this check's failures.
+	Severity evidence.Severity
+	Pillar   string
+	// Method is the OSCAL observation method: TEST (the tool exercised
+	// something: a signature verified, a digest recomputed) or EXAMINE (the
+	// tool read a document).
+	Method string
+	// Reads lists the evidence kinds Run receives. Run sees only those.
+	Reads []string
+	// Run judges the evidence. It must not do I/O. It returns at least one
+	// finding when it saw evidence it reads; with none it may return nil,
+	// and the check counts as not applicable.
+	Run func(ev []evidence.Evidence) []evidence.Finding
+}
+
+// Info is the check as the assessment records it.
+func (c Check) Info(controls []string) assessment.Check {
+	return assessment.Check{
+		ID: c.ID, Title: c.Title, Rationale: c.Rationale, Remediation: c.Remediation,
+		Severity: c.Severity, Pillar: c.Pillar, Method: c.Method, Controls: controls,
+	}
+}
+
+// Finding starts a finding of this check with its severity.
+func (c Check) Finding(status evidence.Status, msg string, subjects ...evidence.Subject) evidence.Finding {
+	sev := c.Severity
+	if status != evidence.Fail {
+		sev = evidence.Info
+	}
+	return evidence.Finding{CheckID: c.ID, Status: status, Severity: sev, Message: msg, Subjects: subjects}
+}
+
+// Inventorier derives report tables (SBOM components, crypto assets) from
+// evidence. Like a check, it is pure.
+type Inventorier func(ev []evidence.Evidence) assessment.Inventory

@@ -1,0 +1,262 @@
+// Package engine runs an assessment: collectors concurrently over every
+// target, then checks over the evidence, then control aggregation. It returns
+// one Assessment and writes nothing.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// TargetSpec is a path to assess, with the name reports use for it.
+type TargetSpec struct {
+	Name string
+	Path string
+}
+
+// Options is everything one run needs; nothing is ambient.
+type Options struct {
+	Title        string
+	Tool         assessment.Tool
+	Targets      []TargetSpec
+	Collectors   []collectors.Collector
+	Checks       []controls.Check
+	Inventoriers []controls.Inventorier
+	Mapping      *controls.Mapping
+	Index        controls.ControlIndex
+	Scope        assessment.Scope
+	Manual       map[string]*assessment.ManualEvidence
+	// MaxFileSize bounds what collectors read of one file.
+	MaxFileSize int64
+	// Concurrency bounds collectors running at once (default GOMAXPROCS).
+	Concurrency int
+	// Progress receives one line per step; nil discards.
+	Progress func(done, total int, what string)
+	Logger   *slog.Logger
+}
+
+// CollectorName is what the engine records as the collector of its own
+// error findings.
+const CollectorName = "engine"
+
+// CheckCollectorError is the check id of a collector that failed.
+const CheckCollectorError = "ENGINE-COLLECTOR-ERROR"
+
+// Run assesses the targets. It returns an error only for input problems
+// that stop the run (an unreadable target, a symlink leaving the tree) or
+// cancellation; a failing collector becomes an error finding instead.
+func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	a := &assessment.Assessment{
+		SchemaVersion: assessment.SchemaVersion,
+		Tool:          o.Tool,
+		RunID:         uuid.NewString(),
+		Title:         o.Title,
+		StartedAt:     time.Now().UTC(),
+		Scope:         o.Scope,
+	}
+	targets := make([]*collectors.Target, 0, len(o.Targets))
+	defer func() {
+		for _, t := range targets {
+			t.Close()
+		}
+	}()
+	for _, ts := range o.Targets {
+		t, err := collectors.OpenTarget(ts.Name, ts.Path)
+		if err != nil {
+			return nil, err
+		}
+		t.MaxFileSize = o.MaxFileSize
+		t.Now = a.StartedAt
+		targets = append(targets, t)
+		a.Targets = append(a.Targets, assessment.Target{Name: ts.Name, Path: ts.Path, Files: len(t.Files)})
+	}
+
+	runs, ev, err := collect(ctx, o, targets, log)
+	if err != nil {
+		return nil, err
+	}
+	a.Collectors = runs
+	a.Evidence = ev
+
+	var errFindings []evidence.Finding
+	for _, r := range runs {
+		if r.Error != "" {
+			f := evidence.Finding{
+				CheckID: CheckCollectorError, Status: evidence.Error, Severity: evidence.High,
+				Message:  fmt.Sprintf("collector %s failed on target %s: %s", r.Collector, r.Target, r.Error),
+				Subjects: []evidence.Subject{{Type: "collector", Ref: r.Collector + "@" + r.Target}},
+			}
+			errFindings = append(errFindings, f)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	findings := RunChecks(o.Checks, ev)
+	findings = append(findings, errFindings...)
+	finalizeIDs(findings)
+	a.Findings = findings
+
+	for _, c := range o.Checks {
+		a.Checks = append(a.Checks, c.Info(o.Mapping.ControlsOf(c.ID)))
+	}
+	for _, inv := range o.Inventoriers {
+		part := inv(ev)
+		a.Inventory.Components = append(a.Inventory.Components, part.Components...)
+		a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
+	}
+	a.Controls = controls.Aggregate(o.Scope.ControlIDs, o.Index, o.Mapping, o.Checks, findings, o.Manual)
+	a.FinishedAt = time.Now().UTC()
+	return a, nil
+}
+
+type job struct {
+	c collectors.Collector
+	t *collectors.Target
+}
+
+func collect(ctx context.Context, o Options, targets []*collectors.Target, log *slog.Logger) ([]assessment.CollectorRun, []evidence.Evidence, error) {
+	var jobs []job
+	for _, t := range targets {
+		for _, c := range o.Collectors {
+			jobs = append(jobs, job{c, t})
+		}
+	}
+	n := o.Concurrency
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	runs := make([]assessment.CollectorRun, len(jobs))
+	results := make([][]evidence.Evidence, len(jobs))
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
+	sem := make(chan struct{}, n)
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			start := time.Now()
+			ev, err := safeCollect(ctx, j.c, j.t)
+			runs[i] = assessment.CollectorRun{Collector: j.c.Name(), Target: j.t.Name, Evidence: len(ev), Duration: time.Since(start)}
+			if err != nil {
+				runs[i].Error = err.Error()
+				log.Warn("collector failed", "collector", j.c.Name(), "target", j.t.Name, "err", err)
+			}
+			results[i] = ev
+			mu.Lock()
+			done++
+			if o.Progress != nil {
+				o.Progress(done, len(jobs), j.c.Name()+" on "+j.t.Name)
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	var all []evidence.Evidence
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	all = dedupeEvidence(all)
+	return runs, all, nil
+}
+
+// safeCollect turns a collector panic into an error: one bad parser must not
+// take the whole assessment down.
+func safeCollect(ctx context.Context, c collectors.Collector, t *collectors.Target) (ev []evidence.Evidence, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Collect(ctx, t)
+}
+
+func dedupeEvidence(ev []evidence.Evidence) []evidence.Evidence {
+	out := ev[:0]
+	for i, e := range ev {
+		if i > 0 && e.ID == ev[i-1].ID {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// RunChecks runs each check over the evidence kinds it reads, in order.
+func RunChecks(checks []controls.Check, ev []evidence.Evidence) []evidence.Finding {
+	byKind := map[string][]evidence.Evidence{}
+	for _, e := range ev {
+		byKind[e.Kind] = append(byKind[e.Kind], e)
+	}
+	var out []evidence.Finding
+	for _, c := range checks {
+		var in []evidence.Evidence
+		for _, k := range c.Reads {
+			in = append(in, byKind[k]...)
+		}
+		out = append(out, runCheck(c, in)...)
+	}
+	return out
+}
+
+func runCheck(c controls.Check, in []evidence.Evidence) (fs []evidence.Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			fs = []evidence.Finding{{CheckID: c.ID, Status: evidence.Error, Severity: evidence.High,
+				Message: fmt.Sprintf("check %s panicked: %v", c.ID, r)}}
+		}
+	}()
+	fs = c.Run(in)
+	for i := range fs {
+		if fs[i].CheckID == "" {
+			fs[i].CheckID = c.ID
+		}
+		if fs[i].Severity == "" {
+			fs[i].Severity = c.Severity
+		}
+	}
+	return fs
+}
+
+// finalizeIDs gives every finding a stable id, unique within the run.
+func finalizeIDs(fs []evidence.Finding) {
+	seen := map[string]int{}
+	for i := range fs {
+		if fs[i].ID == "" {
+			fs[i].Identify()
+		}
+		if n := seen[fs[i].ID]; n > 0 {
+			fs[i].ID = evidence.StableUUID(fs[i].ID, fs[i].Message, fmt.Sprint(n))
+		}
+		seen[fs[i].ID]++
+	}
+}
