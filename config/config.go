@@ -46,6 +46,7 @@ type Config struct {
 	Quiet       bool   `yaml:"quiet"`
 	LogFormat   string `yaml:"log-format"`
 
+	Files   Files   `yaml:"files"`
 	SBOM    SBOM    `yaml:"sbom"`
 	Vuln    Vuln    `yaml:"vuln"`
 	Policy  Policy  `yaml:"policy"`

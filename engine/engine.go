@@ -116,6 +116,14 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 	for _, c := range o.Checks {
 		a.Checks = append(a.Checks, c.Info(o.Mapping.ControlsOf(c.ID)))
 	}
+	if len(errFindings) > 0 {
+		a.Checks = append(a.Checks, assessment.Check{
+			ID: CheckCollectorError, Title: "Collectors ran to completion",
+			Rationale:   "A collector that failed saw nothing, so the checks that read its evidence could not judge.",
+			Remediation: "Read the error, fix the input or configuration it names, and run again.",
+			Severity:    evidence.High, Pillar: "engine", Method: "TEST",
+		})
+	}
 	for _, inv := range o.Inventoriers {
 		part := inv(ev)
 		a.Inventory.Components = append(a.Inventory.Components, part.Components...)

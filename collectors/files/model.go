@@ -14,16 +14,20 @@ type Artifact struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
-	SHA512 string `json:"sha512,omitempty"`
-	// Checksum marks files that are themselves checksum lists, signatures
-	// or other metadata rather than shipped artifacts.
+	// Digests holds every digest computed, by algorithm (sha256 always;
+	// others when a checksum file asks for them).
+	Digests map[string]string `json:"digests"`
+	// Release is true for files that look like shipped release artifacts
+	// (archives, packages, executables) as opposed to metadata and sources.
+	Release bool `json:"release"`
+	// Metadata marks checksum lists, signatures, certificates, SBOMs and
+	// attestations: files about artifacts rather than artifacts.
 	Metadata bool `json:"metadata,omitempty"`
 }
 
 // ChecksumFile is a checksum list shipped with a release.
 type ChecksumFile struct {
-	Path string `json:"path"`
-	// Style is gnu or bsd.
+	Path    string          `json:"path"`
 	Entries []ChecksumEntry `json:"entries"`
 	// Problems are lines that could not be parsed, "line N: why".
 	Problems []string `json:"problems,omitempty"`
@@ -31,11 +35,14 @@ type ChecksumFile struct {
 
 // ChecksumEntry is one line of a checksum file.
 type ChecksumEntry struct {
-	Line      int    `json:"line"`
-	Style     string `json:"style"`     // gnu or bsd
-	Algorithm string `json:"algorithm"` // sha256, sha512, sha1, md5 ...
+	Line int `json:"line"`
+	// Style is gnu ("<hex>  name"), bsd ("SHA256 (name) = <hex>") or bare
+	// (a lone digest in "name.sha256").
+	Style     string `json:"style"`
+	Algorithm string `json:"algorithm"` // sha256, sha512, sha384, sha224, sha1, md5
 	Name      string `json:"name"`
-	// Path is Name resolved against the checksum file's folder.
+	// Path is Name resolved against the checksum file's folder, relative
+	// to the target; empty when Name points outside the target.
 	Path   string `json:"path"`
 	Digest string `json:"digest"`
 	Binary bool   `json:"binary,omitempty"`

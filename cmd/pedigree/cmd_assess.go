@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/catalogs"
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/engine"
+	"github.com/pedigree-dev/pedigree/reports"
+)
+
+// defaultFormats are written when neither --format nor the config names any.
+var defaultFormats = []string{"oscal-ar", "oscal-ap", "oscal-poam", "json"}
+
+func init() {
+	addCommand(newAssessCmd)
+}
+
+func newAssessCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "assess [PATH...]",
+		Short: "Assess targets and write OSCAL and reports",
+		Long: `Assess the targets named in the config file (and any PATH given) and write
+the assessment as OSCAL assessment results, plan and POA&M, pedigree.json and
+any other --format.
+
+Exit codes: 0 every assessed control satisfied; 1 a --fail-on gate tripped
+(by default: a control not satisfied); 2 usage or input error.`,
+		RunE: runAssess,
+	}
+	f := cmd.Flags()
+	f.StringP("config", "c", "", "config file (default ./pedigree.yaml when present)")
+	f.StringP("out", "o", "", "folder the reports are written to (default out)")
+	f.StringSlice("format", nil, "report formats, comma-separated (default oscal-ar,oscal-ap,oscal-poam,json)")
+	f.String("baseline", "", "SP 800-53B baseline in scope: low, moderate, high, privacy, or cscrm (SP 800-161)")
+	f.String("profile", "", "OSCAL profile choosing the controls in scope (e.g. FedRAMP, a tailored baseline)")
+	f.String("catalog", "", "official SP 800-53 Rev 5 OSCAL catalog for control text and profile imports")
+	f.String("mapping", "", "check-to-control mapping file overriding the embedded mapping")
+	f.String("manual", "", "manual-evidence file recorded by an assessor")
+	f.StringSlice("fail-on", nil, "exit 1 when: status=not-satisfied (default), status=not-assessed, severity>=LEVEL, rule=CHECK-ID, none")
+	f.Bool("include-mapped", true, "also assess controls outside the baseline that an automated check evidences")
+	f.Int64("max-file-size", collectors.DefaultMaxFileSize, "largest file a collector reads, in bytes")
+	f.String("title", "", "title of the assessment in reports")
+	f.String("bundle", "", "also write an evidence bundle (tar.gz) to this path")
+	f.String("sign-key", "", "private key (PEM: ECDSA, Ed25519, ML-DSA) that signs the evidence bundle")
+	return cmd
+}
+
+func runAssess(cmd *cobra.Command, args []string) error {
+	ctx := cmd.Context()
+	cfg, err := loadConfig(cmd)
+	if err != nil {
+		return err
+	}
+	for _, p := range args {
+		cfg.Targets = append(cfg.Targets, config.Target{Name: targetName(p), Path: p})
+	}
+	prog := newProgress(cfg.Quiet)
+	defer prog.done()
+	log, err := newLogger(cfg.LogFormat, cfg.Quiet)
+	if err != nil {
+		return usageError(err)
+	}
+	plan, err := planAssessment(cfg)
+	if err != nil {
+		return err
+	}
+	prog.say("assessing %d target(s), %d control(s) in scope", len(plan.opts.Targets), len(plan.opts.Scope.ControlIDs))
+	plan.opts.Progress = prog.step
+	plan.opts.Logger = log
+	a, err := engine.Run(ctx, plan.opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return withCode(exitUsage, fmt.Errorf("interrupted: nothing written"))
+		}
+		return usageError(err)
+	}
+	prog.done()
+	written, err := writeReports(ctx, plan.out, plan.writers, a)
+	if err != nil {
+		return err
+	}
+	if bundlePath, _ := cmd.Flags().GetString("bundle"); bundlePath != "" {
+		key, _ := cmd.Flags().GetString("sign-key")
+		if err := writeBundle(ctx, bundlePath, key, written, plan.opts.Targets, a); err != nil {
+			return err
+		}
+		written = append(written, bundlePath)
+	}
+	printSummary(cmd, a, written)
+	if why, ok := tripped(plan.gates, a); ok {
+		return withCode(exitFindings, errors.New(why))
+	}
+	return nil
+}
+
+// assessPlan is everything decided before the run starts; building it
+// validates all input so a bad flag fails before any work is done.
+type assessPlan struct {
+	opts    engine.Options
+	out     string
+	writers []reports.Writer
+	gates   []gate
+}
+
+func planAssessment(cfg *config.Config) (*assessPlan, error) {
+	if len(cfg.Targets) == 0 {
+		return nil, usageError(errors.New("no targets: name them under `targets:` in pedigree.yaml or as arguments"))
+	}
+	var targets []engine.TargetSpec
+	for i, t := range cfg.Targets {
+		if t.Path == "" {
+			return nil, usageError(fmt.Errorf("targets[%d]: no path", i))
+		}
+		if _, err := os.Stat(t.Path); err != nil {
+			return nil, usageError(fmt.Errorf("target %s: %w", t.Path, unwrapPath(err)))
+		}
+		name := t.Name
+		if name == "" {
+			name = targetName(t.Path)
+		}
+		targets = append(targets, engine.TargetSpec{Name: name, Path: t.Path})
+	}
+	idx, err := catalogs.Default()
+	if err != nil {
+		return nil, fmt.Errorf("embedded catalog: %w", err)
+	}
+	if cfg.Catalog != "" {
+		if idx, err = idx.WithCatalog(cfg.Catalog); err != nil {
+			return nil, usageError(err)
+		}
+	}
+	mapping, err := controls.DefaultMapping()
+	if err != nil {
+		return nil, fmt.Errorf("embedded mapping: %w", err)
+	}
+	if cfg.Mapping != "" {
+		if err := mapping.Override(cfg.Mapping); err != nil {
+			return nil, usageError(err)
+		}
+	}
+	cols, checks, inv, err := buildPipeline(cfg)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	ids := map[string]bool{}
+	for _, c := range checks {
+		ids[c.ID] = true
+	}
+	if err := mapping.Validate(idx, ids); err != nil {
+		return nil, usageError(err)
+	}
+	scope, err := resolveScope(cfg, idx, mapping)
+	if err != nil {
+		return nil, err
+	}
+	var manual map[string]*assessment.ManualEvidence
+	if cfg.Manual != "" {
+		if manual, err = controls.LoadManual(cfg.Manual, idx); err != nil {
+			return nil, usageError(err)
+		}
+	}
+	formats := cfg.Format
+	if len(formats) == 0 {
+		formats = defaultFormats
+	}
+	var ws []reports.Writer
+	seen := map[string]bool{}
+	for _, f := range formats {
+		mk, ok := writers[f]
+		if !ok {
+			return nil, usageError(fmt.Errorf("--format %q is unknown (available: %s)", f, strings.Join(writerFormats(), ", ")))
+		}
+		if !seen[f] {
+			seen[f] = true
+			ws = append(ws, mk(cfg))
+		}
+	}
+	gates, err := parseGates(cfg.FailOn)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	out := cfg.Out
+	if out == "" {
+		out = "out"
+	}
+	title := cfg.Title
+	if title == "" {
+		title = "pedigree supply-chain assessment"
+	}
+	return &assessPlan{
+		opts: engine.Options{
+			Title: title, Tool: assessment.Tool{Name: "pedigree", Version: toolVersion()},
+			Targets: targets, Collectors: cols, Checks: checks, Inventoriers: inv,
+			Mapping: mapping, Index: idx, Scope: scope, Manual: manual, MaxFileSize: cfg.MaxFileSize,
+		},
+		out: out, writers: ws, gates: gates,
+	}, nil
+}
+
+// resolveScope picks the controls in scope: a profile's, else a baseline's
+// (moderate by default), plus, unless turned off, every control an
+// automated check evidences.
+func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping) (assessment.Scope, error) {
+	var s assessment.Scope
+	var ids []string
+	switch {
+	case cfg.Profile != "":
+		r, err := catalogs.ResolveProfile(cfg.Profile, catalogs.ResolveOptions{Catalog: cfg.Catalog})
+		if err != nil {
+			return s, usageError(err)
+		}
+		s.Profile, s.ProfileTitle, ids = cfg.Profile, r.Title, r.ControlIDs
+	default:
+		b := cfg.Baseline
+		if b == "" {
+			b = "moderate"
+		}
+		var err error
+		if ids, err = idx.Baseline(b); err != nil {
+			return s, usageError(err)
+		}
+		s.Baseline = b
+	}
+	s.Catalog = cfg.Catalog
+	s.CatalogVersion = idx.Release
+	if cfg.IncludeMapped == nil || *cfg.IncludeMapped {
+		in := map[string]bool{}
+		for _, id := range ids {
+			in[id] = true
+		}
+		for _, id := range m.Controls() {
+			if !in[id] {
+				ids = append(ids, id)
+			}
+		}
+	}
+	sort.SliceStable(ids, func(i, j int) bool { return catalogs.SortKey(ids[i]) < catalogs.SortKey(ids[j]) })
+	s.ControlIDs = ids
+	return s, nil
+}
+
+// writeReports renders every format to a temporary file in the output
+// folder and renames them into place only when all succeeded, so an error
+// or Ctrl-C never leaves a half-written report behind.
+func writeReports(ctx context.Context, dir string, ws []reports.Writer, a *assessment.Assessment) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, usageError(fmt.Errorf("--out %s: %w", dir, unwrapPath(err)))
+	}
+	type pending struct{ tmp, final string }
+	var done []pending
+	cleanup := func() {
+		for _, p := range done {
+			os.Remove(p.tmp)
+		}
+	}
+	for _, w := range ws {
+		final := filepath.Join(dir, w.Filename())
+		f, err := os.CreateTemp(dir, "."+w.Filename()+".*.tmp")
+		if err != nil {
+			cleanup()
+			return nil, fmt.Errorf("write %s: %w", final, err)
+		}
+		done = append(done, pending{f.Name(), final})
+		err = w.Write(ctx, f, a)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			cleanup()
+			return nil, fmt.Errorf("write %s (%s): %w", final, w.Format(), err)
+		}
+	}
+	var written []string
+	for _, p := range done {
+		if err := os.Rename(p.tmp, p.final); err != nil {
+			cleanup()
+			return nil, fmt.Errorf("write %s: %w", p.final, err)
+		}
+		written = append(written, p.final)
+	}
+	return written, nil
+}
+
+func printSummary(cmd *cobra.Command, a *assessment.Assessment, written []string) {
+	n := a.Counts()
+	fails := 0
+	for _, f := range a.Findings {
+		if f.Status == "fail" {
+			fails++
+		}
+	}
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "controls: %d satisfied, %d not satisfied, %d not assessed (of %d in scope)\n",
+		n[assessment.Satisfied], n[assessment.NotSatisfied], n[assessment.NotAssessed], len(a.Controls))
+	fmt.Fprintf(w, "findings: %d from %d checks over %d evidence items; %d failed\n", len(a.Findings), len(a.Checks), len(a.Evidence), fails)
+	for _, p := range written {
+		fmt.Fprintf(w, "wrote %s\n", p)
+	}
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/pedigree-dev/pedigree/config"
+)
+
+// defaultConfigFile is read when --config is not given and it exists.
+const defaultConfigFile = "pedigree.yaml"
+
+// loadConfig builds the effective configuration: the config file, then
+// PEDIGREE_* environment variables over it, then flags over both.
+func loadConfig(cmd *cobra.Command) (*config.Config, error) {
+	v := viper.New()
+	v.SetEnvPrefix("PEDIGREE")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	if err := v.BindPFlags(cmd.Flags()); err != nil {
+		return nil, err
+	}
+	if err := v.BindPFlags(cmd.InheritedFlags()); err != nil {
+		return nil, err
+	}
+
+	path := v.GetString("config")
+	cfg := &config.Config{}
+	switch {
+	case path != "":
+		c, err := config.Load(path)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		cfg = c
+	default:
+		if _, err := os.Stat(defaultConfigFile); err == nil {
+			c, err := config.Load(defaultConfigFile)
+			if err != nil {
+				return nil, usageError(err)
+			}
+			cfg = c
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, usageError(fmt.Errorf("config: %w", err))
+		}
+	}
+
+	// Flags and environment override the file, key by key. Paths given
+	// this way are relative to the working directory, not the config file.
+	str := func(key string, dst *string) {
+		if v.IsSet(key) && (cmd.Flags().Changed(key) || envSet(key)) {
+			*dst = v.GetString(key)
+		}
+	}
+	list := func(key string, dst *[]string) {
+		if cmd.Flags().Changed(key) || envSet(key) {
+			var out []string
+			for _, s := range v.GetStringSlice(key) {
+				for _, p := range strings.Split(s, ",") {
+					if p = strings.TrimSpace(p); p != "" {
+						out = append(out, p)
+					}
+				}
+			}
+			*dst = out
+		}
+	}
+	str("out", &cfg.Out)
+	str("baseline", &cfg.Baseline)
+	str("profile", &cfg.Profile)
+	str("catalog", &cfg.Catalog)
+	str("mapping", &cfg.Mapping)
+	str("manual", &cfg.Manual)
+	str("title", &cfg.Title)
+	str("log-format", &cfg.LogFormat)
+	list("format", &cfg.Format)
+	list("fail-on", &cfg.FailOn)
+	if cmd.Flags().Changed("quiet") || envSet("quiet") {
+		cfg.Quiet = v.GetBool("quiet")
+	}
+	if cmd.Flags().Changed("include-mapped") || envSet("include-mapped") {
+		b := v.GetBool("include-mapped")
+		cfg.IncludeMapped = &b
+	}
+	if cmd.Flags().Changed("max-file-size") || envSet("max-file-size") {
+		cfg.MaxFileSize = v.GetInt64("max-file-size")
+	}
+	return cfg, nil
+}
+
+func envSet(key string) bool {
+	_, ok := os.LookupEnv("PEDIGREE_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
+	return ok
+}
+
+// targetName is the name a positional target gets in reports.
+func targetName(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Base(p)
+	}
+	return filepath.Base(abs)
+}

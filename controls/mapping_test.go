@@ -1,0 +1,86 @@
+package controls
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pedigree-dev/pedigree/catalogs"
+)
+
+func TestMappingValidate(t *testing.T) {
+	idx := fakeIndex{
+		"si-7":  {ID: "si-7", Label: "SI-7"},
+		"sa-12": {ID: "sa-12", Label: "SA-12", Withdrawn: true, IncorporatedInto: []string{"sr-1"}},
+	}
+	tests := []struct {
+		name, yaml, wantErr string
+	}{
+		{"ok", "checks:\n  - check: A\n    controls:\n      - {control: SI-7, rationale: r}\n", ""},
+		{"unknown control", "checks:\n  - check: A\n    controls:\n      - {control: ZZ-9, rationale: r}\n", `m.yaml:2: check A: unknown control id "ZZ-9"`},
+		{"withdrawn control", "checks:\n  - check: A\n    controls:\n      - {control: SA-12, rationale: r}\n", "SA-12 is withdrawn"},
+		{"unknown check", "checks:\n  - check: NOPE\n    controls:\n      - {control: SI-7, rationale: r}\n", `m.yaml:2: unknown check id "NOPE"`},
+		{"no rationale", "checks:\n  - check: A\n    controls:\n      - {control: SI-7}\n", "has no rationale"},
+		{"not an id", "checks:\n  - check: A\n    controls:\n      - {control: hello, rationale: r}\n", "not an SP 800-53 control id"},
+		{"unknown key", "checks:\n  - check: A\n    colour: red\n", `line 3: field colour not found`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Mapping{Entries: map[string]*Entry{}}
+			_, err := m.merge("m.yaml", []byte(tt.yaml))
+			if err == nil {
+				err = m.Validate(idx, map[string]bool{"A": true})
+			}
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestMappingOverride(t *testing.T) {
+	m := testMapping(t)
+	p := filepath.Join(t.TempDir(), "override.yaml")
+	os.WriteFile(p, []byte("checks:\n  - check: B\n    controls:\n      - {control: CM-14, rationale: signed}\n"), 0o644)
+	if err := m.Override(p); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.ControlsOf("B"), ","); got != "cm-14" {
+		t.Errorf("B → %s, want cm-14", got)
+	}
+	if got := strings.Join(m.ControlsOf("A"), ","); got != "si-7,sr-4.3" {
+		t.Errorf("A → %s, want it untouched", got)
+	}
+	os.WriteFile(p, []byte("replace: true\nchecks:\n  - check: B\n    controls:\n      - {control: CM-14, rationale: signed}\n"), 0o644)
+	if err := m.Override(p); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Entries) != 1 {
+		t.Errorf("replace kept %d entries", len(m.Entries))
+	}
+}
+
+// The embedded mapping must name only real, active controls: checked
+// against the embedded catalog index.
+func TestDefaultMappingControlsExist(t *testing.T) {
+	m, err := DefaultMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := catalogs.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range m.Sorted() {
+		for _, c := range e.Controls {
+			ctl, ok := idx.Control(c.Control)
+			if !ok || ctl.Withdrawn {
+				t.Errorf("%s: %s maps to %s, which is unknown or withdrawn", e.Source, e.Check, c.Control)
+			}
+		}
+	}
+}
