@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/catalogs"
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/collectors/files"
+	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/controls/filechecks"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// brokenCollector fails the way a buggy parser would.
+type brokenCollector struct{ panics bool }
+
+func (b brokenCollector) Name() string { return "broken" }
+func (b brokenCollector) Collect(context.Context, *collectors.Target) ([]evidence.Evidence, error) {
+	if b.panics {
+		panic("index out of range")
+	}
+	return nil, errors.New("cannot read the thing")
+}
+
+func release(t *testing.T, tamper bool) string {
+	t.Helper()
+	dir := t.TempDir()
+	sum := sha256.Sum256([]byte("A"))
+	os.WriteFile(filepath.Join(dir, "a.tar.gz"), []byte("A"), 0o644)
+	if tamper {
+		os.WriteFile(filepath.Join(dir, "a.tar.gz"), []byte("A!"), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(hex.EncodeToString(sum[:])+"  a.tar.gz\n"), 0o644)
+	return dir
+}
+
+func options(t *testing.T, dir string, extra ...collectors.Collector) Options {
+	t.Helper()
+	idx, err := catalogs.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := controls.DefaultMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{
+		Targets:    []TargetSpec{{Name: "rel", Path: dir}},
+		Collectors: append([]collectors.Collector{files.New(nil)}, extra...),
+		Checks:     filechecks.All(),
+		Mapping:    m,
+		Index:      idx,
+		Scope:      assessment.Scope{ControlIDs: []string{"si-7", "sc-13", "sr-1"}},
+	}
+}
+
+func status(a *assessment.Assessment) map[string]assessment.ControlStatus {
+	m := map[string]assessment.ControlStatus{}
+	for _, c := range a.Controls {
+		m[c.ID] = c.Status
+	}
+	return m
+}
+
+func TestRun(t *testing.T) {
+	for _, tt := range []struct {
+		tamper bool
+		si7    assessment.ControlStatus
+	}{{false, assessment.Satisfied}, {true, assessment.NotSatisfied}} {
+		a, err := Run(context.Background(), options(t, release(t, tt.tamper)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := status(a)
+		if st["si-7"] != tt.si7 || st["sc-13"] != assessment.Satisfied || st["sr-1"] != assessment.NotAssessed {
+			t.Errorf("tamper=%v: statuses %v", tt.tamper, st)
+		}
+		for _, f := range a.Findings {
+			if f.ID == "" || len(f.Evidence) == 0 {
+				t.Errorf("finding without id or evidence: %+v", f)
+			}
+		}
+	}
+}
+
+func TestRunIsDeterministic(t *testing.T) {
+	dir := release(t, true)
+	a1, err := Run(context.Background(), options(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := Run(context.Background(), options(t, dir))
+	if a1.RunID == a2.RunID {
+		t.Error("two runs share a run id")
+	}
+	if len(a1.Findings) != len(a2.Findings) || len(a1.Evidence) != len(a2.Evidence) {
+		t.Fatal("runs differ in size")
+	}
+	for i := range a1.Findings {
+		if a1.Findings[i].ID != a2.Findings[i].ID {
+			t.Errorf("finding %d: %s vs %s", i, a1.Findings[i].ID, a2.Findings[i].ID)
+		}
+	}
+	for i := range a1.Evidence {
+		if a1.Evidence[i].ID != a2.Evidence[i].ID {
+			t.Errorf("evidence %d differs", i)
+		}
+	}
+}
+
+func TestFailingCollectorIsAnErrorFindingAndTheRunGoesOn(t *testing.T) {
+	for _, panics := range []bool{false, true} {
+		a, err := Run(context.Background(), options(t, release(t, false), brokenCollector{panics}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *evidence.Finding
+		for i, f := range a.Findings {
+			if f.CheckID == CheckCollectorError {
+				got = &a.Findings[i]
+			}
+		}
+		if got == nil || got.Status != evidence.Error {
+			t.Fatalf("panics=%v: no error finding in %+v", panics, a.Findings)
+		}
+		if status(a)["si-7"] != assessment.Satisfied {
+			t.Errorf("panics=%v: the files pillar did not run on", panics)
+		}
+	}
+}
+
+func TestCancelledRunReturnsNoAssessment(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	a, err := Run(ctx, options(t, release(t, false)))
+	if err == nil || a != nil {
+		t.Fatalf("a = %v, err = %v; want a cancellation error", a, err)
+	}
+}
+
+func TestUnreadableTargetStopsTheRun(t *testing.T) {
+	o := options(t, filepath.Join(t.TempDir(), "missing"))
+	if _, err := Run(context.Background(), o); err == nil {
+		t.Fatal("want an error for a missing target")
+	}
+}
