@@ -274,6 +274,10 @@ func writeReports(ctx context.Context, dir string, ws []reports.Writer, a *asses
 		}
 		done = append(done, pending{f.Name(), final})
 		err = w.Write(ctx, f, a)
+		if err == nil {
+			// CreateTemp makes the file private; reports are for sharing.
+			err = f.Chmod(0o644)
+		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

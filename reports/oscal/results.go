@@ -1,0 +1,501 @@
+package oscal
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	types "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
+
+	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// maxListed bounds the finding messages quoted in one risk's description.
+const maxListed = 10
+
+// model is what the assessment results and the POA&M share: observations,
+// findings and risks, built once with their stable UUIDs.
+type model struct {
+	a      *assessment.Assessment
+	checks map[string]*assessment.Check
+	ev     map[string]*evidence.Evidence
+	// findingByID indexes the pedigree findings.
+	findingByID map[string]*evidence.Finding
+	// targets are the names of the assessed targets (components).
+	targets map[string]bool
+
+	observations []types.Observation
+	obsOfFinding map[string]string // pedigree finding id -> observation uuid
+	obsIndex     map[string]int    // observation uuid -> index
+	findings     []types.Finding
+	risks        []types.Risk
+	items        []types.InventoryItem
+	itemSeen     map[string]bool
+	resources    []types.Resource
+	resSeen      map[string]bool
+	// notAssessed are props listing the controls in scope that no
+	// automated or manual evidence could decide.
+	notAssessed []types.Property
+	// open holds, per open risk, the control and its finding and risk.
+	open []openRisk
+}
+
+type openRisk struct {
+	control      *assessment.ControlResult
+	findingUUID  string
+	riskUUID     string
+	observations []string
+	// failed are the checks that failed, sorted.
+	failed []string
+}
+
+func newModel(a *assessment.Assessment) *model {
+	m := &model{
+		a:            a,
+		checks:       checkIndex(a),
+		ev:           a.EvidenceByID(),
+		findingByID:  a.FindingByID(),
+		obsOfFinding: make(map[string]string, len(a.Findings)),
+		obsIndex:     make(map[string]int, len(a.Findings)),
+		itemSeen:     map[string]bool{},
+		resSeen:      map[string]bool{},
+		targets:      map[string]bool{},
+	}
+	for _, t := range a.Targets {
+		m.targets[t.Name] = true
+	}
+	for i := range a.Evidence {
+		m.resource(&a.Evidence[i])
+	}
+	for i := range a.Findings {
+		m.observe(&a.Findings[i])
+	}
+	for i := range a.Controls {
+		m.control(&a.Controls[i])
+	}
+	return m
+}
+
+func resourceUUID(e *evidence.Evidence) string { return uid("resource", e.Target, e.Source, e.SHA256) }
+
+// resource adds the back-matter resource of an evidence source (once per
+// target, source and digest).
+func (m *model) resource(e *evidence.Evidence) {
+	id := resourceUUID(e)
+	if m.resSeen[id] {
+		return
+	}
+	m.resSeen[id] = true
+	r := types.Resource{
+		UUID:        id,
+		Title:       text(e.Source, "(no source)"),
+		Description: "Read by the " + text(e.Collector, "unknown") + " collector in target " + text(e.Target, "(none)") + ".",
+	}
+	if e.Source != "" {
+		rl := types.ResourceLink{Href: href(e.Source)}
+		if e.SHA256 != "" {
+			rl.Hashes = &[]types.Hash{{Algorithm: "SHA-256", Value: e.SHA256}}
+		}
+		r.Rlinks = &[]types.ResourceLink{rl}
+	}
+	m.resources = append(m.resources, r)
+}
+
+func (m *model) manualResource(me *assessment.ManualEvidence) string {
+	id := uid("resource", "manual", me.Source, me.SHA256)
+	if m.resSeen[id] {
+		return id
+	}
+	m.resSeen[id] = true
+	r := types.Resource{
+		UUID:        id,
+		Title:       text(me.Source, "manual evidence"),
+		Description: "Manual-evidence file recorded by an assessor.",
+	}
+	if me.Source != "" {
+		rl := types.ResourceLink{Href: href(me.Source)}
+		if me.SHA256 != "" {
+			rl.Hashes = &[]types.Hash{{Algorithm: "SHA-256", Value: me.SHA256}}
+		}
+		r.Rlinks = &[]types.ResourceLink{rl}
+	}
+	m.resources = append(m.resources, r)
+	return id
+}
+
+// subject returns the reference to the inventory item standing for a
+// finding's subject, adding the item on first sight.
+func (m *model) subject(s evidence.Subject, target string) types.SubjectReference {
+	id := uid("inventory-item", target, s.Type, s.Ref)
+	if !m.itemSeen[id] {
+		m.itemSeen[id] = true
+		var props []types.Property
+		if s.Digest != "" {
+			props = append(props, prop("digest", s.Digest))
+		}
+		item := types.InventoryItem{
+			UUID:        id,
+			Description: text(s.Type, "subject") + " " + text(s.Ref, "(unnamed)"),
+			Props:       slice(props),
+		}
+		if m.targets[target] {
+			item.ImplementedComponents = &[]types.ImplementedComponent{{ComponentUuid: targetUUID(target)}}
+		}
+		m.items = append(m.items, item)
+	}
+	return types.SubjectReference{SubjectUuid: id, Type: "inventory-item"}
+}
+
+// observe turns one check outcome into an observation.
+func (m *model) observe(f *evidence.Finding) {
+	chk := m.checks[f.CheckID]
+	id := uid("observation", f.ID)
+	m.obsOfFinding[f.ID] = id
+
+	var target string
+	var collected time.Time
+	var rel []types.RelevantEvidence
+	for _, eid := range f.Evidence {
+		e := m.ev[eid]
+		if e == nil {
+			continue
+		}
+		if target == "" {
+			target = e.Target
+		}
+		if e.CollectedAt.After(collected) {
+			collected = e.CollectedAt
+		}
+		re := types.RelevantEvidence{
+			Description: text(e.Kind, "unknown") + " evidence, " + text(e.Collector, "unknown") + " collector",
+			Links:       &[]types.Link{{Href: "#" + resourceUUID(e), Rel: "reference"}},
+		}
+		if e.Source != "" {
+			re.Href = href(e.Source)
+		}
+		if e.SHA256 != "" {
+			re.Props = &[]types.Property{prop("sha256", e.SHA256)}
+		}
+		rel = append(rel, re)
+	}
+
+	var subjects []types.SubjectReference
+	for _, s := range f.Subjects {
+		subjects = append(subjects, m.subject(s, target))
+	}
+	if len(subjects) == 0 && m.targets[target] {
+		subjects = append(subjects, types.SubjectReference{SubjectUuid: targetUUID(target), Type: "component", Title: target})
+	}
+
+	obsTypes := []string{"control-objective"}
+	if f.Status == evidence.Fail {
+		obsTypes = append(obsTypes, "finding")
+	}
+	props := []types.Property{
+		prop("check", f.CheckID),
+		prop("status", string(f.Status)),
+		prop("severity", text(string(f.Severity), "info")),
+	}
+	if l := f.Location; l != nil && l.Path != "" {
+		loc := l.Path
+		if l.Line > 0 {
+			loc += fmt.Sprintf(":%d", l.Line)
+			if l.Column > 0 {
+				loc += fmt.Sprintf(":%d", l.Column)
+			}
+		}
+		props = append(props, prop("location", loc))
+	}
+	title := f.CheckID
+	if chk != nil && chk.Title != "" {
+		title += " " + chk.Title
+	}
+	if len(f.Subjects) > 0 {
+		title += ": " + f.Subjects[0].Ref
+		if n := len(f.Subjects) - 1; n > 0 {
+			title += fmt.Sprintf(" (+%d)", n)
+		}
+	}
+	obs := types.Observation{
+		UUID:             id,
+		Title:            oneLine(title),
+		Description:      text(f.Message, "Outcome of check "+f.CheckID+": "+string(f.Status)+"."),
+		Methods:          []string{method(chk)},
+		Types:            &obsTypes,
+		Subjects:         slice(subjects),
+		RelevantEvidence: slice(rel),
+		Collected:        times(collected, m.a.StartedAt, m.a.FinishedAt),
+		Props:            &props,
+	}
+	m.obsIndex[id] = len(m.observations)
+	m.observations = append(m.observations, obs)
+}
+
+// manualObservation records an assessor's manual evidence for a control.
+func (m *model) manualObservation(r *assessment.ControlResult) string {
+	me := r.Manual
+	id := uid("observation", "manual", r.ID)
+	var methods []string
+	for _, x := range r.Methods {
+		if x == "EXAMINE" || x == "INTERVIEW" {
+			methods = append(methods, x)
+		}
+	}
+	if len(methods) == 0 {
+		methods = []string{"EXAMINE"}
+	}
+	collected, err := time.Parse(time.DateOnly, me.Date)
+	if err != nil {
+		collected = times(m.a.StartedAt)
+	}
+	res := m.manualResource(me)
+	rel := []types.RelevantEvidence{{
+		Description: "Manual-evidence file " + text(me.Source, "(unnamed)"),
+		Links:       &[]types.Link{{Href: "#" + res, Rel: "reference"}},
+	}}
+	if me.Source != "" {
+		rel[0].Href = href(me.Source)
+	}
+	if me.SHA256 != "" {
+		rel[0].Props = &[]types.Property{prop("sha256", me.SHA256)}
+	}
+	for _, ref := range me.References {
+		if strings.TrimSpace(ref) == "" {
+			continue
+		}
+		rel = append(rel, types.RelevantEvidence{Description: "Referenced by the assessor: " + ref, Href: href(ref)})
+	}
+	obsTypes := []string{"control-objective"}
+	if me.Status == assessment.NotSatisfied {
+		obsTypes = append(obsTypes, "finding")
+	}
+	actor := types.OriginActor{Type: "party", ActorUuid: partyUUID(me.Assessor), RoleId: "assessor"}
+	if me.Assessor == "" {
+		actor = types.OriginActor{Type: "tool", ActorUuid: toolUUID(m.a)}
+	}
+	obs := types.Observation{
+		UUID:             id,
+		Title:            "Manual evidence for " + text(r.Label, r.ID),
+		Description:      text(me.Statement, "(no statement)"),
+		Methods:          methods,
+		Types:            &obsTypes,
+		Origins:          &[]types.Origin{{Actors: []types.OriginActor{actor}}},
+		RelevantEvidence: &rel,
+		Collected:        collected.UTC(),
+		Props:            &[]types.Property{prop("status", string(me.Status)), prop("control", r.ID)},
+	}
+	m.obsIndex[id] = len(m.observations)
+	m.observations = append(m.observations, obs)
+	return id
+}
+
+func findingUUID(controlID string) string { return uid("finding", controlID) }
+
+func riskUUID(controlID string) string { return uid("risk", controlID) }
+
+// control turns one control verdict into an OSCAL finding (and a risk when
+// the control is not satisfied). A not-assessed control has no finding:
+// OSCAL's target status knows only satisfied and not-satisfied, and calling
+// an unassessed control not-satisfied would claim a failure nobody
+// observed. It is listed instead as a "not-assessed" prop on the result.
+func (m *model) control(r *assessment.ControlResult) {
+	var related []string
+	for _, fid := range r.Findings {
+		if o, ok := m.obsOfFinding[fid]; ok {
+			related = append(related, o)
+		}
+	}
+	if r.Manual != nil {
+		related = append(related, m.manualObservation(r))
+	}
+	label := text(r.Label, r.ID)
+	if r.Status != assessment.Satisfied && r.Status != assessment.NotSatisfied {
+		rem := r.Reason
+		if len(r.Methods) > 0 && !strings.Contains(rem, strings.Join(r.Methods, ", ")) {
+			rem += " (needs " + strings.Join(r.Methods, ", ") + ")"
+		}
+		p := prop("not-assessed", r.ID)
+		p.Remarks = text(rem, "not assessed")
+		m.notAssessed = append(m.notAssessed, p)
+		return
+	}
+
+	state, reason := "satisfied", "pass"
+	if r.Status == assessment.NotSatisfied {
+		state, reason = "not-satisfied", "fail"
+	}
+	// An assessor's determination is made against the SP 800-53A
+	// assessment objective; an automated check judges the statement.
+	target := types.FindingTarget{Type: "statement-id", TargetId: r.ID + "_smt", Status: types.ObjectiveStatus{State: state, Reason: reason}}
+	if !r.Automated && r.Manual != nil {
+		target.Type, target.TargetId = "objective-id", r.ID+"_obj"
+	}
+	target.Title = oneLine(label + " " + r.Title)
+
+	var props []types.Property
+	for _, c := range r.Checks {
+		props = append(props, prop("check", c))
+	}
+	for _, s := range r.SSDF {
+		props = append(props, prop("ssdf", s))
+	}
+	for _, s := range r.CMMC {
+		props = append(props, prop("cmmc", s))
+	}
+	if r.CSCRM {
+		props = append(props, prop("sp800-161-cscrm", "true"))
+	}
+	var rem []string
+	for _, c := range r.Checks {
+		if why := r.Rationales[c]; why != "" {
+			rem = append(rem, "- "+c+": "+why)
+		}
+	}
+	f := types.Finding{
+		UUID:                findingUUID(r.ID),
+		Title:               oneLine(label + " " + r.Title),
+		Description:         text(r.Reason, label+" is "+state+"."),
+		Target:              target,
+		Props:               slice(props),
+		RelatedObservations: relObs(related),
+	}
+	if len(rem) > 0 {
+		f.Remarks = "Why the checks evidence this control:\n\n" + strings.Join(rem, "\n")
+	}
+	if r.Status == assessment.NotSatisfied {
+		rk, failed := m.risk(r, related)
+		f.RelatedRisks = &[]types.AssociatedRisk{{RiskUuid: rk}}
+		m.open = append(m.open, openRisk{control: r, findingUUID: f.UUID, riskUUID: rk, observations: related, failed: failed})
+	}
+	m.findings = append(m.findings, f)
+}
+
+func relObs(ids []string) *[]types.RelatedObservation {
+	out := make([]types.RelatedObservation, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, types.RelatedObservation{ObservationUuid: id})
+	}
+	return slice(out)
+}
+
+func (m *model) risk(r *assessment.ControlResult, related []string) (string, []string) {
+	id := riskUUID(r.ID)
+	label := text(r.Label, r.ID)
+	byID := m.findingByID
+	sev := evidence.Info
+	failedChecks := map[string]bool{}
+	var msgs []string
+	for _, fid := range r.Findings {
+		f := byID[fid]
+		if f == nil {
+			continue
+		}
+		if f.Severity.Rank() > sev.Rank() {
+			sev = f.Severity
+		}
+		if f.Status == evidence.Fail {
+			failedChecks[f.CheckID] = true
+		}
+		msgs = append(msgs, "- "+f.CheckID+": "+oneLine(f.Message))
+	}
+	if r.Manual != nil && r.Manual.Status == assessment.NotSatisfied {
+		msgs = append(msgs, "- manual evidence by "+r.Manual.Assessor+": "+oneLine(r.Manual.Statement))
+	}
+	desc := text(r.Reason, label+" is not satisfied.")
+	if len(msgs) > 0 {
+		shown := msgs
+		if len(shown) > maxListed {
+			shown = shown[:maxListed]
+		}
+		desc += "\n\n" + strings.Join(shown, "\n")
+		if n := len(msgs) - len(shown); n > 0 {
+			desc += fmt.Sprintf("\n- … and %d more (see the related observations)", n)
+		}
+	}
+	var remediations []types.Response
+	checks := make([]string, 0, len(failedChecks))
+	for c := range failedChecks {
+		checks = append(checks, c)
+	}
+	sort.Strings(checks)
+	for _, c := range checks {
+		chk := m.checks[c]
+		if chk == nil || strings.TrimSpace(chk.Remediation) == "" {
+			continue
+		}
+		remediations = append(remediations, types.Response{
+			UUID:        uid("response", r.ID, c),
+			Lifecycle:   "recommendation",
+			Title:       "Remediate " + c,
+			Description: chk.Remediation,
+		})
+	}
+	rk := types.Risk{
+		UUID:        id,
+		Title:       oneLine(label + " " + r.Title + " is not satisfied"),
+		Description: desc,
+		Statement: fmt.Sprintf("%s (%s) is not in place for %s: until it is, the supply chain it protects cannot be trusted to the degree the control requires. Highest severity of the failing findings: %s.",
+			label, text(r.Title, "untitled control"), targetNames(m.a), sev),
+		Status: "open",
+		Characterizations: &[]types.Characterization{{
+			Origin: toolOrigin(m.a),
+			Facets: []types.Facet{{System: NS, Name: "severity", Value: string(sev)}},
+		}},
+		RelatedObservations: relObs(related),
+		Remediations:        slice(remediations),
+		Props:               &[]types.Property{prop("control", label)},
+	}
+	m.risks = append(m.risks, rk)
+	return id, checks
+}
+
+// AssessmentResults builds the OSCAL assessment-results document of a run:
+// one result, whose UUID is the run's.
+func AssessmentResults(a *assessment.Assessment) *types.OscalCompleteSchema {
+	m := newModel(a)
+	return &types.OscalCompleteSchema{AssessmentResults: m.assessmentResults()}
+}
+
+func (m *model) assessmentResults() *types.AssessmentResults {
+	a := m.a
+	counts := a.Counts()
+	props := []types.Property{
+		prop("controls-satisfied", fmt.Sprint(counts[assessment.Satisfied])),
+		prop("controls-not-satisfied", fmt.Sprint(counts[assessment.NotSatisfied])),
+		prop("controls-not-assessed", fmt.Sprint(counts[assessment.NotAssessed])),
+	}
+	props = append(props, m.notAssessed...)
+	comps := append([]types.SystemComponent{toolComponent(a)}, targetComponents(a)...)
+	res := types.Result{
+		UUID:  runUUID(a),
+		Title: text(a.Title, "pedigree assessment"),
+		Description: fmt.Sprintf("Automated supply-chain integrity assessment of %s against %s by %s %s. Each check outcome is an observation; each control decided is a finding; failing controls carry open risks. Controls no evidence could decide are listed in the not-assessed props.",
+			targetNames(a), scopeText(a), toolName(a), text(a.Tool.Version, "")),
+		Start:            times(a.StartedAt, a.FinishedAt),
+		End:              ptr(times(a.FinishedAt, a.StartedAt)),
+		Props:            &props,
+		LocalDefinitions: &types.LocalDefinitions{Components: &comps, InventoryItems: slice(m.items)},
+		ReviewedControls: reviewedControls(a),
+		Observations:     slice(m.observations),
+		Findings:         slice(m.findings),
+		Risks:            slice(m.risks),
+	}
+	if len(a.Notes) > 0 {
+		res.Remarks = strings.Join(a.Notes, "\n\n")
+	}
+	ar := &types.AssessmentResults{
+		UUID:     uid("assessment-results", a.RunID),
+		Metadata: metadata(a, text(a.Title, "pedigree assessment")+" — assessment results"),
+		ImportAp: types.ImportAp{
+			Href:    "assessment-plan.json",
+			Remarks: "The assessment plan pedigree writes beside these results (--format oscal-ap).",
+		},
+		Results: []types.Result{res},
+	}
+	if len(m.resources) > 0 {
+		ar.BackMatter = &types.BackMatter{Resources: &m.resources}
+	}
+	return ar
+}
