@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/collectors/ci"
+	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/controls/cichecks"
+)
+
+func init() {
+	registerPillar(pillar{
+		name: "ci",
+		collectors: func(cfg *config.Config) ([]collectors.Collector, error) {
+			return []collectors.Collector{ci.New(cfg.CI.Skip...)}, nil
+		},
+		checks: func(cfg *config.Config) ([]controls.Check, error) {
+			rules, opts, err := ciRules(cfg)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]controls.Check, len(rules))
+			for i, r := range rules {
+				out[i] = r.Check(opts)
+			}
+			return out, nil
+		},
+	})
+}
+
+// ciRules builds the CI rules and their options from the ci: section.
+func ciRules(cfg *config.Config) ([]*cichecks.Rule, *cichecks.Options, error) {
+	opts := &cichecks.Options{
+		AllowUnpinned:  cfg.CI.AllowUnpinned,
+		SLSABuildLevel: cfg.CI.SLSABuildLevel,
+		Disabled:       cfg.CI.Disable,
+	}
+	if l := cfg.CI.SLSABuildLevel; l < 0 || l > 3 {
+		return nil, nil, usageError(fmt.Errorf("ci: slsa-build-level %d is not 0-3", l))
+	}
+	rules := cichecks.Rules()
+	known := map[string]bool{}
+	for _, r := range rules {
+		known[r.ID] = true
+	}
+	for _, d := range cfg.CI.Disable {
+		if !known[d] {
+			return nil, nil, usageError(fmt.Errorf("ci: disable: unknown rule %q", d))
+		}
+	}
+	if cfg.CI.Advisories != "" {
+		b, err := os.ReadFile(cfg.CI.Advisories)
+		if err != nil {
+			return nil, nil, usageError(fmt.Errorf("ci: advisories: %w", err))
+		}
+		db, err := cichecks.ParseAdvisories(cfg.CI.Advisories, b)
+		if err != nil {
+			return nil, nil, usageError(err)
+		}
+		for i, r := range rules {
+			if r.ID == "known-vulnerable-action" {
+				rules[i] = cichecks.NewKnownVulnerableActionWith(db)
+			}
+		}
+	}
+	return rules, opts, nil
+}

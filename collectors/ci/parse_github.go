@@ -1,0 +1,210 @@
+package ci
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+	"go.yaml.in/yaml/v3"
+)
+
+// maxExpansion bounds how many nodes a YAML document may expand to once its
+// aliases are followed; an alias bomb above it is a syntax error, not a hang.
+const maxExpansion = 200_000
+
+// ParseWorkflow parses a GitHub Actions workflow. Problems in the file are
+// recorded as SyntaxErrors of the returned pipeline, never returned as errors.
+func ParseWorkflow(path string, raw []byte) *Pipeline {
+	p := &Pipeline{Platform: GitHubWorkflow, Path: path, Source: newSource(raw)}
+	if msg, line := aliasBomb(raw); msg != "" {
+		p.SyntaxErrors = append(p.SyntaxErrors, SyntaxError{Line: line, Column: 1, Message: msg})
+		return p
+	}
+	w, errs := safeParse(raw)
+	notMapping := false
+	for _, e := range errs {
+		if strings.Contains(e.Message, "workflow") && strings.Contains(e.Message, "but mapping node is expected") {
+			notMapping = true
+		}
+	}
+	for _, e := range errs {
+		if notMapping && strings.Contains(e.Message, "section is missing in workflow") {
+			continue // implied by the document not being a mapping
+		}
+		if strings.Contains(e.Message, "is defined but not used") || strings.Contains(e.Message, "should not be empty") {
+			continue // style remarks of actionlint's parser: GitHub loads these files
+		}
+		p.SyntaxErrors = append(p.SyntaxErrors, SyntaxError{Line: max(e.Line, 1), Column: max(e.Column, 1), Message: e.Message})
+	}
+	if w == nil {
+		return p
+	}
+	p.Workflow = w
+	if w.Name != nil {
+		p.Name = w.Name.Value
+	}
+	for _, ev := range w.On {
+		p.Triggers = append(p.Triggers, ev.EventName())
+	}
+	p.Jobs = len(w.Jobs)
+	seen := map[string]bool{}
+	add := func(s string) {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			p.References = append(p.References, s)
+		}
+	}
+	for _, j := range SortedJobs(w) {
+		if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
+			add(j.WorkflowCall.Uses.Value)
+		}
+		if j.Container != nil && j.Container.Image != nil {
+			add("docker://" + j.Container.Image.Value)
+		}
+		if j.Services != nil {
+			for _, s := range sortedServices(j.Services) {
+				if s.Container != nil && s.Container.Image != nil {
+					add("docker://" + s.Container.Image.Value)
+				}
+			}
+		}
+		for _, st := range j.Steps {
+			if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
+				add(a.Uses.Value)
+			}
+		}
+	}
+	p.Release = githubRelease(p)
+	return p
+}
+
+// safeParse runs actionlint's parser, turning a panic on hostile input into
+// a syntax error.
+func safeParse(raw []byte) (w *actionlint.Workflow, errs []*actionlint.Error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w = nil
+			errs = []*actionlint.Error{{Message: fmt.Sprintf("could not parse workflow: %v", r), Line: 1, Column: 1}}
+		}
+	}()
+	return actionlint.Parse(raw)
+}
+
+// SortedJobs returns a workflow's jobs in source order.
+func SortedJobs(w *actionlint.Workflow) []*actionlint.Job {
+	if w == nil {
+		return nil
+	}
+	jobs := make([]*actionlint.Job, 0, len(w.Jobs))
+	for _, j := range w.Jobs {
+		if j != nil {
+			jobs = append(jobs, j)
+		}
+	}
+	sort.Slice(jobs, func(a, b int) bool { return posLess(jobs[a].Pos, jobs[b].Pos) })
+	return jobs
+}
+
+func sortedServices(s *actionlint.Services) []*actionlint.Service {
+	out := make([]*actionlint.Service, 0, len(s.Value))
+	for _, v := range s.Value {
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool {
+		return posLess(strPos(out[a].Name), strPos(out[b].Name))
+	})
+	return out
+}
+
+// SortedServices returns a job's services in source order.
+func SortedServices(s *actionlint.Services) []*actionlint.Service {
+	if s == nil {
+		return nil
+	}
+	return sortedServices(s)
+}
+
+func strPos(s *actionlint.String) *actionlint.Pos {
+	if s == nil {
+		return nil
+	}
+	return s.Pos
+}
+
+func posLess(a, b *actionlint.Pos) bool {
+	switch {
+	case a == nil:
+		return b != nil
+	case b == nil:
+		return false
+	}
+	return a.IsBefore(b)
+}
+
+// aliasBomb reports a document whose aliases expand beyond maxExpansion
+// nodes. It parses only when the text could hold an alias at all.
+func aliasBomb(raw []byte) (string, int) {
+	if !mayHaveAliases(raw) {
+		return "", 0
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return "", 0 // the real parser reports the YAML error
+	}
+	memo := map[*yaml.Node]int{}
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if n == nil || depth > 10_000 {
+			return maxExpansion + 1
+		}
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		memo[n] = maxExpansion + 1 // a cycle counts as unbounded
+		total := 1
+		if n.Kind == yaml.AliasNode {
+			total += size(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			total += size(c, depth+1)
+			if total > maxExpansion {
+				break
+			}
+		}
+		memo[n] = total
+		return total
+	}
+	if size(&doc, 0) > maxExpansion {
+		return fmt.Sprintf("YAML aliases expand to more than %d nodes (alias bomb); refusing to load", maxExpansion), 1
+	}
+	return "", 0
+}
+
+func mayHaveAliases(raw []byte) bool {
+	anchor := false
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] == '&' && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '[' || raw[i-1] == '-') && isAnchorChar(raw[i+1]) {
+			anchor = true
+			break
+		}
+	}
+	if !anchor {
+		return false
+	}
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] == '*' && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '[' || raw[i-1] == ',' || raw[i-1] == '\t') {
+			c := raw[i+1]
+			if c != ' ' && c != '\n' && c != '*' && c != '"' && c != '\'' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isAnchorChar(c byte) bool {
+	return c == '_' || c == '-' || c == '.' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}

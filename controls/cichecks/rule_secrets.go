@@ -1,0 +1,260 @@
+package cichecks
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/pedigree-dev/pedigree/collectors/ci"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// NewHardcodedCredentials flags passwords written into pipeline files:
+// container and service registry credentials in GitHub workflows, and
+// literal passwords given to docker login in GitLab scripts.
+func NewHardcodedCredentials() *Rule {
+	return &Rule{
+		ID:    "hardcoded-credentials",
+		Title: "Credential written in the pipeline file",
+		Rationale: "A password in a workflow file is readable by everyone who can read the repository and stays in its " +
+			"history after it is removed.",
+		Remediation: "Store the credential as a secret (or masked, protected CI/CD variable) and reference it: password: ${{ secrets.REGISTRY_PASSWORD }}.",
+		Severity:    evidence.High,
+		Platforms:   all,
+		judge: func(c *Context) {
+			switch c.P.Platform {
+			case ci.GitHubWorkflow:
+				check := func(ct *actionlint.Container, what string) {
+					if ct == nil || ct.Credentials == nil || ct.Credentials.Password == nil {
+						return
+					}
+					pw := ct.Credentials.Password
+					if pw.Value == "" || strings.Contains(pw.Value, "${{") {
+						return
+					}
+					c.Errorf(pw.Pos, "%s credentials hold a literal password; use a secret", what)
+				}
+				for _, j := range ci.SortedJobs(c.P.Workflow) {
+					check(j.Container, "container")
+					for _, s := range ci.SortedServices(j.Services) {
+						check(s.Container, "service "+quote(s.Name.Value))
+					}
+				}
+			case ci.GitLabCI:
+				if c.P.GitLab == nil {
+					return
+				}
+				for _, j := range append([]*ci.GitLabJob{c.P.GitLab.Default}, c.P.GitLab.Jobs...) {
+					if j == nil {
+						continue
+					}
+					for _, list := range [][]*actionlint.String{j.BeforeScript, j.Script, j.AfterScript} {
+						for _, line := range list {
+							if line != nil && literalLogin.MatchString(line.Value) {
+								c.Errorf(valuePos(c.P.Source, line), "job %q passes a literal password on the command line", j.Name.Value)
+							}
+						}
+					}
+				}
+			}
+		},
+	}
+}
+
+var literalLogin = regexp.MustCompile(`\b(docker|podman|buildah|helm registry|oras|crane auth) login\b[^\n]*\s(-p|--password)[ =]['"]?[^$'"\s-][^\s'"]*`)
+
+// NewInsecureCommands flags ACTIONS_ALLOW_UNSECURE_COMMANDS, which
+// re-enables the ::set-env and ::add-path workflow commands any log line can
+// issue.
+func NewInsecureCommands() *Rule {
+	return &Rule{
+		ID:    "insecure-commands",
+		Title: "Deprecated insecure workflow commands re-enabled",
+		Rationale: "With ACTIONS_ALLOW_UNSECURE_COMMANDS, any text printed to the log (a test name, a PR title) can set " +
+			"environment variables or PATH for later steps, which leads to code execution.",
+		Remediation: "Remove ACTIONS_ALLOW_UNSECURE_COMMANDS and write to $GITHUB_ENV / $GITHUB_PATH files instead.",
+		Severity:    evidence.High,
+		Platforms:   github,
+		judge: func(c *Context) {
+			check := func(env *actionlint.Env) {
+				if env == nil {
+					return
+				}
+				v := env.Vars["actions_allow_unsecure_commands"]
+				if v == nil || v.Value == nil || strings.EqualFold(strings.TrimSpace(v.Value.Value), "false") || strings.TrimSpace(v.Value.Value) == "" {
+					return
+				}
+				c.Errorf(keyPos(c.P.Source, v.Name.Pos, "env"), "ACTIONS_ALLOW_UNSECURE_COMMANDS is set to %q", v.Value.Value)
+			}
+			if w := c.P.Workflow; w != nil {
+				check(w.Env)
+				for _, j := range ci.SortedJobs(w) {
+					check(j.Env)
+					if j.Container != nil {
+						check(j.Container.Env)
+					}
+					for _, s := range j.Steps {
+						if s != nil {
+							check(s.Env)
+						}
+					}
+				}
+			}
+			if c.P.Action != nil {
+				for _, s := range c.P.Action.Steps {
+					check(s.Env)
+				}
+			}
+		},
+	}
+}
+
+// secretsExprs calls fn for every expression of the pipeline that names
+// the secrets context, with its position.
+func secretsExprs(c *Context, fn func(at *actionlint.Pos, e expr)) {
+	p := c.P
+	if p.Source == nil {
+		return
+	}
+	for _, e := range c.fileExprs() {
+		if e.Node == nil || !strings.Contains(strings.ToLower(e.Raw), "secrets") {
+			continue
+		}
+		at := p.Source.PosOf(e.Offset)
+		if strings.HasPrefix(strings.TrimSpace(p.Source.Line(at.Line)), "#") {
+			continue // a comment
+		}
+		fn(at, e)
+	}
+}
+
+// NewOverprovisionedSecrets flags expressions that expose the whole secrets
+// context (toJSON(secrets), secrets[dynamic]).
+func NewOverprovisionedSecrets() *Rule {
+	return &Rule{
+		ID:    "overprovisioned-secrets",
+		Title: "Whole secrets context exposed to a step",
+		Rationale: "toJSON(secrets) or a computed secrets[...] index hands every secret of the repository to the step, " +
+			"far beyond what it needs, and defeats per-secret log masking.",
+		Remediation: "Reference only the secrets the step uses, by name: ${{ secrets.NPM_TOKEN }}.",
+		Severity:    evidence.Medium,
+		Platforms:   github,
+		judge: func(c *Context) {
+			secretsExprs(c, func(at *actionlint.Pos, e expr) {
+				bare := false
+				dynamic := false
+				actionlint.VisitExprNode(e.Node, func(n, parent actionlint.ExprNode, entering bool) {
+					if !entering {
+						return
+					}
+					v, ok := n.(*actionlint.VariableNode)
+					if !ok || !strings.EqualFold(v.Name, "secrets") {
+						return
+					}
+					switch pn := parent.(type) {
+					case *actionlint.ObjectDerefNode:
+					case *actionlint.IndexAccessNode:
+						if _, lit := pn.Index.(*actionlint.StringNode); !lit && pn.Operand == n {
+							dynamic = true
+						}
+					default:
+						bare = true
+					}
+				})
+				if bare {
+					c.Errorf(at, "%s exposes every secret", e.Raw)
+				} else if dynamic {
+					c.Errorf(at, "%s indexes secrets with a computed name, exposing any of them", e.Raw)
+				}
+			})
+		},
+	}
+}
+
+// NewUnredactedSecrets flags fromJSON(secrets.X): the fields of a
+// structured secret are not registered for log masking.
+func NewUnredactedSecrets() *Rule {
+	return &Rule{
+		ID:    "unredacted-secrets",
+		Title: "Secret value that escapes log masking",
+		Rationale: "GitHub masks a secret's exact value in logs; a field extracted with fromJSON(secrets.X).field is a " +
+			"different string and is printed in clear.",
+		Remediation: "Store each value as its own secret instead of a JSON document.",
+		Severity:    evidence.Medium,
+		Platforms:   github,
+		judge: func(c *Context) {
+			secretsExprs(c, func(at *actionlint.Pos, e expr) {
+				hit := false
+				visit(e.Node, func(n actionlint.ExprNode) {
+					call, ok := n.(*actionlint.FuncCallNode)
+					if !ok || !strings.EqualFold(call.Callee, "fromJSON") || len(call.Args) != 1 {
+						return
+					}
+					if ctx, ok := contextPath(call.Args[0]); ok && ctx.root() == "secrets" && len(ctx.Parts) > 1 {
+						hit = true
+					}
+				})
+				if hit {
+					c.Errorf(at, "%s decodes a secret; the values inside it are not masked in logs", e.Raw)
+				}
+			})
+		},
+	}
+}
+
+var githubEnvWrite = regexp.MustCompile(`(?i)(>>?\s*["']?(\$\{?GITHUB_(ENV|PATH)\}?|\$env:GITHUB_(ENV|PATH)|%GITHUB_(ENV|PATH)%)|\btee\b[^\n|]*\$\{?GITHUB_(ENV|PATH)|(out-file|add-content|set-content|tee-object)\b[^\n]*\$env:GITHUB_(ENV|PATH))`)
+
+// NewGitHubEnv flags dynamic writes to $GITHUB_ENV / $GITHUB_PATH in
+// privileged workflows and composite actions: setting LD_PRELOAD, NODE_OPTIONS
+// or PATH from data an attacker shapes runs their code in later steps.
+func NewGitHubEnv() *Rule {
+	return &Rule{
+		ID:    "github-env",
+		Title: "Untrusted data written to GITHUB_ENV or GITHUB_PATH",
+		Rationale: "Variables written to $GITHUB_ENV apply to every later step; if their content comes from the " +
+			"event (a PR title, an artifact), an attacker can set BASH_ENV, NODE_OPTIONS or PATH and run code with the job's privileges.",
+		Remediation: "Use step outputs ($GITHUB_OUTPUT) for data, validate values strictly, and never write untrusted data to $GITHUB_ENV/$GITHUB_PATH in pull_request_target or workflow_run workflows.",
+		Severity:    evidence.High,
+		Platforms:   github,
+		judge: func(c *Context) {
+			if c.P.Platform == ci.GitHubWorkflow && !hasTrigger(c.P, "pull_request_target", "workflow_run") {
+				c.NotApplicable()
+				return
+			}
+			for _, sr := range steps(c.P) {
+				r := runOf(sr.step)
+				if r == nil || !strings.Contains(strings.ToUpper(r.Run.Value), "GITHUB_") {
+					continue
+				}
+				for _, line := range strings.Split(r.Run.Value, "\n") {
+					m := githubEnvWrite.FindStringIndex(line)
+					if m == nil || safeEcho(line[:m[0]]) {
+						continue
+					}
+					dest := "GITHUB_ENV"
+					if strings.Contains(strings.ToUpper(line[m[0]:]), "GITHUB_PATH") {
+						dest = "GITHUB_PATH"
+					}
+					at := r.RunPos
+					if at == nil {
+						at = sr.step.Pos
+					}
+					c.Errorf(at, "writes dynamic content to %s (%s)", dest, strings.TrimSpace(line))
+				}
+			}
+		},
+	}
+}
+
+// safeEcho is an echo or printf of literals only (no expansion, no
+// command substitution).
+func safeEcho(lhs string) bool {
+	t := strings.TrimSpace(lhs)
+	if !strings.HasPrefix(t, "echo ") && t != "echo" && !strings.HasPrefix(t, "printf ") {
+		return false
+	}
+	return !strings.ContainsAny(t, "$`") && !cmdVar.MatchString(t)
+}
+
+var cmdVar = regexp.MustCompile(`%[A-Za-z_][A-Za-z0-9_]*%`)

@@ -1,0 +1,264 @@
+package cichecks
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/rhysd/actionlint"
+
+	"github.com/pedigree-dev/pedigree/collectors/ci"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// NewDangerousTrigger flags pull_request_target and workflow_run workflows
+// (they run with the base repository's token and secrets on events a fork
+// can cause) and, in them, steps that check out or run the untrusted ref.
+// In GitLab it flags deploy jobs and protected-variable users that
+// merge-request pipelines can reach.
+func NewDangerousTrigger() *Rule {
+	return &Rule{
+		ID:    "dangerous-trigger",
+		Title: "Privileged trigger reachable from untrusted contributions",
+		Rationale: "pull_request_target and workflow_run run in the base repository's context, with write tokens and " +
+			"secrets, on events a fork controls; checking out or running the fork's code there hands it those privileges.",
+		Remediation: "Use pull_request for untrusted code; if a privileged follow-up is needed, pass data (not code) " +
+			"through artifacts and never check out github.event.pull_request.head.* in the privileged workflow.",
+		Severity:  evidence.High,
+		Platforms: []ci.Platform{ci.GitHubWorkflow, ci.GitLabCI},
+		judge:     judgeDangerousTrigger,
+	}
+}
+
+var untrustedRef = regexp.MustCompile(`(?i)github\.event\.pull_request\.head\.(ref|sha|repo)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch|repository)|pull_request\.merge_commit_sha|refs/pull/`)
+
+var untrustedCheckoutCmd = regexp.MustCompile(`(?i)\bgh pr checkout\b|\bgit (fetch|checkout|switch)\b[^\n]*(\$\{\{\s*github\.(head_ref|event\.pull_request\.head|event\.workflow_run\.head)|refs/pull/|pull/)`)
+
+func judgeDangerousTrigger(c *Context) {
+	if c.P.Platform == ci.GitLabCI {
+		judgeGitLabMR(c)
+		return
+	}
+	w := c.P.Workflow
+	if w == nil {
+		c.NotApplicable()
+		return
+	}
+	var trig string
+	for _, e := range w.On {
+		if n := e.EventName(); n == "pull_request_target" || n == "workflow_run" {
+			trig = n
+			break
+		}
+	}
+	if trig == "" {
+		c.NotApplicable()
+		return
+	}
+	on := c.P.Source.TopLevelKey("on", "true")
+	if on == nil {
+		on = c.P.Source.FirstKey()
+	}
+	c.Errorf(on, "workflow runs on %s, with the base repository's token and secrets, for events a fork can cause", trig)
+	for _, sr := range steps(c.P) {
+		if a := uses(sr.step); a != nil && ci.ActionRepo(usesValue(a)) == "actions/checkout" {
+			if ref, _ := with(a, "ref"); ref != "" && untrustedRef.MatchString(ref) {
+				c.Errorf(sr.step.Pos, "checks out the untrusted ref %s in a %s workflow", strings.TrimSpace(ref), trig)
+			}
+			if repo, _ := with(a, "repository"); repo != "" && untrustedRef.MatchString(repo) {
+				c.Errorf(sr.step.Pos, "checks out the fork's repository %s in a %s workflow", strings.TrimSpace(repo), trig)
+			}
+		}
+		if r := runOf(sr.step); r != nil && untrustedCheckoutCmd.MatchString(r.Run.Value) {
+			c.Errorf(sr.step.Pos, "fetches and checks out the pull request's code in a %s workflow", trig)
+		}
+	}
+}
+
+// NewSecretsInherit flags reusable-workflow calls that pass every secret.
+func NewSecretsInherit() *Rule {
+	return &Rule{
+		ID:          "secrets-inherit",
+		Title:       "Reusable workflow called with secrets: inherit",
+		Rationale:   "secrets: inherit hands every repository and organisation secret to the called workflow, whatever it needs.",
+		Remediation: "Pass only the secrets the called workflow declares: secrets: { TOKEN: ${{ secrets.TOKEN }} }.",
+		Severity:    evidence.Medium,
+		Platforms:   ghWF,
+		judge: func(c *Context) {
+			for _, j := range ci.SortedJobs(c.P.Workflow) {
+				if j.WorkflowCall != nil && j.WorkflowCall.InheritSecrets {
+					c.Errorf(valuePos(c.P.Source, j.WorkflowCall.Uses), "job %q passes every secret to %s with secrets: inherit", j.ID.Value, strings.TrimSpace(j.WorkflowCall.Uses.Value))
+				}
+			}
+		},
+	}
+}
+
+// NewSelfHostedRunner flags jobs on self-hosted runners.
+func NewSelfHostedRunner() *Rule {
+	return &Rule{
+		ID:    "self-hosted-runner",
+		Title: "Job runs on a self-hosted runner",
+		Rationale: "Self-hosted runners are not ephemeral or isolated by default: a job (or a fork's pull request in a " +
+			"public repository) can persist malware on the machine and reach the network it sits in.",
+		Remediation: "Use platform-hosted runners, or ephemeral, single-job self-hosted runners in an isolated network, " +
+			"never for public repositories' pull requests.",
+		Severity:  evidence.Medium,
+		Platforms: ghWF,
+		judge: func(c *Context) {
+			for _, j := range ci.SortedJobs(c.P.Workflow) {
+				if j.RunsOn == nil {
+					continue
+				}
+				var at *actionlint.Pos
+				what := ""
+				if l := ci.SelfHostedLabel(j); l != nil {
+					at, what = l.Pos, l.Value
+				} else if j.RunsOn.LabelsExpr != nil {
+					if v := matrixSelfHosted(j, j.RunsOn.LabelsExpr.Value); v != "" {
+						at, what = j.RunsOn.LabelsExpr.Pos, v
+					}
+				}
+				if at != nil {
+					c.Errorf(keyPos(c.P.Source, at, "runs-on"), "job %q runs on a self-hosted runner (%s)", j.ID.Value, what)
+				}
+			}
+		},
+	}
+}
+
+var matrixRef = regexp.MustCompile(`matrix\.([A-Za-z0-9_-]+)`)
+
+// matrixSelfHosted returns a matrix value naming a self-hosted runner that
+// a runs-on expression selects.
+func matrixSelfHosted(j *actionlint.Job, expr string) string {
+	if j.Strategy == nil || j.Strategy.Matrix == nil {
+		return ""
+	}
+	m := matrixRef.FindStringSubmatch(expr)
+	if m == nil {
+		return ""
+	}
+	name := strings.ToLower(m[1])
+	var vals []actionlint.RawYAMLValue
+	if row := j.Strategy.Matrix.Rows[name]; row != nil {
+		vals = append(vals, row.Values...)
+	}
+	if inc := j.Strategy.Matrix.Include; inc != nil {
+		for _, comb := range inc.Combinations {
+			if a := comb.Assigns[name]; a != nil {
+				vals = append(vals, a.Value)
+			}
+		}
+	}
+	for _, v := range vals {
+		if rawContains(v, "self-hosted", 0) {
+			return "self-hosted via matrix." + name
+		}
+	}
+	return ""
+}
+
+func rawContains(v actionlint.RawYAMLValue, s string, depth int) bool {
+	if v == nil || depth > 20 {
+		return false
+	}
+	switch x := v.(type) {
+	case *actionlint.RawYAMLString:
+		return strings.EqualFold(strings.TrimSpace(x.Value), s)
+	case *actionlint.RawYAMLArray:
+		for _, e := range x.Elems {
+			if rawContains(e, s, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var deployName = regexp.MustCompile(`(?i)(deploy|release|publish|prod)`)
+
+// judgeGitLabMR flags deploy jobs (an environment, a deploy/release stage,
+// OIDC id_tokens or external secrets) that merge-request pipelines run.
+func judgeGitLabMR(c *Context) {
+	g := c.P.GitLab
+	if g == nil {
+		c.NotApplicable()
+		return
+	}
+	wfMR := rulesAllowMR(g.WorkflowRules)
+	judged := false
+	for _, j := range g.Jobs {
+		if j.Hidden {
+			continue
+		}
+		rules := j.Rules
+		only := j.Only
+		for _, p := range g.ExtendsChain(j) {
+			if rules == nil {
+				rules = p.Rules
+			}
+			if only == nil {
+				only = p.Only
+			}
+		}
+		mr := false
+		switch {
+		case rules != nil:
+			mr = rulesAllowMR(rules)
+		case only != nil:
+			for _, o := range only {
+				if o != nil && (o.Value == "merge_requests" || o.Value == "external_pull_requests") {
+					mr = true
+				}
+			}
+		default:
+			mr = wfMR
+		}
+		if !mr {
+			continue
+		}
+		judged = true
+		privileged := ""
+		switch {
+		case j.Environment != nil && j.Environment.Value != "":
+			privileged = "deploys to environment " + quote(j.Environment.Value)
+		case len(j.IDTokens) > 0:
+			privileged = "requests OIDC id_tokens"
+		case len(j.Secrets) > 0:
+			privileged = "reads external secrets"
+		case j.Stage != nil && deployName.MatchString(j.Stage.Value):
+			privileged = "runs in stage " + quote(j.Stage.Value)
+		}
+		if privileged != "" {
+			c.Errorf(j.Pos, "job %q %s and runs in merge-request pipelines, which run code from the merge request's source branch", j.Name.Value, privileged)
+		}
+	}
+	if !judged {
+		c.NotApplicable()
+	}
+}
+
+// rulesAllowMR says whether a rules: list lets merge-request pipelines run.
+func rulesAllowMR(rules []*ci.GitLabRule) bool {
+	for _, r := range rules {
+		if r.If == nil {
+			if r.When == nil || r.When.Value != "never" {
+				return false // an unconditional rule: decided by other sources
+			}
+			continue
+		}
+		if strings.Contains(r.If.Value, "merge_request_event") || strings.Contains(r.If.Value, "CI_MERGE_REQUEST_") {
+			neg := strings.Contains(r.If.Value, "!= \"merge_request_event\"") || strings.Contains(r.If.Value, "!= 'merge_request_event'")
+			if r.When != nil && r.When.Value == "never" {
+				if !neg {
+					return false
+				}
+				continue
+			}
+			if !neg {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,5 @@
+package cichecks
+
+import "github.com/rhysd/actionlint"
+
+type ciString = actionlint.String

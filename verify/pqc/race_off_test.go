@@ -1,0 +1,5 @@
+//go:build !race
+
+package pqc
+
+const raceEnabled = false
