@@ -100,10 +100,10 @@ func TestAssessDemo(t *testing.T) {
 	}
 	st := controlStatuses(loadNative(t, filepath.Join(out, "pedigree.json")))
 	for id, want := range map[string]string{
-		"si-7":  "not-satisfied", // the tampered zip
-		"sr-1":  "satisfied",     // manual evidence
-		"sr-2":  "not-satisfied", // manual evidence
-		"ac-2":  "not-assessed",  // nothing automated
+		"si-7": "not-satisfied", // the tampered zip
+		"sr-1": "satisfied",     // manual evidence
+		"sr-2": "not-satisfied", // manual evidence
+		"ac-2": "not-assessed",  // nothing automated
 	} {
 		if st[id] != want {
 			t.Errorf("%s = %q, want %q", id, st[id], want)

@@ -1,0 +1,164 @@
+package xlsx
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/pedigree-dev/pedigree/assessment/assessmenttest"
+	"github.com/pedigree-dev/pedigree/reports/view"
+)
+
+func TestWorkbook(t *testing.T) {
+	a := assessmenttest.Small()
+	var b bytes.Buffer
+	if err := (&Writer{Organization: "Example Corp"}).Write(context.Background(), &b, a); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, want := f.GetSheetList(), []string{SheetSummary, SheetControls, SheetFindings, SheetEvidence, SheetPOAM, SheetComponents, SheetCrypto}; !equal(got, want) {
+		t.Fatalf("sheets %v, want %v", got, want)
+	}
+	cell := func(sheet, ref string) string {
+		t.Helper()
+		v, err := f.GetCellValue(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct{ sheet, ref, want string }{
+		{SheetSummary, "B3", "FAIL"},
+		{SheetSummary, "B4", "Example Corp"},
+		{SheetSummary, "B5", a.RunID},
+		{SheetControls, "A1", "Control Acronym"},
+		{SheetControls, "G1", "Compliance Status"},
+		{SheetControls, "A2", "CM-8"},
+		{SheetControls, "G2", "not-satisfied"},
+		{SheetControls, "D2", "Configuration Management"},
+		{SheetControls, "F2", "yes"},
+		{SheetControls, "I2", "EXAMINE"},
+		{SheetControls, "L2", "app:dist/app.cdx.json"},
+		{SheetControls, "A5", "SR-4(3)"},
+		{SheetControls, "P6", "J. Doe"},
+		{SheetFindings, "B2", "CI-TEMPLATE-INJECTION"},
+		{SheetFindings, "E2", "fail"},
+		{SheetFindings, "H2", ".github/workflows/release.yml"},
+		{SheetFindings, "I2", "42"},
+		{SheetFindings, "L2", "SA-11"},
+		{SheetEvidence, "D2", a.Evidence[0].SHA256},
+		{SheetEvidence, "C2", "dist/app.cdx.json"},
+		{SheetEvidence, "F2", "sbom"},
+		{SheetEvidence, "I2", "2026-03-01 12:00:00"},
+		{SheetPOAM, "A2", view.POAMID("cm-8")},
+		{SheetPOAM, "B2", "CM-8"},
+		{SheetPOAM, "F2", "medium"},
+		{SheetPOAM, "G2", "2026-03-01 12:00:00"},
+		{SheetPOAM, "H2", "2026-05-30 12:00:00"},
+		{SheetPOAM, "J2", "open"},
+		{SheetPOAM, "B3", "SA-11"},
+		{SheetComponents, "E3", "pkg:npm/left-pad@1.3.0"},
+		{SheetComponents, "I3", "GHSA-xxxx-yyyy-zzzz"},
+		{SheetCrypto, "B3", "ML-DSA-65"},
+		{SheetCrypto, "H3", "post-quantum"},
+	}
+	for _, tt := range tests {
+		if got := cell(tt.sheet, tt.ref); got != tt.want {
+			t.Errorf("%s!%s = %q, want %q", tt.sheet, tt.ref, got, tt.want)
+		}
+	}
+	// Header frozen, filters on, statuses coloured.
+	for _, sh := range []string{SheetControls, SheetFindings, SheetEvidence, SheetPOAM} {
+		p, err := f.GetPanes(sh)
+		if err != nil || !p.Freeze || p.YSplit != 1 {
+			t.Errorf("%s: header not frozen (%+v, %v)", sh, p, err)
+		}
+		tables, err := f.GetTables(sh)
+		if err != nil || len(tables) != 1 {
+			t.Errorf("%s: %d tables (%v), want one with filters", sh, len(tables), err)
+		}
+		w, err := f.GetColWidth(sh, "A")
+		if err != nil || w < 10 {
+			t.Errorf("%s: column A width %v (%v)", sh, w, err)
+		}
+	}
+	fill := func(sheet, ref string) string {
+		id, err := f.GetCellStyle(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil || len(st.Fill.Color) == 0 {
+			return ""
+		}
+		return st.Fill.Color[0]
+	}
+	if got := fill(SheetControls, "G2"); got != "FFC7CE" {
+		t.Errorf("not-satisfied fill %q, want red FFC7CE", got)
+	}
+	if got := fill(SheetControls, "G5"); got != "C6EFCE" {
+		t.Errorf("satisfied fill %q, want green C6EFCE", got)
+	}
+}
+
+func TestLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large workbook in -short mode; the benchmark covers it")
+	}
+	a := assessmenttest.Random(7, 2000, 200)
+	var b bytes.Buffer
+	if err := (&Writer{}).Write(context.Background(), &b, a); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.Rows(SheetFindings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if n != 2001 {
+		t.Fatalf("Findings sheet has %d rows, want 2,001", n)
+	}
+	ids := view.SortedFindings(a)
+	if got, _ := f.GetCellValue(SheetFindings, "A2001"); got != ids[len(ids)-1].ID {
+		t.Fatalf("last finding %q, want %q (rows out of order)", got, ids[len(ids)-1].ID)
+	}
+}
+
+func BenchmarkWrite20k(b *testing.B) {
+	a := assessmenttest.Random(7, 20000, 2000)
+	w := &Writer{}
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := w.Write(context.Background(), &buf, a); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(buf.Len()))
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
