@@ -1,0 +1,224 @@
+package gitrepo
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// lockfiles lists, per manifest name, the lockfiles that can pin it.
+var lockfiles = map[string]struct {
+	ecosystem string
+	locks     []string
+}{
+	"go.mod":         {"go", []string{"go.sum"}},
+	"package.json":   {"npm", []string{"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lockb", "bun.lock"}},
+	"Cargo.toml":     {"cargo", []string{"Cargo.lock"}},
+	"pyproject.toml": {"pypi", []string{"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"}},
+	"Pipfile":        {"pypi", []string{"Pipfile.lock"}},
+	"Gemfile":        {"rubygems", []string{"Gemfile.lock"}},
+	"composer.json":  {"packagist", []string{"composer.lock"}},
+}
+
+type reader func(name string) ([]byte, bool)
+
+func manifests(order []string, files map[string]*object.File, read reader) []Manifest {
+	var out []Manifest
+	for _, name := range order {
+		if strings.Contains(name, "node_modules/") || strings.Contains(name, "vendor/") || strings.Contains(name, "testdata/") {
+			continue
+		}
+		base, dir := path.Base(name), path.Dir(name)
+		if isRequirements(base) {
+			b, ok := read(name)
+			if ok {
+				out = append(out, requirementsManifest(name, b))
+			}
+			continue
+		}
+		spec, ok := lockfiles[base]
+		if !ok {
+			continue
+		}
+		if base == "pyproject.toml" {
+			if b, ok := read(name); !ok || !bytes.Contains(b, []byte("dependencies")) {
+				continue // a tool-only pyproject declares nothing to lock
+			}
+		}
+		m := Manifest{Path: name, Ecosystem: spec.ecosystem}
+		for _, l := range spec.locks {
+			if files[path.Join(dir, l)] != nil {
+				m.Lockfile = path.Join(dir, l)
+				break
+			}
+		}
+		mb, _ := read(name)
+		var lb []byte
+		if m.Lockfile != "" {
+			lb, _ = read(m.Lockfile)
+		}
+		deps := declared(base, mb)
+		m.Dependencies = len(deps)
+		switch {
+		case m.Lockfile == "" && len(deps) > 0:
+			m.Problems = append(m.Problems, fmt.Sprintf("no lockfile beside it (want one of %s)", strings.Join(spec.locks, ", ")))
+		case m.Lockfile != "":
+			for _, d := range deps {
+				if !locked(base, path.Base(m.Lockfile), d, lb) {
+					m.Problems = append(m.Problems, fmt.Sprintf("%s is declared but not in %s", d, path.Base(m.Lockfile)))
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func isRequirements(base string) bool {
+	return strings.HasSuffix(base, ".txt") && strings.HasPrefix(base, "requirements")
+}
+
+// requirementsManifest checks that every requirement is pinned with a hash
+// (pip's --require-hashes mode); such a file is its own lockfile.
+func requirementsManifest(name string, b []byte) Manifest {
+	m := Manifest{Path: name, Ecosystem: "pypi", Lockfile: name}
+	var logical []string
+	var cur strings.Builder
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if cont, ok := strings.CutSuffix(line, `\`); ok {
+			cur.WriteString(cont + " ")
+			continue
+		}
+		cur.WriteString(line)
+		logical = append(logical, cur.String())
+		cur.Reset()
+	}
+	for _, l := range logical {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "-") {
+			continue
+		}
+		m.Dependencies++
+		if !strings.Contains(l, "--hash=") {
+			name, _, _ := strings.Cut(l, " ")
+			m.Problems = append(m.Problems, fmt.Sprintf("%s has no --hash", name))
+		}
+	}
+	return m
+}
+
+var (
+	goRequire  = regexp.MustCompile(`^\s*(?:require\s+)?([^\s()]+)\s+(v[^\s]+)`)
+	goReplace  = regexp.MustCompile(`^\s*(?:replace\s+)?([^\s()]+)(?:\s+v[^\s]+)?\s+=>\s+([^\s]+)(?:\s+(v[^\s]+))?`)
+	tomlHeader = regexp.MustCompile(`^\[([^\]]+)\]`)
+	tomlKey    = regexp.MustCompile(`^([A-Za-z0-9_.-]+)\s*=`)
+)
+
+// declared lists the direct dependencies a manifest names, in the form
+// the matching lockfile records them.
+func declared(base string, b []byte) []string {
+	var out []string
+	switch base {
+	case "go.mod":
+		block := ""
+		replaced := map[string]string{}
+		var required []string
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			switch {
+			case strings.HasPrefix(line, "require ("), strings.HasPrefix(line, "replace ("):
+				block = line[:7]
+			case block != "" && line == ")":
+				block = ""
+			case block == "require" || strings.HasPrefix(line, "require "):
+				if m := goRequire.FindStringSubmatch(line); m != nil {
+					required = append(required, m[1]+" "+m[2])
+				}
+			case block == "replace" || strings.HasPrefix(line, "replace "):
+				if m := goReplace.FindStringSubmatch(line); m != nil {
+					replaced[m[1]] = m[2] + " " + m[3]
+					if m[3] == "" {
+						replaced[m[1]] = "" // a local directory: nothing to lock
+					}
+				}
+			}
+		}
+		// A replaced module is locked at its replacement.
+		for _, r := range required {
+			mod, _, _ := strings.Cut(r, " ")
+			if rep, ok := replaced[mod]; ok {
+				if rep != "" {
+					out = append(out, rep)
+				}
+				continue
+			}
+			out = append(out, r)
+		}
+	case "package.json":
+		var pj struct {
+			Dependencies    map[string]string `json:"dependencies"`
+			DevDependencies map[string]string `json:"devDependencies"`
+		}
+		if json.Unmarshal(b, &pj) == nil {
+			for d := range pj.Dependencies {
+				out = append(out, d)
+			}
+			for d := range pj.DevDependencies {
+				out = append(out, d)
+			}
+		}
+	case "Cargo.toml":
+		section := ""
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		for sc.Scan() {
+			line := strings.TrimSpace(sc.Text())
+			if m := tomlHeader.FindStringSubmatch(line); m != nil {
+				section = m[1]
+				continue
+			}
+			if strings.HasSuffix(section, "dependencies") && !strings.Contains(section, ".") {
+				if m := tomlKey.FindStringSubmatch(line); m != nil {
+					out = append(out, m[1])
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// locked tells whether the lockfile pins a declared dependency.
+func locked(manifest, lock, dep string, lb []byte) bool {
+	switch manifest {
+	case "go.mod":
+		return bytes.Contains(lb, []byte(dep+"/go.mod h1:")) || bytes.Contains(lb, []byte(dep+" h1:"))
+	case "package.json":
+		switch lock {
+		case "package-lock.json", "npm-shrinkwrap.json":
+			var pl struct {
+				Packages     map[string]json.RawMessage `json:"packages"`
+				Dependencies map[string]json.RawMessage `json:"dependencies"`
+			}
+			if json.Unmarshal(lb, &pl) != nil {
+				return false
+			}
+			_, v2 := pl.Packages["node_modules/"+dep]
+			_, v1 := pl.Dependencies[dep]
+			return v2 || v1
+		default:
+			return bytes.Contains(lb, []byte(dep))
+		}
+	case "Cargo.toml":
+		return bytes.Contains(lb, []byte(`name = "`+dep+`"`))
+	}
+	return true
+}

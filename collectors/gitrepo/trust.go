@@ -1,0 +1,114 @@
+package gitrepo
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"golang.org/x/crypto/ssh"
+)
+
+// Trust is the key material commit and tag signatures are verified
+// against: OpenPGP keyrings and an ssh-keygen allowed_signers file. It is
+// passed in, never ambient: git's own configuration is not read.
+type Trust struct {
+	OpenPGP openpgp.EntityList
+	SSH     []AllowedSigner
+	// Sources names the files the keys came from.
+	Sources []string
+}
+
+// AllowedSigner is one line of an allowed_signers file.
+type AllowedSigner struct {
+	Principals []string
+	Key        ssh.PublicKey
+	// Namespaces limits what the key may sign ("git"); empty means any.
+	Namespaces []string
+	Line       int
+}
+
+// LoadTrust reads OpenPGP keyrings (armored or binary) and an
+// allowed_signers file. Missing files are errors; no file at all is an
+// empty Trust, under which signatures are recorded but not verified.
+func LoadTrust(keyrings []string, allowedSigners string) (*Trust, error) {
+	t := &Trust{}
+	for _, p := range keyrings {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("openpgp keyring: %w", err)
+		}
+		var el openpgp.EntityList
+		if bytes.Contains(b, []byte("-----BEGIN PGP")) {
+			el, err = openpgp.ReadArmoredKeyRing(bytes.NewReader(b))
+		} else {
+			el, err = openpgp.ReadKeyRing(bytes.NewReader(b))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("openpgp keyring %s: %w", p, err)
+		}
+		t.OpenPGP = append(t.OpenPGP, el...)
+		t.Sources = append(t.Sources, p)
+	}
+	if allowedSigners != "" {
+		b, err := os.ReadFile(allowedSigners)
+		if err != nil {
+			return nil, fmt.Errorf("allowed signers: %w", err)
+		}
+		signers, err := ParseAllowedSigners(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", allowedSigners, err)
+		}
+		t.SSH = signers
+		t.Sources = append(t.Sources, allowedSigners)
+	}
+	return t, nil
+}
+
+// ParseAllowedSigners reads the ssh-keygen(1) ALLOWED SIGNERS format:
+// "principals [options] keytype base64-key [comment]" per line.
+func ParseAllowedSigners(b []byte) ([]AllowedSigner, error) {
+	var out []AllowedSigner
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		principals, rest, ok := strings.Cut(line, " ")
+		if !ok {
+			return nil, fmt.Errorf("line %d: want principals, options and a key", n)
+		}
+		key, _, opts, _, err := ssh.ParseAuthorizedKey([]byte(strings.TrimSpace(rest)))
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		s := AllowedSigner{Principals: strings.Split(principals, ","), Key: key, Line: n}
+		for _, o := range opts {
+			if v, ok := strings.CutPrefix(strings.ToLower(o), "namespaces="); ok {
+				s.Namespaces = strings.Split(strings.Trim(v, `"`), ",")
+			}
+		}
+		out = append(out, s)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("line %d: %w", n+1, err)
+	}
+	return out, nil
+}
+
+func (t *Trust) kinds() []string {
+	var k []string
+	if len(t.OpenPGP) > 0 {
+		k = append(k, SigOpenPGP)
+	}
+	if len(t.SSH) > 0 {
+		k = append(k, SigSSH)
+	}
+	return k
+}
