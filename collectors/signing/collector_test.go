@@ -59,7 +59,7 @@ func verdicts(ev []evidence.Evidence) map[string]string {
 
 func demoPolicy(dir string) config.SigstorePolicy {
 	return config.SigstorePolicy{
-		Keys: []config.SigstoreKey{{Path: filepath.Join(dir, "demo-signing.pub"), Artifacts: []string{"pedigree-demo_*"}, WithoutTlogUnsafe: true}},
+		Keys: []config.SigstoreKey{{Path: filepath.Join(dir, "..", "keys", "demo-signing.pub"), Artifacts: []string{"pedigree-demo_*"}, WithoutTlogUnsafe: true}},
 		SLSA: []config.SLSAExpectation{{Artifacts: []string{"*_linux_amd64.tar.gz"}, SourceURI: "github.com/pedigree-dev/pedigree-demo",
 			SourceTag: "v1.0.0", BuilderID: "https://pedigree.dev/demo/builder", MinLevel: 2,
 			ExternalParameters: map[string]any{"version": "1.0.0"}}},
@@ -70,9 +70,9 @@ func demoPolicy(dir string) config.SigstorePolicy {
 // the Linux tarball's bundle and provenance verify, the Darwin bundle
 // (signature over another artifact) fails.
 func TestDemo(t *testing.T) {
-	dir := filepath.Join("..", "..", "examples", "demo", "signing")
+	dir := filepath.Join("..", "..", "examples", "demo", "release")
 	if _, err := os.Stat(dir); err != nil {
-		t.Skip("examples/demo/signing not present")
+		t.Skip("examples/demo/release not present")
 	}
 	got := verdicts(collect(t, dir, demoPolicy(dir)))
 	want := map[string]string{
@@ -101,9 +101,9 @@ func keys(m map[string]string) []string {
 
 // TestNoPolicy: with no trust policy nothing passes.
 func TestNoPolicy(t *testing.T) {
-	dir := filepath.Join("..", "..", "examples", "demo", "signing")
+	dir := filepath.Join("..", "..", "examples", "demo", "release")
 	if _, err := os.Stat(dir); err != nil {
-		t.Skip("examples/demo/signing not present")
+		t.Skip("examples/demo/release not present")
 	}
 	for k, v := range verdicts(collect(t, dir, config.SigstorePolicy{})) {
 		if v == "pass" && !strings.HasPrefix(k, "SIGN-ATTESTATION-SUBJECT-MATCH") {

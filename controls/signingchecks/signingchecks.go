@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors/files"
+	"github.com/pedigree-dev/pedigree/collectors/keys"
 	"github.com/pedigree-dev/pedigree/collectors/signing"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -113,7 +114,7 @@ func NewArtifactSigned() controls.Check {
 		Severity:    evidence.High,
 		Pillar:      controls.PillarSigning,
 		Method:      "TEST",
-		Reads:       []string{files.KindArtifact, signing.KindSignature, signing.KindProvenance, signing.KindPolicy},
+		Reads:       []string{files.KindArtifact, signing.KindSignature, signing.KindProvenance, signing.KindPolicy, keys.KindSignatureCheck},
 	}
 	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
 		type cover struct{ ids []string }
@@ -149,17 +150,31 @@ func NewArtifactSigned() controls.Check {
 				if p, ok := payload[signing.Policy](e); ok && p.Empty() {
 					policyEmpty[e.Target] = e.ID
 				}
+			case keys.KindSignatureCheck:
+				// OpenPGP and ML-DSA/SLH-DSA detached signatures name the
+				// file they cover by path.
+				if s, ok := payload[keys.SignatureCheck](e); ok && s.Status == keys.StatusVerified && s.Data != "" {
+					k := e.Target + "\x00path:" + s.Data
+					if signed[k] == nil {
+						signed[k] = &cover{}
+					}
+					signed[k].ids = append(signed[k].ids, e.ID)
+				}
 			}
 		}
 		var out []evidence.Finding
 		for _, i := range arts {
 			e := &ev[i]
 			a, ok := payload[files.Artifact](e)
-			if !ok || a.Metadata {
-				continue
+			if !ok || !a.Release {
+				continue // sources, metadata and repository objects are not release artifacts
 			}
 			subj := evidence.Subject{Type: "artifact", Ref: a.Path, Digest: "sha256:" + a.SHA256}
-			if cv := signed[e.Target+"\x00"+a.SHA256]; cv != nil {
+			cv := signed[e.Target+"\x00"+a.SHA256]
+			if cv == nil {
+				cv = signed[e.Target+"\x00path:"+a.Path]
+			}
+			if cv != nil {
 				f := c.Finding(evidence.Pass, fmt.Sprintf("%s has a verified signature", a.Path), subj)
 				out = append(out, done(f, append([]string{e.ID}, cv.ids...)...))
 				continue

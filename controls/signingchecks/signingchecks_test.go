@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/collectors/files"
+	"github.com/pedigree-dev/pedigree/collectors/keys"
 	"github.com/pedigree-dev/pedigree/collectors/signing"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
@@ -37,8 +38,11 @@ func run(t *testing.T, id string, in ...evidence.Evidence) map[string]evidence.S
 }
 
 func TestArtifactSigned(t *testing.T) {
-	a := ev("a", files.KindArtifact, &files.Artifact{Path: "a.tgz", SHA256: "aa"})
-	b := ev("b", files.KindArtifact, &files.Artifact{Path: "b.tgz", SHA256: "bb"})
+	a := ev("a", files.KindArtifact, &files.Artifact{Path: "a.tgz", SHA256: "aa", Release: true})
+	b := ev("b", files.KindArtifact, &files.Artifact{Path: "b.tgz", SHA256: "bb", Release: true})
+	src := ev("g", files.KindArtifact, &files.Artifact{Path: "main.go", SHA256: "dd"})
+	c := ev("c", files.KindArtifact, &files.Artifact{Path: "c.tgz", SHA256: "ee", Release: true})
+	pgp := ev("k", keys.KindSignatureCheck, &keys.SignatureCheck{Method: "openpgp", Signature: "c.tgz.asc", Data: "c.tgz", Status: keys.StatusVerified})
 	m := ev("m", files.KindArtifact, &files.Artifact{Path: "SHA256SUMS", SHA256: "cc", Metadata: true})
 	sig := ev("s", signing.KindSignature, &signing.Signature{Status: signing.StatusVerified, Artifacts: []signing.ArtifactRef{{Path: "a.tgz", SHA256: "aa"}}})
 	bad := ev("x", signing.KindSignature, &signing.Signature{Status: signing.StatusFailed, Artifacts: []signing.ArtifactRef{{Path: "b.tgz", SHA256: "bb"}}})
@@ -49,7 +53,8 @@ func TestArtifactSigned(t *testing.T) {
 		in   []evidence.Evidence
 		want map[string]evidence.Status
 	}{
-		{"signed and unsigned", []evidence.Evidence{a, b, m, sig, bad, pol}, map[string]evidence.Status{"a.tgz": evidence.Pass, "b.tgz": evidence.Fail}},
+		{"signed and unsigned", []evidence.Evidence{a, b, m, src, sig, bad, pol}, map[string]evidence.Status{"a.tgz": evidence.Pass, "b.tgz": evidence.Fail}},
+		{"openpgp signature counts", []evidence.Evidence{c, pgp, pol}, map[string]evidence.Status{"c.tgz": evidence.Pass}},
 		{"no policy", []evidence.Evidence{a, b, empty}, map[string]evidence.Status{"a.tgz": evidence.NotAssessed, "b.tgz": evidence.NotAssessed}},
 	}
 	for _, tt := range tests {

@@ -73,7 +73,9 @@ func main() {
 func run(demo string) error {
 	release := filepath.Join(demo, "release")
 	out := filepath.Join(demo, "keys")
-	signed := filepath.Join(out, "signed")
+	// Signatures ship beside the artifacts they sign; keys and CA
+	// certificates are the trust policy's, kept apart.
+	signed := release
 	if err := os.MkdirAll(signed, 0o755); err != nil {
 		return err
 	}
@@ -86,9 +88,6 @@ func run(demo string) error {
 			return err
 		}
 		files[f] = b
-		if err := os.WriteFile(filepath.Join(signed, f), b, 0o644); err != nil {
-			return err
-		}
 	}
 
 	// OpenPGP: an EdDSA (Ed25519) key valid for three years.

@@ -34,15 +34,16 @@ var seed = sha256.Sum256([]byte("pedigree demo signing key - public, for the exa
 
 func main() {
 	release := flag.String("release", "examples/demo/release", "folder of the demo release")
-	out := flag.String("out", "examples/demo/signing", "folder to write the signing example to")
+	out := flag.String("out", "examples/demo/release", "folder to write the bundles and provenance to (beside the artifacts they sign)")
+	keyDir := flag.String("keys", "examples/demo/keys", "folder to write the public key to")
 	flag.Parse()
-	if err := run(*release, *out); err != nil {
+	if err := run(*release, *out, *keyDir); err != nil {
 		fmt.Fprintln(os.Stderr, "signdemo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(release, out string) error {
+func run(release, out, keyDir string) error {
 	priv := ed25519.NewKeyFromSeed(seed[:])
 	pub := priv.Public().(ed25519.PublicKey)
 	der, err := x509.MarshalPKIXPublicKey(pub)
@@ -53,7 +54,10 @@ func run(release, out string) error {
 		return err
 	}
 	write := func(name string, b []byte) error { return os.WriteFile(filepath.Join(out, name), b, 0o644) }
-	if err := write("demo-signing.pub", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})); err != nil {
+	if err := os.MkdirAll(keyDir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(keyDir, "demo-signing.pub"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644); err != nil {
 		return err
 	}
 	hint := sha256.Sum256(der)
@@ -69,8 +73,9 @@ func run(release, out string) error {
 			return err
 		}
 		arts[n] = b
-		// The signing target carries the artifacts it signs, byte for byte.
-		if n != windows {
+		// A separate output folder carries the artifacts it signs, byte for
+		// byte, since signatures are judged within one target.
+		if n != windows && filepath.Clean(out) != filepath.Clean(release) {
 			if err := write(n, b); err != nil {
 				return err
 			}
