@@ -171,7 +171,6 @@ func TestManifestIsInTotoStatement(t *testing.T) {
 type entry struct {
 	name, body, link string
 	typ              byte
-	size             int64
 }
 
 func archive(t testing.TB, es []entry) []byte {
