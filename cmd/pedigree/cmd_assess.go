@@ -76,6 +76,18 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	bundlePath, _ := cmd.Flags().GetString("bundle")
+	signKey, _ := cmd.Flags().GetString("sign-key")
+	if bundlePath == "" {
+		bundlePath = cfg.Reports.Bundle
+	}
+	if signKey == "" {
+		signKey = cfg.Reports.SignKey
+	}
+	signer, err := bundleSigner(signKey)
+	if err != nil {
+		return err
+	}
 	prog.say("assessing %d target(s), %d control(s) in scope", len(plan.opts.Targets), len(plan.opts.Scope.ControlIDs))
 	plan.opts.Progress = prog.step
 	plan.opts.Logger = log
@@ -91,10 +103,9 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if bundlePath, _ := cmd.Flags().GetString("bundle"); bundlePath != "" {
-		key, _ := cmd.Flags().GetString("sign-key")
-		if err := writeBundle(ctx, bundlePath, key, written, plan.opts.Targets, a); err != nil {
-			return err
+	if bundlePath != "" {
+		if err := writeBundle(ctx, bundlePath, signer, written, a); err != nil {
+			return fmt.Errorf("evidence bundle %s: %w", bundlePath, err)
 		}
 		written = append(written, bundlePath)
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/bundle"
 	"github.com/pedigree-dev/pedigree/config"
-	"github.com/pedigree-dev/pedigree/engine"
 	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/reports"
 	csvreport "github.com/pedigree-dev/pedigree/reports/csv"
@@ -29,18 +28,25 @@ func init() {
 	registerWriter("csv-findings", func(*config.Config) reports.Writer { return csvreport.Findings{} })
 	registerWriter("sarif", func(c *config.Config) reports.Writer { return &sarif.Writer{IncludePass: c.Reports.SARIFIncludePass} })
 	registerWriter("hdf", func(*config.Config) reports.Writer { return hdf.Writer{} })
+}
 
-	writeBundle = func(ctx context.Context, dst, signKey string, outputs []string, _ []engine.TargetSpec, a *assessment.Assessment) error {
-		var signer bundle.Signer
-		if signKey != "" {
-			s, err := bundle.LoadSigner(signKey)
-			if err != nil {
-				return usageError(err)
-			}
-			signer = s
-		}
-		return bundle.Create(ctx, dst, outputs, bundle.SourcesOf(a), a, signer)
+// bundleSigner loads the key that signs the evidence bundle; called before
+// the run so that a bad key fails fast.
+func bundleSigner(signKey string) (bundle.Signer, error) {
+	if signKey == "" {
+		return nil, nil
 	}
+	s, err := bundle.LoadSigner(signKey)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return s, nil
+}
+
+// writeBundle writes the evidence bundle: every output, a copy of every
+// evidence source, and the (signed) manifest.
+func writeBundle(ctx context.Context, dst string, signer bundle.Signer, outputs []string, a *assessment.Assessment) error {
+	return bundle.Create(ctx, dst, outputs, bundle.SourcesOf(a), a, signer)
 }
 
 func dueDays(c *config.Config) map[evidence.Severity]int {

@@ -1,7 +1,6 @@
 package cryptochecks
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -20,24 +19,8 @@ func All() []controls.Check {
 	}
 }
 
-// payload returns the evidence payload as *T, also after a JSON round trip.
-func payload[T any](e *evidence.Evidence) (*T, bool) {
-	if p, ok := e.Payload.(*T); ok {
-		return p, p != nil
-	}
-	if e.Payload == nil {
-		return nil, false
-	}
-	b, err := json.Marshal(e.Payload)
-	if err != nil {
-		return nil, false
-	}
-	var t T
-	if json.Unmarshal(b, &t) != nil {
-		return nil, false
-	}
-	return &t, true
-}
+// payload is evidence.PayloadAs, short for the many uses here.
+func payload[T any](e *evidence.Evidence) (*T, bool) { return evidence.PayloadAs[T](e) }
 
 func materials(ev []evidence.Evidence) []struct {
 	e *evidence.Evidence

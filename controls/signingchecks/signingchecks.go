@@ -5,7 +5,6 @@
 package signingchecks
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,25 +24,8 @@ func All() []controls.Check {
 	}
 }
 
-// payload returns the evidence payload as *T, also after a JSON round trip
-// (pedigree.json gives generic maps back).
-func payload[T any](e *evidence.Evidence) (*T, bool) {
-	if p, ok := e.Payload.(*T); ok {
-		return p, p != nil
-	}
-	if e.Payload == nil {
-		return nil, false
-	}
-	b, err := json.Marshal(e.Payload)
-	if err != nil {
-		return nil, false
-	}
-	var t T
-	if json.Unmarshal(b, &t) != nil {
-		return nil, false
-	}
-	return &t, true
-}
+// payload is evidence.PayloadAs, short for the many uses here.
+func payload[T any](e *evidence.Evidence) (*T, bool) { return evidence.PayloadAs[T](e) }
 
 func statusOf(s string) evidence.Status {
 	switch s {

@@ -1,0 +1,24 @@
+package evidence
+
+import "encoding/json"
+
+// PayloadAs returns the evidence payload as *T: directly when the collector
+// put a *T there, or decoded from the generic JSON a pedigree.json round
+// trip leaves behind.
+func PayloadAs[T any](e *Evidence) (*T, bool) {
+	if p, ok := e.Payload.(*T); ok {
+		return p, p != nil
+	}
+	if e.Payload == nil {
+		return nil, false
+	}
+	b, err := json.Marshal(e.Payload)
+	if err != nil {
+		return nil, false
+	}
+	var t T
+	if json.Unmarshal(b, &t) != nil {
+		return nil, false
+	}
+	return &t, true
+}

@@ -1,0 +1,33 @@
+package evidence
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+type probe struct {
+	Name string `json:"name"`
+	N    int    `json:"n"`
+}
+
+func TestPayloadAs(t *testing.T) {
+	direct := Evidence{Payload: &probe{Name: "a", N: 1}}
+	if p, ok := PayloadAs[probe](&direct); !ok || p.Name != "a" {
+		t.Fatalf("direct: %v %v", p, ok)
+	}
+	// After pedigree.json the payload is a generic map.
+	b, _ := json.Marshal(direct)
+	var round Evidence
+	json.Unmarshal(b, &round)
+	if p, ok := PayloadAs[probe](&round); !ok || p.N != 1 {
+		t.Fatalf("round trip: %v %v", p, ok)
+	}
+	var none Evidence
+	if _, ok := PayloadAs[probe](&none); ok {
+		t.Fatal("nil payload decoded")
+	}
+	wrong := Evidence{Payload: "text"}
+	if _, ok := PayloadAs[probe](&wrong); ok {
+		t.Fatal("a string decoded as a struct")
+	}
+}
