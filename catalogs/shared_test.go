@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/pedigree-dev/pedigree/internal/sharedtest"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,28 +18,7 @@ import (
 )
 
 // sharedCatalogs finds ../shared/catalogs beside the module root, or skips.
-func sharedCatalogs(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test's folder")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "catalogs")
-	if _, err := os.Stat(filepath.Join(p, "SOURCES.md")); err != nil {
-		t.Skip("../shared/catalogs is absent: the acceptance tests need the official NIST/FedRAMP files")
-	}
-	return p
-}
+func sharedCatalogs(t testing.TB) string { return sharedtest.Dir(t, "catalogs") }
 
 var (
 	schemaOnce sync.Once

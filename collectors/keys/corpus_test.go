@@ -2,36 +2,14 @@ package keys
 
 import (
 	"context"
-	"os"
-	"path/filepath"
+	"github.com/pedigree-dev/pedigree/internal/sharedtest"
 	"testing"
 	"time"
 
 	"github.com/pedigree-dev/pedigree/collectors"
 )
 
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared", "corpus", "signing")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skip("shared signing corpus (../shared/corpus/signing) not present next to the repository")
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t, "corpus", "signing") }
 
 // TestInventoryCorpus inventories the real signing corpus: every trusted
 // root role is found, every asset is classified, nothing panics.

@@ -3,6 +3,7 @@ package pgp
 import (
 	"bufio"
 	"errors"
+	"github.com/pedigree-dev/pedigree/internal/sharedtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,29 +17,7 @@ type corpusCase struct {
 	Dir                          string
 }
 
-// sharedDir finds ../shared next to the module root, or skips.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "corpus", "signing", "EXPECTED.tsv")); err != nil {
-		t.Skip("shared signing corpus (../shared/corpus/signing) not present next to the repository")
-	}
-	return shared
-}
+func sharedDir(t testing.TB) string { return sharedtest.Dir(t) }
 
 func loadCorpus(t testing.TB, kind string) []corpusCase {
 	root := filepath.Join(sharedDir(t), "corpus", "signing")

@@ -4,6 +4,7 @@ package testcorpus
 
 import (
 	"bufio"
+	"github.com/pedigree-dev/pedigree/internal/sharedtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,26 +31,8 @@ func (c Case) Path(key string) string {
 	return filepath.Join(c.Dir, v)
 }
 
-// Dir finds ../shared/corpus/signing relative to the module root, or skips.
-func Dir(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", "corpus", "signing")
-			if _, err := os.Stat(filepath.Join(p, "EXPECTED.tsv")); err != nil {
-				t.Skip("signing corpus not found at ../shared/corpus/signing beside the repository")
-			}
-			return p
-		}
-		if filepath.Dir(d) == d {
-			t.Skip("module root not found")
-		}
-	}
-}
+// Dir finds ../shared/corpus/signing beside the module root, or skips.
+func Dir(t testing.TB) string { return sharedtest.Dir(t, "corpus", "signing") }
 
 // Load reads EXPECTED.tsv, keeping the rows whose kind is in kinds (all when
 // none given).
