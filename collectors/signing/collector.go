@@ -32,10 +32,14 @@ const headSize = 4096
 // Collector verifies the signed objects of a target against a trust policy.
 type Collector struct {
 	Trust *Trust
+	// batch verifies the Sigstore bundles of every target collected, doing
+	// once what they share (trusted-root chains, verifiers); nil verifies
+	// each bundle afresh.
+	batch *sigstore.Batch
 }
 
 // NewCollector returns a collector over the loaded trust policy.
-func NewCollector(t *Trust) *Collector { return &Collector{Trust: t} }
+func NewCollector(t *Trust) *Collector { return &Collector{Trust: t, batch: sigstore.NewBatch()} }
 
 // Name implements collectors.Collector.
 func (c *Collector) Name() string { return CollectorName }
@@ -158,7 +162,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			continue
 		}
 		found++
-		w := &work{t: t, trust: trust, idx: idx, path: f.Path, raw: raw}
+		w := &work{t: t, trust: trust, batch: c.batch, idx: idx, path: f.Path, raw: raw}
 		switch k {
 		case kindBundle:
 			w.bundle()
@@ -198,6 +202,7 @@ func readHead(t *collectors.Target, rel string) ([]byte, error) {
 type work struct {
 	t     *collectors.Target
 	trust *Trust
+	batch *sigstore.Batch
 	idx   *digestIndex
 	path  string
 	raw   []byte
@@ -279,7 +284,7 @@ func (w *work) bundle() {
 	} else {
 		art.Digest, _ = hex.DecodeString(refs[0].SHA256)
 	}
-	res, err := sigstore.VerifyBundle(b, pol, art)
+	res, err := w.batch.VerifyBundle(b, pol, art)
 	switch {
 	case errors.Is(err, sigstore.ErrPolicy):
 		sig.Status, sig.Reason = StatusNotAssessed, err.Error()

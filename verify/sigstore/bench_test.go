@@ -1,6 +1,7 @@
 package sigstore
 
 import (
+	"context"
 	"crypto"
 	"os"
 	"runtime"
@@ -115,4 +116,71 @@ func BenchmarkVerifyBatch1000Parallel(b *testing.B) {
 		wg.Wait()
 	}
 	b.ReportMetric(n/(b.Elapsed().Seconds()/float64(b.N)), "bundles/s")
+}
+
+// rekor2Case loads the corpus's real Fulcio + Rekor v2 + TSA bundle, its
+// artifact and the policy to verify it.
+func rekor2Case(b testing.TB) (raw []byte, pol Policy, art Artifact) {
+	var c corpus.Case
+	for _, x := range corpus.Load(b, "sigstore-bundle") {
+		if x.Name == "sigstore-rekor2-happy-path" {
+			c = x
+		}
+	}
+	if c.Name == "" {
+		b.Skip("corpus row sigstore-rekor2-happy-path missing")
+	}
+	raw, err := os.ReadFile(c.Path("bundle"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(c.Path("artifact"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr, err := LoadTrustedRoot(c.Path("trusted-root"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pol = Policy{Trusted: tr, Identities: []Identity{{SAN: c.Policy["certificate-identity"], Issuer: c.Policy["certificate-oidc-issuer"]}}}
+	return raw, pol, ArtifactBytes(data)
+}
+
+// BenchmarkBatchVerify1000 verifies the same 1,000 bundles as
+// BenchmarkVerifyBatch1000 through a Batch on one goroutine: each bundle is
+// parsed and its leaf signature, artifact signature, SCT, inclusion proof,
+// checkpoint and timestamp verified; the trusted root's chains (Fulcio
+// intermediate to root, TSA certificate to root) once per batch.
+func BenchmarkBatchVerify1000(b *testing.B) {
+	raw, pol, art := rekor2Case(b)
+	const n = 1000
+	b.ReportAllocs()
+	for b.Loop() {
+		bt := NewBatch()
+		for range n {
+			if _, err := bt.Verify(raw, pol, art); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(n/(b.Elapsed().Seconds()/float64(b.N)), "bundles/s")
+}
+
+// BenchmarkBatchVerifyAll1000 is the batch on a bounded worker pool of
+// GOMAXPROCS goroutines (run with -cpu 1,2 for the 1- and 2-core figures).
+func BenchmarkBatchVerifyAll1000(b *testing.B) {
+	raw, pol, art := rekor2Case(b)
+	jobs := make([]Job, 1000)
+	for i := range jobs {
+		jobs[i] = Job{Bundle: raw, Policy: pol, Artifact: art}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, o := range NewBatch().VerifyAll(context.Background(), jobs, 0) {
+			if o.Err != nil {
+				b.Fatalf("bundle %d: %v", i, o.Err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(jobs))/(b.Elapsed().Seconds()/float64(b.N)), "bundles/s")
 }

@@ -232,7 +232,13 @@ func Verify(bundleJSON []byte, p Policy, a Artifact) (*Result, error) {
 }
 
 // VerifyBundle verifies a parsed bundle.
-func VerifyBundle(b *bundle.Bundle, p Policy, a Artifact) (res *Result, err error) {
+func VerifyBundle(b *bundle.Bundle, p Policy, a Artifact) (*Result, error) {
+	return verifyBundle(nil, b, p, a)
+}
+
+// verifyBundle verifies with the caches of bt (nil: none, every piece of
+// work done afresh).
+func verifyBundle(bt *Batch, b *bundle.Bundle, p Policy, a Artifact) (res *Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = nil, fmt.Errorf("%w: %v", ErrVerify, r)
@@ -246,16 +252,15 @@ func VerifyBundle(b *bundle.Bundle, p Policy, a Artifact) (res *Result, err erro
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBundle, err)
 	}
-	artOpt, err := artifactOption(a)
-	if err != nil {
+	if _, err := artifactOption(a); err != nil {
 		return nil, err
 	}
 	if vc.Certificate() != nil {
 		res.SignedWith = "certificate"
-		return verifyCert(b, p, artOpt, res)
+		return verifyCert(bt, b, vc, p, a, res)
 	}
 	res.SignedWith = "key"
-	return verifyKey(b, p, artOpt, res)
+	return verifyKey(bt, b, p, a, res)
 }
 
 func artifactOption(a Artifact) (verify.ArtifactPolicyOption, error) {
@@ -268,27 +273,31 @@ func artifactOption(a Artifact) (verify.ArtifactPolicyOption, error) {
 	return nil, fmt.Errorf("%w: no artifact or digest to verify against", ErrPolicy)
 }
 
-func verifyCert(b *bundle.Bundle, p Policy, artOpt verify.ArtifactPolicyOption, res *Result) (*Result, error) {
+func verifyCert(bt *Batch, b *bundle.Bundle, vc verify.VerificationContent, p Policy, a Artifact, res *Result) (*Result, error) {
 	if p.Trusted == nil {
 		return nil, fmt.Errorf("%w: a certificate-signed bundle needs a trusted root", ErrPolicy)
 	}
 	if len(p.Identities) == 0 {
 		return nil, fmt.Errorf("%w: a certificate-signed bundle needs an expected identity (SAN and OIDC issuer)", ErrPolicy)
 	}
-	var opts []verify.PolicyOption
+	opts := make([]verify.PolicyOption, 0, len(p.Identities))
 	for _, id := range p.Identities {
-		ci, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegex, id.SAN, id.SANRegex)
+		o, err := bt.identity(id)
 		if err != nil {
-			return nil, fmt.Errorf("%w: identity %s: %v", ErrPolicy, id, err)
+			return nil, err
 		}
-		opts = append(opts, verify.WithCertificateIdentity(ci))
+		opts = append(opts, o)
 	}
-	v, err := verify.NewVerifier(p.Trusted,
-		verify.WithSignedCertificateTimestamps(1),
-		verify.WithTransparencyLog(1),
-		verify.WithObserverTimestamps(1))
+	// A bundle that carries its own intermediates (v0.1/v0.2 certificate
+	// chains) is verified against the trusted root as loaded: sigstore-go
+	// adds those intermediates only to its own certificate authority type.
+	v, err := bt.certVerifier(p.Trusted, len(vc.Intermediates()) > 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPolicy, err)
+	}
+	artOpt, err := artifactOption(a)
+	if err != nil {
+		return nil, err
 	}
 	vr, err := v.Verify(b, verify.NewPolicy(artOpt, opts...))
 	if err != nil {
@@ -299,6 +308,24 @@ func verifyCert(b *bundle.Bundle, p Policy, artOpt verify.ArtifactPolicyOption, 
 		res.Identity = identityString(vr.VerifiedIdentity)
 	}
 	return res, nil
+}
+
+// newIdentity turns a policy identity into a sigstore-go policy option.
+func newIdentity(id Identity) (verify.PolicyOption, error) {
+	ci, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegex, id.SAN, id.SANRegex)
+	if err != nil {
+		return nil, fmt.Errorf("%w: identity %s: %v", ErrPolicy, id, err)
+	}
+	return verify.WithCertificateIdentity(ci), nil
+}
+
+// newCertVerifier is the verifier for certificate-signed bundles: one SCT,
+// one transparency-log entry and one observer timestamp required.
+func newCertVerifier(tm root.TrustedMaterial) (*verify.Verifier, error) {
+	return verify.NewVerifier(tm,
+		verify.WithSignedCertificateTimestamps(1),
+		verify.WithTransparencyLog(1),
+		verify.WithObserverTimestamps(1))
 }
 
 func identityString(ci *verify.CertificateIdentity) string {
@@ -313,7 +340,7 @@ func identityString(ci *verify.CertificateIdentity) string {
 	return san + " (" + iss + ")"
 }
 
-func verifyKey(b *bundle.Bundle, p Policy, artOpt verify.ArtifactPolicyOption, res *Result) (*Result, error) {
+func verifyKey(bt *Batch, b *bundle.Bundle, p Policy, a Artifact, res *Result) (*Result, error) {
 	keys := append([]TimedKey(nil), p.TimedKeys...)
 	for _, k := range p.Keys {
 		keys = append(keys, TimedKey{Public: k})
@@ -322,7 +349,7 @@ func verifyKey(b *bundle.Bundle, p Policy, artOpt verify.ArtifactPolicyOption, r
 		return nil, fmt.Errorf("%w: a key-signed bundle needs a public key", ErrPolicy)
 	}
 	hint := b.GetVerificationMaterial().GetPublicKey().GetHint()
-	hasTlog := res.TlogEntries > 0
+	withTlog := res.TlogEntries > 0 || !p.WithoutTransparencyLogUnsafe
 	var errs []string
 	for _, tk := range keys {
 		k := tk.Public
@@ -330,31 +357,28 @@ func verifyKey(b *bundle.Bundle, p Policy, artOpt verify.ArtifactPolicyOption, r
 			errs = append(errs, fmt.Sprintf("key %s: bundle key hint %q differs", tk.KeyID, hint))
 			continue
 		}
-		sv, err := signature.LoadDefaultVerifier(k)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("key %s: %v", keyAlgorithm(k), err))
-			continue
-		}
-		keyMat := root.NewTrustedPublicKeyMaterial(func(string) (root.TimeConstrainedVerifier, error) {
-			return root.NewExpiringKey(sv, tk.NotBefore, tk.NotAfter), nil
-		})
-		tm := root.TrustedMaterialCollection{keyMat}
-		if p.Trusted != nil {
-			tm = append(tm, p.Trusted)
-		}
-		var vopts []verify.VerifierOption
-		switch {
-		case hasTlog || !p.WithoutTransparencyLogUnsafe:
-			if p.Trusted == nil {
-				return nil, fmt.Errorf("%w: verifying a transparency-log entry needs a trusted root", ErrPolicy)
+		if withTlog && p.Trusted == nil {
+			if _, err := signature.LoadDefaultVerifier(k); err != nil {
+				errs = append(errs, fmt.Sprintf("key %s: %v", keyAlgorithm(k), err))
+				continue
 			}
-			vopts = append(vopts, verify.WithTransparencyLog(1), verify.WithObserverTimestamps(1))
-		default:
-			vopts = append(vopts, verify.WithNoObserverTimestamps())
+			return nil, fmt.Errorf("%w: verifying a transparency-log entry needs a trusted root", ErrPolicy)
 		}
-		v, err := verify.NewVerifier(tm, vopts...)
-		if err != nil {
+		v, err := bt.keyVerifier(p.Trusted, tk, withTlog)
+		var lerr *keyLoadError
+		switch {
+		case errors.As(err, &lerr):
+			errs = append(errs, fmt.Sprintf("key %s: %v", keyAlgorithm(k), lerr.err))
+			continue
+		case err != nil:
 			return nil, fmt.Errorf("%w: %v", ErrPolicy, err)
+		}
+		// A fresh artifact option per key: WithArtifact reads the artifact
+		// once, so a reader shared between attempts would be empty for the
+		// second key.
+		artOpt, err := artifactOption(a)
+		if err != nil {
+			return nil, err
 		}
 		vr, err := v.Verify(b, verify.NewPolicy(artOpt, verify.WithKey()))
 		if err != nil {
@@ -366,6 +390,35 @@ func verifyKey(b *bundle.Bundle, p Policy, artOpt verify.ArtifactPolicyOption, r
 		return res, nil
 	}
 	return nil, fmt.Errorf("%w: %s", ErrVerify, strings.Join(errs, "; "))
+}
+
+// keyLoadError is a policy key sigstore cannot use (the bundle then fails
+// against that key; other keys are still tried).
+type keyLoadError struct{ err error }
+
+func (e *keyLoadError) Error() string { return e.err.Error() }
+
+// newKeyVerifier is the verifier for bundles signed by tk: with a
+// transparency log (and a time from it or a TSA) unless withTlog is false.
+func newKeyVerifier(tm root.TrustedMaterial, tk TimedKey, withTlog bool) (*verify.Verifier, error) {
+	sv, err := signature.LoadDefaultVerifier(tk.Public)
+	if err != nil {
+		return nil, &keyLoadError{err}
+	}
+	keyMat := root.NewTrustedPublicKeyMaterial(func(string) (root.TimeConstrainedVerifier, error) {
+		return root.NewExpiringKey(sv, tk.NotBefore, tk.NotAfter), nil
+	})
+	all := root.TrustedMaterialCollection{keyMat}
+	if tm != nil {
+		all = append(all, tm)
+	}
+	var vopts []verify.VerifierOption
+	if withTlog {
+		vopts = append(vopts, verify.WithTransparencyLog(1), verify.WithObserverTimestamps(1))
+	} else {
+		vopts = append(vopts, verify.WithNoObserverTimestamps())
+	}
+	return verify.NewVerifier(all, vopts...)
 }
 
 func fill(res *Result, vr *verify.VerificationResult) {
