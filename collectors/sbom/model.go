@@ -1,5 +1,7 @@
 package sbom
 
+import "encoding/json"
+
 // Document is an SBOM of any supported format, normalised to what pedigree's
 // checks judge. Kept in Evidence.Payload (kind "sbom.document").
 type Document struct {
@@ -12,6 +14,10 @@ type Document struct {
 	// Encoding is json, xml, tag-value, yaml or json-ld.
 	Encoding    string `json:"encoding"`
 	SchemaValid bool   `json:"schemaValid"`
+	// SchemaChecked is true when the document was checked against its
+	// official schema (or, for XML, tag-value, YAML and SPDX 3 without an
+	// embedded schema, structurally); false when no check applied.
+	SchemaChecked bool `json:"schemaChecked"`
 	// SchemaErrors are the first schema violations, one line each.
 	SchemaErrors []string `json:"schemaErrors,omitempty"`
 	// Error is set when the document could not be parsed at all.
@@ -34,6 +40,47 @@ type Document struct {
 	HasDependencies bool `json:"hasDependencies"`
 	// Signed is true when the document carries an embedded signature.
 	Signed bool `json:"signed,omitempty"`
+
+	// SerialNumber is CycloneDX serialNumber or SPDX documentNamespace: the
+	// SBOM's own unique identifier.
+	SerialNumber string `json:"serialNumber,omitempty"`
+	// Supplier is the document-level supplier or manufacturer (CycloneDX
+	// metadata.supplier / metadata.manufacturer), which the corpus rule
+	// counts as an author.
+	Supplier string `json:"supplier,omitempty"`
+	// AuthorContacts are e-mail addresses or URLs of the SBOM's creators
+	// (BSI TR-03183-2 wants a contact for the creator).
+	AuthorContacts []string `json:"authorContacts,omitempty"`
+	// DuplicateRefs lists bom-refs / SPDXIDs that occur more than once.
+	DuplicateRefs []string `json:"duplicateRefs,omitempty"`
+	// Signature is the embedded JSF signature and what verifying it showed.
+	Signature *Signature `json:"signature,omitempty"`
+	// Truncated is set on a marshalled summary whose component list and
+	// dependency graph were left out because they were large; the raw file
+	// is identified by the evidence's SHA-256.
+	Truncated bool `json:"truncated,omitempty"`
+	// ComponentCount is len(Components), kept in summaries.
+	ComponentCount int `json:"componentCount"`
+}
+
+// Signature is an embedded CycloneDX JSF signature, verified at collection
+// time against the public key it carries (which says nothing of whether that
+// key is trusted: that is the signing pillar's policy).
+type Signature struct {
+	// Algorithm is the JSF algorithm (ES256, RS256, PS256, Ed25519, ...).
+	Algorithm string `json:"algorithm,omitempty"`
+	// KeyType describes the embedded public key ("EC P-256", "RSA 3072").
+	KeyType string `json:"keyType,omitempty"`
+	KeyID   string `json:"keyId,omitempty"`
+	// Signers counts the signatures of a multi-signature (signers/chain).
+	Signers int `json:"signers,omitempty"`
+	// Verified is true when the value verified over the JSF-canonical form.
+	Verified bool `json:"verified"`
+	// Unsupported is true when pedigree cannot verify this kind of
+	// signature (multi-signature, certificate path only, unknown algorithm).
+	Unsupported bool `json:"unsupported,omitempty"`
+	// Problem says why verification failed or could not be done.
+	Problem string `json:"problem,omitempty"`
 }
 
 // Component is one component (CycloneDX component, SPDX package).
@@ -54,6 +101,17 @@ type Component struct {
 	DownloadLocation string `json:"downloadLocation,omitempty"`
 	// Pedigree records CycloneDX pedigree (ancestors, patches, commits).
 	Pedigree *Pedigree `json:"pedigree,omitempty"`
+	// Parent is the ref of the enclosing component of a nested CycloneDX
+	// component (nested components are part of their parent).
+	Parent string `json:"parent,omitempty"`
+	// VCS is a CycloneDX vcs external reference or SPDX sourceInfo URL.
+	VCS string `json:"vcs,omitempty"`
+	// FileName is the component's file name (SPDX packageFileName, or the
+	// CycloneDX bsi:component:filename property).
+	FileName string `json:"fileName,omitempty"`
+	// Properties keeps only the bsi:* properties BSI TR-03183-2 defines
+	// (bsi:component:executable, ...:archive, ...:structured, ...:filename).
+	Properties map[string]string `json:"properties,omitempty"`
 }
 
 // Hash is one digest of a component.
@@ -72,3 +130,33 @@ type Pedigree struct {
 
 // EvidenceKind is the kind of the evidence whose payload is a *Document.
 const EvidenceKind = "sbom.document"
+
+// SummaryLimit is the number of components above which a Document marshals
+// (into pedigree.json) as a summary without its component list and
+// dependency graph: the raw SBOM is referenced by its SHA-256 instead.
+const SummaryLimit = 2000
+
+// MarshalJSON writes the document, or its summary when it is large.
+func (d *Document) MarshalJSON() ([]byte, error) {
+	type plain Document
+	p := plain(*d)
+	p.ComponentCount = len(d.Components)
+	if len(d.Components) > SummaryLimit {
+		p.Components = nil
+		p.Dependencies = nil
+		p.Truncated = true
+	}
+	return json.Marshal(p)
+}
+
+// Formats and encodings.
+const (
+	FormatCycloneDX = "cyclonedx"
+	FormatSPDX      = "spdx"
+
+	EncodingJSON     = "json"
+	EncodingXML      = "xml"
+	EncodingTagValue = "tag-value"
+	EncodingYAML     = "yaml"
+	EncodingJSONLD   = "json-ld"
+)

@@ -1,0 +1,302 @@
+package sbom
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/spdx/tools-golang/json"
+	"github.com/spdx/tools-golang/spdx"
+	"github.com/spdx/tools-golang/spdx/v2/common"
+	"github.com/spdx/tools-golang/tagvalue"
+	spdxyaml "github.com/spdx/tools-golang/yaml"
+)
+
+// parseSPDX2 reads SPDX 2.x JSON, tag-value or YAML with tools-golang. The
+// library upgrades every document to its 2.3 model in memory; SpecVersion
+// keeps the version the document states.
+func parseSPDX2(d *Document, raw []byte, o Options) {
+	var (
+		doc *spdx.Document
+		err error
+	)
+	switch d.Encoding {
+	case EncodingJSON:
+		switch {
+		case o.SkipSchema:
+			d.SchemaErrors = []string{"schema validation skipped"}
+		case int64(len(raw)) > o.schemaLimit():
+			d.SchemaErrors = []string{fmt.Sprintf("document is %d bytes, above sbom.schema-max-size (%d): not validated against the schema", len(raw), o.schemaLimit())}
+		default:
+			validateSPDX2JSON(d, raw)
+		}
+		doc, err = json.Read(bytes.NewReader(raw))
+	case EncodingTagValue:
+		doc, err = tagvalue.Read(bytes.NewReader(raw))
+		if err != nil && strings.Contains(err.Error(), "Snippet") {
+			// tools-golang's tag-value reader refuses a snippet that follows
+			// a package without files (its own 2.2 example does this).
+			// Snippets are no components: read the document without them.
+			if doc2, err2 := tagvalue.Read(bytes.NewReader(stripSnippets(raw))); err2 == nil {
+				doc, err = doc2, nil
+			}
+		}
+	case EncodingYAML:
+		doc, err = spdxyaml.Read(bytes.NewReader(raw))
+	}
+	if err != nil {
+		d.Error = fmt.Sprintf("decode SPDX %s: %s", d.Encoding, oneLine(err.Error()))
+		return
+	}
+	if doc == nil {
+		d.Error = "decode SPDX: empty document"
+		return
+	}
+	if d.Encoding != EncodingJSON {
+		// No JSON schema applies to tag-value or YAML: check the fields the
+		// specification makes mandatory.
+		d.SchemaErrors = spdx2Structural(doc)
+		d.SchemaValid = len(d.SchemaErrors) == 0
+		d.SchemaChecked = true
+	}
+	fromSPDX2(d, doc)
+}
+
+func validateSPDX2JSON(d *Document, raw []byte) {
+	sch, err := schemaFor(schemaFile(d.Format, d.Encoding, d.SpecVersion))
+	if err != nil {
+		d.SchemaErrors = []string{fmt.Sprintf("no embedded schema for %s", d.SpecVersion)}
+		return
+	}
+	generic, err := decodeGeneric(raw)
+	if err != nil {
+		d.SchemaErrors = []string{"not valid JSON: " + oneLine(err.Error())}
+		return
+	}
+	d.SchemaErrors = validateSchema(sch, generic)
+	d.SchemaValid = len(d.SchemaErrors) == 0
+	d.SchemaChecked = true
+}
+
+// spdx2Structural checks the document-level fields SPDX 2.2/2.3 require.
+func spdx2Structural(doc *spdx.Document) []string {
+	var errs []string
+	if doc.DocumentName == "" {
+		errs = append(errs, "DocumentName is missing")
+	}
+	if doc.DocumentNamespace == "" {
+		errs = append(errs, "DocumentNamespace is missing")
+	}
+	if doc.DataLicense == "" {
+		errs = append(errs, "DataLicense is missing")
+	}
+	if doc.CreationInfo == nil || doc.CreationInfo.Created == "" {
+		errs = append(errs, "Created is missing")
+	}
+	if doc.CreationInfo == nil || len(doc.CreationInfo.Creators) == 0 {
+		errs = append(errs, "Creator is missing")
+	}
+	for i, p := range doc.Packages {
+		if p == nil {
+			continue
+		}
+		if p.PackageName == "" {
+			errs = append(errs, fmt.Sprintf("package %d: PackageName is missing", i+1))
+		}
+		if p.PackageSPDXIdentifier == "" {
+			errs = append(errs, fmt.Sprintf("package %d: SPDXID is missing", i+1))
+		}
+		if len(errs) >= maxSchemaErrors {
+			break
+		}
+	}
+	return errs
+}
+
+func spdxRef(id common.DocElementID) string {
+	if id.SpecialID != "" {
+		return id.SpecialID
+	}
+	ref := "SPDXRef-" + string(id.ElementRefID)
+	if id.DocumentRefID != "" {
+		ref = "DocumentRef-" + string(id.DocumentRefID) + ":" + ref
+	}
+	return ref
+}
+
+func fromSPDX2(d *Document, doc *spdx.Document) {
+	d.Name = doc.DocumentName
+	d.SerialNumber = doc.DocumentNamespace
+	if ci := doc.CreationInfo; ci != nil {
+		d.Timestamp = strings.TrimSpace(ci.Created)
+		for _, c := range ci.Creators {
+			switch c.CreatorType {
+			case "Tool":
+				if c.Creator != "" {
+					d.Tools = append(d.Tools, c.Creator)
+				}
+			case "Person", "Organization":
+				if c.Creator != "" {
+					d.Authors = append(d.Authors, c.CreatorType+": "+c.Creator)
+					if contact := emailIn(c.Creator); contact != "" {
+						d.AuthorContacts = append(d.AuthorContacts, contact)
+					}
+				}
+			}
+		}
+	}
+	byID := make(map[string]int, len(doc.Packages))
+	d.Components = make([]Component, 0, len(doc.Packages))
+	for _, p := range doc.Packages {
+		if p == nil {
+			continue
+		}
+		c := Component{
+			Ref: "SPDXRef-" + string(p.PackageSPDXIdentifier), Type: strings.ToLower(p.PrimaryPackagePurpose),
+			Name: p.PackageName, Version: p.PackageVersion, FileName: p.PackageFileName,
+		}
+		if p.PackageSupplier != nil && !noAssertion(p.PackageSupplier.Supplier) {
+			c.Supplier = strings.TrimSpace(p.PackageSupplier.Supplier)
+		}
+		if p.PackageOriginator != nil && !noAssertion(p.PackageOriginator.Originator) {
+			c.Originator = strings.TrimSpace(p.PackageOriginator.Originator)
+		}
+		if !noAssertion(p.PackageDownloadLocation) {
+			c.DownloadLocation = strings.TrimSpace(p.PackageDownloadLocation)
+		}
+		if p.PackageSourceInfo != "" {
+			c.VCS = p.PackageSourceInfo
+		}
+		for _, ck := range p.PackageChecksums {
+			c.Hashes = append(c.Hashes, Hash{Algorithm: normHashAlg(string(ck.Algorithm)), Value: ck.Value})
+		}
+		for _, l := range []string{p.PackageLicenseConcluded, p.PackageLicenseDeclared} {
+			if !noAssertion(l) {
+				c.Licenses = append(c.Licenses, l)
+				break
+			}
+		}
+		for _, r := range p.PackageExternalReferences {
+			if r == nil {
+				continue
+			}
+			cat := strings.ToUpper(strings.ReplaceAll(r.Category, "_", "-"))
+			if cat != "PACKAGE-MANAGER" && cat != "SECURITY" {
+				continue
+			}
+			switch r.RefType {
+			case "purl":
+				if c.PURL == "" {
+					c.PURL = strings.TrimSpace(r.Locator)
+				}
+			case "cpe22Type", "cpe23Type":
+				if c.CPE == "" {
+					c.CPE = strings.TrimSpace(r.Locator)
+				}
+			}
+		}
+		byID[c.Ref] = len(d.Components)
+		d.Components = append(d.Components, c)
+	}
+	var described []string
+	d.Dependencies = map[string][]string{}
+	for _, r := range doc.Relationships {
+		if r == nil {
+			continue
+		}
+		a, b := spdxRef(r.RefA), spdxRef(r.RefB)
+		switch strings.ToUpper(r.Relationship) {
+		case "DESCRIBES":
+			described = append(described, b)
+			continue
+		case "DESCRIBED_BY":
+			described = append(described, a)
+			continue
+		case "DEPENDS_ON", "CONTAINS", "STATIC_LINK", "DYNAMIC_LINK", "HAS_PREREQUISITE", "DEPENDENCY_MANIFEST_OF",
+			"BUILD_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "OPTIONAL_DEPENDENCY_OF", "PROVIDED_DEPENDENCY_OF",
+			"TEST_DEPENDENCY_OF", "RUNTIME_DEPENDENCY_OF", "DEPENDENCY_OF", "CONTAINED_BY", "PACKAGE_OF",
+			"GENERATED_FROM", "ANCESTOR_OF", "DESCENDANT_OF", "VARIANT_OF", "COPY_OF", "FILE_ADDED", "PATCH_FOR", "PATCH_APPLIED":
+			from, to := a, b
+			if strings.HasSuffix(strings.ToUpper(r.Relationship), "_OF") || strings.ToUpper(r.Relationship) == "CONTAINED_BY" {
+				from, to = b, a
+			}
+			if to != "NONE" && to != "NOASSERTION" {
+				d.Dependencies[from] = append(d.Dependencies[from], to)
+			}
+		}
+		// The corpus rule: any relationship other than DESCRIBES/DESCRIBED_BY.
+		d.HasDependencies = true
+	}
+	if len(d.Dependencies) == 0 {
+		d.Dependencies = nil
+	}
+	for _, ref := range described {
+		if i, ok := byID[ref]; ok {
+			p := d.Components[i]
+			d.Primary = &p
+			break
+		}
+	}
+}
+
+// emailIn finds an e-mail address in an SPDX agent string
+// ("Organization: ExampleCo (contact@example.com)").
+func emailIn(s string) string {
+	if i := strings.IndexByte(s, '('); i >= 0 {
+		if j := strings.IndexByte(s[i:], ')'); j > 0 {
+			e := strings.TrimSpace(s[i+1 : i+j])
+			if strings.Contains(e, "@") {
+				return e
+			}
+		}
+	}
+	return ""
+}
+
+// stripSnippets removes snippet sections (SnippetSPDXID up to the next tag
+// that is not a snippet field) from a tag-value document, including
+// multi-line <text> values.
+func stripSnippets(raw []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(raw))
+	in, inText := false, false
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i+1], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if inText {
+			if bytes.Contains(line, []byte("</text>")) {
+				inText = false
+			}
+			if in {
+				continue
+			}
+			out.Write(line)
+			continue
+		}
+		trim := bytes.TrimSpace(line)
+		tag := trim
+		if i := bytes.IndexByte(trim, ':'); i > 0 {
+			tag = trim[:i]
+		}
+		opensText := bytes.Contains(line, []byte("<text>")) && !bytes.Contains(line, []byte("</text>"))
+		switch {
+		case bytes.Equal(tag, []byte("SnippetSPDXID")):
+			in = true
+		case in && (len(trim) == 0 || trim[0] == '#' || bytes.HasPrefix(tag, []byte("Snippet")) || bytes.Equal(tag, []byte("LicenseInfoInSnippet"))):
+		default:
+			in = false
+		}
+		if opensText {
+			inText = true
+		}
+		if in {
+			continue
+		}
+		out.Write(line)
+	}
+	return out.Bytes()
+}

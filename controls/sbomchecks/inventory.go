@@ -1,0 +1,52 @@
+package sbomchecks
+
+import (
+	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// Inventory lists every component of every readable SBOM for the reports'
+// component table (Vulnerabilities is left for the vuln pillar).
+func Inventory(ev []evidence.Evidence) assessment.Inventory {
+	var inv assessment.Inventory
+	all := docs(ev)
+	n := 0
+	for _, d := range all {
+		n += len(d.doc.Components)
+	}
+	inv.Components = make([]assessment.Component, 0, n)
+	for _, d := range all {
+		if !usable(d.doc) {
+			continue
+		}
+		name := d.doc.File
+		if d.ev.Target != "" {
+			name = d.ev.Target + ":" + d.doc.File
+		}
+		for i := range d.doc.Components {
+			c := &d.doc.Components[i]
+			row := assessment.Component{
+				SBOM: name, Name: c.Name, Version: c.Version,
+				Supplier: firstNonEmpty(c.Supplier, c.Originator), PURL: c.PURL, CPE: c.CPE,
+				Licenses: c.Licenses,
+			}
+			if len(c.Hashes) > 0 {
+				row.Hashes = make([]string, len(c.Hashes))
+				for j, h := range c.Hashes {
+					row.Hashes[j] = h.Algorithm + ":" + h.Value
+				}
+			}
+			inv.Components = append(inv.Components, row)
+		}
+	}
+	return inv
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
