@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -17,7 +16,7 @@ import (
 )
 
 // onlineRepo builds the opt-in forge collector and its checks; the forge
-// wiring sets it. Nil means this build has no online collector.
+// wiring sets it.
 var onlineRepo func(cfg *config.Config) ([]collectors.Collector, []controls.Check, error)
 
 func init() {
@@ -58,26 +57,20 @@ object per line. Exits 1 when a check fails, 2 on usage errors.`,
 			}
 			cols := []collectors.Collector{col}
 			checks := repochecks.All(minSignedShare(cfg))
-			if online || cfg.Repo.Online.Enabled {
-				if onlineRepo == nil {
-					return usageError(errors.New("--online: this build has no online repository collector"))
-				}
+			// The forge checks always run: without --online they say
+			// not-assessed, never pass.
+			if online {
 				cfg.Repo.Online.Enabled = true
-				if tokenEnv != "" {
-					cfg.Repo.Online.TokenEnv = tokenEnv
-				}
-				oc, ok, err := onlineRepo(cfg)
-				if err != nil {
-					return usageError(err)
-				}
-				cols = append(cols, oc...)
-				checks = append(checks, ok...)
-			} else if onlineRepo != nil {
-				_, ok, err := onlineRepo(cfg)
-				if err == nil {
-					checks = append(checks, ok...) // they say not-assessed without --online
-				}
 			}
+			if tokenEnv != "" {
+				cfg.Repo.Online.TokenEnv = tokenEnv
+			}
+			oc, ok, err := onlineRepo(cfg)
+			if err != nil {
+				return usageError(err)
+			}
+			cols = append(cols, oc...)
+			checks = append(checks, ok...)
 			t, err := collectors.OpenTarget(targetName(args[0]), args[0])
 			if err != nil {
 				return usageError(err)
