@@ -100,10 +100,14 @@ func TestAssessDemo(t *testing.T) {
 	}
 	st := controlStatuses(loadNative(t, filepath.Join(out, "pedigree.json")))
 	for id, want := range map[string]string{
-		"si-7": "not-satisfied", // the tampered zip
-		"sr-1": "satisfied",     // manual evidence
-		"sr-2": "not-satisfied", // manual evidence
-		"ac-2": "not-assessed",  // nothing automated
+		"si-7":    "not-satisfied", // the tampered zip
+		"sr-1":    "satisfied",     // manual evidence
+		"sr-2":    "not-satisfied", // manual evidence
+		"ac-2":    "not-assessed",  // nothing automated
+		"ra-5.11": "satisfied",     // the demo repository has SECURITY.md
+		"sr-4.4":  "satisfied",     // verified SLSA provenance
+		"ra-5":    "not-satisfied", // log4j-core 2.14.1 is known-exploited
+		"cm-7.8":  "not-satisfied", // a binary committed to the source
 	} {
 		if st[id] != want {
 			t.Errorf("%s = %q, want %q", id, st[id], want)
@@ -137,9 +141,13 @@ func TestAssessFailOnAndPrecedence(t *testing.T) {
 	if got := loadNative(t, filepath.Join(out, "pedigree.json"))["scope"].(map[string]any)["baseline"]; got != "high" || r.code != 0 {
 		t.Errorf("baseline with flag = %v (exit %d), want high", got, r.code)
 	}
-	// severity gate: the mismatch is high.
-	if r := pedigree(t, nil, "assess", "--config", demoConfig(t), "--out", out, "--quiet", "--format", "json", "--fail-on", "severity>=critical"); r.code != 0 {
-		t.Errorf("severity>=critical: exit %d, want 0: %s", r.code, r.stderr)
+	// severity gate: log4j-core is known-exploited and critical.
+	if r := pedigree(t, nil, "assess", "--config", demoConfig(t), "--out", out, "--quiet", "--format", "json", "--fail-on", "severity>=critical"); r.code != 1 || !strings.Contains(r.stderr, "VULN-KNOWN-EXPLOITED") {
+		t.Errorf("severity>=critical: exit %d: %s", r.code, r.stderr)
+	}
+	// A rule gate on a check that passes does not trip.
+	if r := pedigree(t, nil, "assess", "--config", demoConfig(t), "--out", out, "--quiet", "--format", "json", "--fail-on", "rule=REPO-SECURITY-POLICY"); r.code != 0 {
+		t.Errorf("rule=REPO-SECURITY-POLICY: exit %d, want 0: %s", r.code, r.stderr)
 	}
 	if r := pedigree(t, nil, "assess", "--config", demoConfig(t), "--out", out, "--quiet", "--format", "json", "--fail-on", "rule=FILES-CHECKSUM-MISMATCH"); r.code != 1 || !strings.Contains(r.stderr, "FILES-CHECKSUM-MISMATCH") {
 		t.Errorf("rule gate: exit %d: %s", r.code, r.stderr)
@@ -213,5 +221,32 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 	if r := pedigree(t, nil, "version"); r.code != 0 || !strings.HasPrefix(r.stdout, "pedigree ") {
 		t.Errorf("version: %+v", r)
+	}
+}
+
+func TestRepoScanDemo(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "p.yaml")
+	signers, _ := filepath.Abs(filepath.Join(filepath.Dir(demoConfigPath()), "source", "allowed_signers"))
+	os.WriteFile(cfg, []byte("repo:\n  allowed-signers: "+signers+"\n"), 0o644)
+	r := pedigree(t, nil, "repo", "scan", filepath.Join(filepath.Dir(demoConfigPath()), "source"), "--config", cfg, "--json")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1: %s", r.code, r.stderr)
+	}
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var f struct{ Check, Status string }
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		got[f.Check] = f.Status
+	}
+	for check, want := range map[string]string{
+		"REPO-COMMITS-SIGNED": "fail", "REPO-TAGS-SIGNED": "pass", "REPO-CODEOWNERS": "pass",
+		"REPO-BINARIES": "fail", "REPO-BRANCH-PROTECTION": "not-assessed",
+	} {
+		if got[check] != want {
+			t.Errorf("%s = %q, want %q", check, got[check], want)
+		}
 	}
 }

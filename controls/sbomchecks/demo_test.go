@@ -14,17 +14,17 @@ import (
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
-// TestDemoSBOM assesses the bundled example: the SBOM in examples/demo/sbom
-// is bound by digest to the Linux tarball in examples/demo/release, its
+// TestDemoSBOM assesses the bundled example: the SBOM in examples/demo/release
+// is bound by digest to the Linux tarball beside it, its
 // embedded JSF signature verifies, and its deliberate gaps are found.
 func TestDemoSBOM(t *testing.T) {
 	_, file, _, _ := runtime.Caller(0)
 	demo := filepath.Join(filepath.Dir(file), "..", "..", "examples", "demo")
-	if _, err := os.Stat(filepath.Join(demo, "sbom")); err != nil {
-		t.Skip("examples/demo/sbom not present")
+	if _, err := os.Stat(filepath.Join(demo, "release")); err != nil {
+		t.Skip("examples/demo/release not present")
 	}
 	var ev []evidence.Evidence
-	for _, tg := range []struct{ name, dir string }{{"release", "release"}, {"sbom", "sbom"}} {
+	for _, tg := range []struct{ name, dir string }{{"release", "release"}} {
 		target, err := collectors.OpenTarget(tg.name, filepath.Join(demo, tg.dir))
 		if err != nil {
 			t.Fatal(err)

@@ -157,7 +157,8 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	dst := filepath.Join(*demo, "sbom", "pedigree-demo_1.0.0_linux_amd64.cdx.json")
+	// The SBOM ships beside the artifact it describes.
+	dst := filepath.Join(*demo, "release", "pedigree-demo_1.0.0_linux_amd64.cdx.json")
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		panic(err)
 	}
