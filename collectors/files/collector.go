@@ -173,6 +173,9 @@ func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extr
 		a.Digests[alg] = hex.EncodeToString(h.Sum(nil))
 	}
 	a.SHA256 = a.Digests["sha256"]
+	if IsReleaseArtifact(f.Path) {
+		a.BuiltAt = builtAt(ctx, r, f.Path, size)
+	}
 	return a, nil
 }
 

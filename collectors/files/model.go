@@ -1,5 +1,7 @@
 package files
 
+import "time"
+
 // Evidence kinds of the files collector.
 const (
 	// KindArtifact is one inventoried file; payload *Artifact. Subject is
@@ -23,6 +25,9 @@ type Artifact struct {
 	// Metadata marks checksum lists, signatures, certificates, SBOMs and
 	// attestations: files about artifacts rather than artifacts.
 	Metadata bool `json:"metadata,omitempty"`
+	// BuiltAt is when a release archive says its contents were made (the
+	// newest member time of a zip or tar.gz); zero when it does not say.
+	BuiltAt time.Time `json:"builtAt,omitzero"`
 }
 
 // ChecksumFile is a checksum list shipped with a release.

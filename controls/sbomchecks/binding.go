@@ -119,15 +119,16 @@ func NewStale(maxAge time.Duration) controls.Check {
 		Severity:    evidence.Low,
 		Pillar:      controls.PillarSBOM,
 		Method:      "EXAMINE",
-		Reads:       []string{sbom.EvidenceKind},
+		Reads:       []string{sbom.EvidenceKind, files.KindArtifact},
 	}
 	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
+		arts := artifacts(ev)
 		var out []evidence.Finding
 		for _, d := range docs(ev) {
 			if !usable(d.doc) {
 				continue
 			}
-			out = append(out, judgeStale(c, d, maxAge))
+			out = append(out, judgeStale(c, d, bound(d.doc, arts), maxAge))
 		}
 		return out
 	}
@@ -143,7 +144,7 @@ func parseTimestamp(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("timestamp %q is not an RFC 3339 date-time", s)
 }
 
-func judgeStale(c controls.Check, d docEv, maxAge time.Duration) evidence.Finding {
+func judgeStale(c controls.Check, d docEv, describes []artifactEv, maxAge time.Duration) evidence.Finding {
 	if !d.doc.HasTimestamp() {
 		return finding(c, d, evidence.Fail, "no timestamp: the SBOM's age cannot be known")
 	}
@@ -157,6 +158,14 @@ func judgeStale(c controls.Check, d docEv, maxAge time.Duration) evidence.Findin
 	}
 	if ts.After(now.Add(clockSkew)) {
 		return finding(c, d, evidence.Fail, fmt.Sprintf("timestamp %s is in the future (collected %s)", ts.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339)))
+	}
+	// An SBOM made before the artifact it describes was built describes an
+	// earlier build. The build time is the one the archive records.
+	for _, a := range describes {
+		if !a.a.BuiltAt.IsZero() && ts.Add(clockSkew).Before(a.a.BuiltAt) {
+			return finding(c, d, evidence.Fail, fmt.Sprintf("timestamp %s predates %s, built %s: the SBOM describes an earlier build",
+				ts.UTC().Format(time.RFC3339), a.a.Path, a.a.BuiltAt.Format(time.RFC3339)), a.ev.ID)
+		}
 	}
 	age := now.Sub(ts)
 	if maxAge > 0 && age > maxAge {

@@ -35,6 +35,14 @@ func artifactEvidence(p, sha string, release bool) evidence.Evidence {
 	}
 }
 
+// builtArtifact is a release archive whose members say when it was built.
+func builtArtifact(p, sha, built string) evidence.Evidence {
+	e := artifactEvidence(p, sha, true)
+	t, _ := time.Parse(time.RFC3339, built)
+	e.Payload.(*files.Artifact).BuiltAt = t
+	return e
+}
+
 // good is a document that passes every NTIA element.
 func good() *sbom.Document {
 	return &sbom.Document{
@@ -153,6 +161,10 @@ func TestChecks(t *testing.T) {
 		{"stale too old", NewStale(7 * 24 * time.Hour), []evidence.Evidence{docEvidence(good())}, []string{"fail: app.cdx.json: timestamp 2025-05-01T00:00:00Z is 31d old, beyond sbom.max-age 7d"}},
 		{"stale future", NewStale(0), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) { d.Timestamp = "2030-01-01T00:00:00Z" }))}, []string{"fail: app.cdx.json: timestamp 2030-01-01T00:00:00Z is in the future"}},
 		{"stale unparseable", NewStale(0), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) { d.Timestamp = "yesterday" }))}, []string{`fail: app.cdx.json: timestamp "yesterday" is not an RFC 3339 date-time`}},
+		{"stale: predates the artifact's build", NewStale(90 * 24 * time.Hour), []evidence.Evidence{docEvidence(good()), builtArtifact("app.tar.gz", digestA, "2025-05-20T10:00:00Z")},
+			[]string{"fail: app.cdx.json: timestamp 2025-05-01T00:00:00Z predates app.tar.gz, built 2025-05-20T10:00:00Z"}},
+		{"stale: same build", NewStale(90 * 24 * time.Hour), []evidence.Evidence{docEvidence(good()), builtArtifact("app.tar.gz", digestA, "2025-05-01T12:00:00Z")},
+			[]string{"pass: app.cdx.json: timestamp 2025-05-01T00:00:00Z is 31d old"}},
 		{"stale no age configured", NewStale(0), []evidence.Evidence{docEvidence(good())}, []string{"not-assessed: app.cdx.json: timestamp 2025-05-01T00:00:00Z (31d old) is valid; no sbom.max-age"}},
 		{"schema valid", NewSchemaValid(), []evidence.Evidence{docEvidence(good())}, []string{"pass: app.cdx.json: CycloneDX 1.6 (json) is valid against the official JSON schema"}},
 		{"schema unreadable", NewSchemaValid(), []evidence.Evidence{docEvidence(&sbom.Document{File: "x.json", Format: sbom.FormatCycloneDX, Error: "decode CycloneDX JSON: unexpected end"})},
