@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	gojson "github.com/goccy/go-json"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -270,18 +269,4 @@ func isDecimal(s string) bool {
 		}
 	}
 	return true
-}
-
-// ValidateJSON decodes and validates a JSON document that pedigree itself
-// encoded (a report it is about to write). It uses the faster goccy/go-json
-// decoder; documents from users go through Decode, whose errors name the
-// offending byte.
-func ValidateJSON(b []byte) error {
-	dec := gojson.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return fmt.Errorf("decode generated document: %w", err)
-	}
-	return Validate(v)
 }

@@ -33,44 +33,8 @@ var Models = []string{
 }
 
 type compiled struct {
-	root   *jsonschema.Schema
+	// models are the branches of the root oneOf, by model.
 	models map[string]*jsonschema.Schema
-	// items are the schemas of the items of the arrays that splits names,
-	// by schema location.
-	items map[string]*jsonschema.Schema
-}
-
-// split names an array whose items are validated apart, in parallel, when
-// it is long: the observations, findings and risks of a large assessment.
-// Path is the array's place under the model's root value; "*" stands for
-// every element of an array.
-type split struct {
-	path  []string
-	items string // schema location of one item
-}
-
-const defs = "#/definitions/"
-
-var splits = map[string][]split{
-	"assessment-results": {
-		{[]string{"results", "*", "observations"}, defs + "oscal-complete-oscal-assessment-common:observation"},
-		{[]string{"results", "*", "findings"}, defs + "oscal-complete-oscal-assessment-common:finding"},
-		{[]string{"results", "*", "risks"}, defs + "oscal-complete-oscal-assessment-common:risk"},
-		{[]string{"results", "*", "local-definitions", "inventory-items"}, defs + "oscal-complete-oscal-implementation-common:inventory-item"},
-		{[]string{"back-matter", "resources"}, defs + "oscal-complete-oscal-metadata:back-matter/properties/resources/items"},
-	},
-	"plan-of-action-and-milestones": {
-		{[]string{"observations"}, defs + "oscal-complete-oscal-assessment-common:observation"},
-		{[]string{"findings"}, defs + "oscal-complete-oscal-assessment-common:finding"},
-		{[]string{"risks"}, defs + "oscal-complete-oscal-assessment-common:risk"},
-		{[]string{"poam-items"}, defs + "oscal-complete-oscal-poam:poam-item"},
-		{[]string{"local-definitions", "inventory-items"}, defs + "oscal-complete-oscal-implementation-common:inventory-item"},
-		{[]string{"back-matter", "resources"}, defs + "oscal-complete-oscal-metadata:back-matter/properties/resources/items"},
-	},
-	"catalog": {
-		{[]string{"groups"}, defs + "oscal-complete-oscal-catalog:group"},
-		{[]string{"back-matter", "resources"}, defs + "oscal-complete-oscal-metadata:back-matter/properties/resources/items"},
-	},
 }
 
 var (
@@ -79,10 +43,11 @@ var (
 	schemaErr  error
 )
 
-// compiledSchemas compiles the complete schema once, and a schema per model
+// compiledSchemas compiles the complete schema once, as a schema per model
 // (the branches of the root oneOf), so that a document of one model is
 // checked against its own branch and its problems are not drowned in the
-// "missing property catalog" of the six others.
+// "missing property catalog" of the six others. The fast validator is
+// compiled from these (see buildFast).
 func compiledSchemas() (*compiled, error) {
 	schemaOnce.Do(func() {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(completeSchema))
@@ -97,11 +62,7 @@ func compiledSchemas() (*compiled, error) {
 			schemaErr = fmt.Errorf("embedded OSCAL schema: %w", err)
 			return
 		}
-		out := &compiled{models: map[string]*jsonschema.Schema{}, items: map[string]*jsonschema.Schema{}}
-		if out.root, err = c.Compile(SchemaID); err != nil {
-			schemaErr = fmt.Errorf("compile OSCAL schema: %w", err)
-			return
-		}
+		out := &compiled{models: map[string]*jsonschema.Schema{}}
 		for i, m := range Models {
 			s, err := c.Compile(fmt.Sprintf("%s#/oneOf/%d", SchemaID, i))
 			if err != nil {
@@ -109,19 +70,6 @@ func compiledSchemas() (*compiled, error) {
 				return
 			}
 			out.models[m] = s
-		}
-		for _, ss := range splits {
-			for _, sp := range ss {
-				if out.items[sp.items] != nil {
-					continue
-				}
-				s, err := c.Compile(SchemaID + sp.items)
-				if err != nil {
-					schemaErr = fmt.Errorf("compile OSCAL schema %s: %w", sp.items, err)
-					return
-				}
-				out.items[sp.items] = s
-			}
 		}
 		schemas = out
 	})

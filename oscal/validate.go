@@ -3,11 +3,9 @@ package oscal
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -78,18 +76,38 @@ func ModelOf(doc any) (model string, ok bool) {
 	return model, true
 }
 
-// Validate checks a decoded JSON value (map[string]any, []any, string,
-// json.Number or float64, bool, nil; see Decode) against the OSCAL 1.1.3
-// complete schema. It returns nil, a *ValidationError, or an error when the
-// embedded schema itself cannot be compiled (a build defect).
-func Validate(doc any) error {
+// validateReference validates a decoded document with the reference
+// validator (santhosh-tekuri/jsonschema): the yardstick the fast validator
+// is tested against, and its fallback for values it cannot take (Go values
+// that are not JSON, strings that are not UTF-8).
+func validateReference(doc any) error {
 	s, err := compiledSchemas()
 	if err != nil {
 		return err
 	}
+	model, verr := modelCheck(doc)
+	if verr != nil {
+		return verr
+	}
+	err = s.models[model].Validate(doc)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("validate %s: %w", model, err)
+	}
+	var ps []Problem
+	collect(ve, nil, &ps)
+	return &ValidationError{Model: model, Problems: sortProblems(ps)}
+}
+
+// modelCheck returns the model of a document, or the one problem that
+// makes it no OSCAL document at all.
+func modelCheck(doc any) (string, *ValidationError) {
 	obj, isObj := doc.(map[string]any)
 	if !isObj {
-		return &ValidationError{Problems: []Problem{{Message: "an OSCAL document is a JSON object, got " + jsonType(doc)}}}
+		return "", notObject(jsonType(doc))
 	}
 	var found []string
 	for _, m := range Models {
@@ -97,160 +115,26 @@ func Validate(doc any) error {
 			found = append(found, m)
 		}
 	}
+	if verr := modelProblem(found); verr != nil {
+		return "", verr
+	}
+	return found[0], nil
+}
+
+func notObject(typ string) *ValidationError {
+	return &ValidationError{Problems: []Problem{{Message: "an OSCAL document is a JSON object, got " + typ}}}
+}
+
+// modelProblem is the problem of a document whose root holds no model or
+// several; nil for one.
+func modelProblem(found []string) *ValidationError {
 	switch len(found) {
 	case 0:
 		return &ValidationError{Problems: []Problem{{Message: "not an OSCAL document: it has none of the root keys " + strings.Join(Models, ", ")}}}
 	case 1:
-	default:
-		return &ValidationError{Problems: []Problem{{Message: "one OSCAL document holds one model, found " + strings.Join(found, ", ")}}}
-	}
-	model := found[0]
-	skeleton, jobs := detachAll(obj, model, s)
-	jobs = append(jobs, job{schema: s.models[model], items: []any{skeleton}, whole: true})
-	ps, err := runJobs(jobs)
-	if err != nil {
-		return fmt.Errorf("validate %s: %w", model, err)
-	}
-	if len(ps) == 0 {
 		return nil
 	}
-	return &ValidationError{Model: model, Problems: sortProblems(ps)}
-}
-
-// A job validates items[k] at pointer prefix/(start+k); whole is the one
-// job that validates the document (its skeleton) itself.
-type job struct {
-	prefix []string
-	items  []any
-	start  int
-	schema *jsonschema.Schema
-	whole  bool
-}
-
-const (
-	splitMin  = 256 // arrays shorter than this are validated in place
-	chunkSize = 512
-)
-
-// detachAll cuts the long arrays that splits names out of the document: the
-// skeleton keeps each one's first item (so its own constraints, minItems,
-// still apply) and jobs validate the rest against the item schema. The
-// caller's document is not modified: maps on the way are copied.
-func detachAll(doc map[string]any, model string, s *compiled) (map[string]any, []job) {
-	root := doc[model]
-	changed := false
-	var jobs []job
-	for _, sp := range splits[model] {
-		var c bool
-		root, c = detach(root, sp.path, []string{model}, s.items[sp.items], &jobs)
-		changed = changed || c
-	}
-	if !changed {
-		return doc, nil
-	}
-	cp := make(map[string]any, len(doc))
-	for k, v := range doc {
-		cp[k] = v
-	}
-	cp[model] = root
-	return cp, jobs
-}
-
-func detach(node any, path, prefix []string, sch *jsonschema.Schema, jobs *[]job) (any, bool) {
-	down := func(tok string) []string { return append(prefix[:len(prefix):len(prefix)], tok) }
-	if len(path) == 0 {
-		arr, ok := node.([]any)
-		if !ok || len(arr) < splitMin || sch == nil {
-			return node, false
-		}
-		for i := 1; i < len(arr); i += chunkSize {
-			*jobs = append(*jobs, job{prefix: prefix, items: arr[i:min(i+chunkSize, len(arr))], start: i, schema: sch})
-		}
-		return arr[:1:1], true
-	}
-	switch n := node.(type) {
-	case map[string]any:
-		child, ok := n[path[0]]
-		if !ok || path[0] == "*" {
-			return node, false
-		}
-		nc, c := detach(child, path[1:], down(path[0]), sch, jobs)
-		if !c {
-			return node, false
-		}
-		cp := make(map[string]any, len(n))
-		for k, v := range n {
-			cp[k] = v
-		}
-		cp[path[0]] = nc
-		return cp, true
-	case []any:
-		if path[0] != "*" {
-			return node, false
-		}
-		out := make([]any, len(n))
-		changed := false
-		for i, el := range n {
-			var c bool
-			out[i], c = detach(el, path[1:], down(strconv.Itoa(i)), sch, jobs)
-			changed = changed || c
-		}
-		if !changed {
-			return node, false
-		}
-		return out, true
-	}
-	return node, false
-}
-
-// runJobs validates the jobs on GOMAXPROCS goroutines.
-func runJobs(jobs []job) ([]Problem, error) {
-	var (
-		mu   sync.Mutex
-		ps   []Problem
-		ferr error
-		wg   sync.WaitGroup
-		next = make(chan job)
-	)
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				var local []Problem
-				for k, item := range j.items {
-					verr := j.schema.Validate(item)
-					if verr == nil {
-						continue
-					}
-					var ve *jsonschema.ValidationError
-					if !errors.As(verr, &ve) {
-						mu.Lock()
-						ferr = verr
-						mu.Unlock()
-						continue
-					}
-					prefix := j.prefix
-					if !j.whole {
-						prefix = append(j.prefix[:len(j.prefix):len(j.prefix)], strconv.Itoa(j.start+k))
-					}
-					collect(ve, prefix, &local)
-				}
-				if len(local) > 0 {
-					mu.Lock()
-					ps = append(ps, local...)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
-	wg.Wait()
-	return ps, ferr
+	return &ValidationError{Problems: []Problem{{Message: "one OSCAL document holds one model, found " + strings.Join(found, ", ")}}}
 }
 
 var printer = message.NewPrinter(language.English)
@@ -318,8 +202,12 @@ var datatypeText = map[string]string{
 
 func init() { patternText["^.+@.+$"] = "is not an email address" }
 
-func describe(ve *jsonschema.ValidationError) string {
-	switch k := ve.ErrorKind.(type) {
+func describe(ve *jsonschema.ValidationError) string { return describeKind(ve.ErrorKind) }
+
+// describeKind says a problem in one line: the reference's message, with
+// the datatypes' patterns in words and the offending value quoted.
+func describeKind(ek jsonschema.ErrorKind) string {
+	switch k := ek.(type) {
 	case *kind.Pattern:
 		if txt, ok := patternText[k.Want]; ok {
 			return quote(k.Got) + " " + txt
@@ -330,7 +218,7 @@ func describe(ve *jsonschema.ValidationError) string {
 	case *kind.Enum:
 		return strings.Replace(k.LocalizedString(printer), "value must", quote(fmt.Sprint(k.Got))+" must", 1)
 	}
-	return ve.ErrorKind.LocalizedString(printer)
+	return ek.LocalizedString(printer)
 }
 
 // quote quotes s, shortened to keep a problem on one readable line.

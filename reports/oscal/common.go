@@ -1,12 +1,19 @@
 package oscal
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"regexp"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	types "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 
@@ -19,7 +26,32 @@ import (
 // OSCAL reserves names without a namespace for NIST's own vocabulary.
 const NS = "https://github.com/pedigree-dev/pedigree/ns/oscal"
 
-func uid(parts ...string) string { return evidence.StableUUID(append([]string{"oscal"}, parts...)...) }
+// uid is evidence.StableUUID("oscal", parts...), computed without the
+// intermediate allocations: a large document needs hundreds of thousands.
+func uid(parts ...string) string {
+	var stack [256]byte
+	name := append(stack[:0], evidence.Namespace[:]...)
+	name = append(name, "5:oscal"...)
+	for _, p := range parts {
+		name = strconv.AppendInt(name, int64(len(p)), 10)
+		name = append(name, ':')
+		name = append(name, p...)
+	}
+	sum := sha1.Sum(name)
+	sum[6] = sum[6]&0x0f | 0x50 // version 5
+	sum[8] = sum[8]&0x3f | 0x80 // RFC 4122 variant
+	var out [36]byte
+	hex.Encode(out[0:8], sum[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], sum[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], sum[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], sum[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], sum[10:16])
+	return string(out[:])
+}
 
 var uuidRe = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[45][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$`)
 
@@ -38,7 +70,35 @@ func prop(name, value string) types.Property {
 	return types.Property{Ns: NS, Name: name, Value: text(oneLine(value), "(none)")}
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine collapses whitespace runs to one space and trims the ends, as
+// strings.Join(strings.Fields(s), " ") does; text that is already so (the
+// common case) is returned as it is.
+func oneLine(s string) string {
+	if isOneLine(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports ASCII text with no whitespace but single spaces
+// between words.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
+}
 
 // text returns s, or alt when s is blank: OSCAL's required text fields must
 // not be empty.
@@ -225,4 +285,45 @@ func method(c *assessment.Check) string {
 		return c.Method
 	}
 	return "TEST"
+}
+
+// buildWorkers bounds the goroutines that make the parts of a document
+// (0: GOMAXPROCS); tests set 1 to compare with a sequential build.
+var buildWorkers = 0
+
+// parallel calls fn(i) for every i < n, on several goroutines when n is
+// large. fn must only write what belongs to i.
+func parallel(n int, fn func(i int)) { parallelBlocks(n, 256, fn) }
+
+// parallelBlocks is parallel handing out block indices at a time.
+func parallelBlocks(n, block int, fn func(i int)) {
+	workers := buildWorkers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, (n+block-1)/block)
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(int64(block))) - block
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+block, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -20,7 +20,12 @@ const maxListed = 10
 type model struct {
 	a      *assessment.Assessment
 	checks map[string]*assessment.Check
-	ev     map[string]*evidence.Evidence
+	ev     map[string]*evRef
+	// tool is the UUID of the pedigree component; targetIDs those of the
+	// targets, by name.
+	tool        string
+	targetIDs   map[string]string
+	targetNames string // targetNames(a)
 	// findingByID indexes the pedigree findings.
 	findingByID map[string]*evidence.Finding
 	// targets are the names of the assessed targets (components).
@@ -42,6 +47,13 @@ type model struct {
 	open []openRisk
 }
 
+// evRef is an evidence with what the documents say of it, computed once.
+type evRef struct {
+	e        *evidence.Evidence
+	resource string // back-matter resource UUID
+	href     string // href of its source, "" without one
+}
+
 type openRisk struct {
 	control      *assessment.ControlResult
 	findingUUID  string
@@ -55,25 +67,57 @@ func newModel(a *assessment.Assessment) *model {
 	m := &model{
 		a:            a,
 		checks:       checkIndex(a),
-		ev:           a.EvidenceByID(),
+		ev:           make(map[string]*evRef, len(a.Evidence)),
+		tool:         toolUUID(a),
+		targetIDs:    map[string]string{},
 		findingByID:  a.FindingByID(),
 		obsOfFinding: make(map[string]string, len(a.Findings)),
-		obsIndex:     make(map[string]int, len(a.Findings)),
-		itemSeen:     map[string]bool{},
-		resSeen:      map[string]bool{},
+		obsIndex:     make(map[string]int, len(a.Findings)+len(a.Controls)),
+		observations: make([]types.Observation, 0, len(a.Findings)),
+		findings:     make([]types.Finding, 0, len(a.Controls)),
+		items:        make([]types.InventoryItem, 0, len(a.Findings)),
+		itemSeen:     make(map[string]bool, len(a.Findings)),
+		resources:    make([]types.Resource, 0, len(a.Evidence)),
+		resSeen:      make(map[string]bool, len(a.Evidence)),
 		targets:      map[string]bool{},
 	}
 	for _, t := range a.Targets {
 		m.targets[t.Name] = true
+		m.targetIDs[t.Name] = targetUUID(t.Name)
 	}
-	for i := range a.Evidence {
-		m.resource(&a.Evidence[i])
+	m.targetNames = targetNames(a)
+	// The parts of a large document are made on every core, and joined
+	// in the order of the assessment.
+	refs := make([]evRef, len(a.Evidence))
+	parallel(len(refs), func(i int) {
+		e := &a.Evidence[i]
+		refs[i] = evRef{e: e, resource: resourceUUID(e)}
+		if e.Source != "" {
+			refs[i].href = href(e.Source)
+		}
+	})
+	for i := range refs {
+		m.ev[refs[i].e.ID] = &refs[i]
+		m.resource(&refs[i])
 	}
-	for i := range a.Findings {
-		m.observe(&a.Findings[i])
+	obs := make([]observed, len(a.Findings))
+	parallel(len(obs), func(i int) { m.observe(&a.Findings[i], &obs[i]) })
+	for i := range obs {
+		m.add(&obs[i])
 	}
-	for i := range a.Controls {
-		m.control(&a.Controls[i])
+	obs = nil
+	ds := make([]decision, len(a.Controls))
+	parallel(len(ds), func(i int) {
+		if r := &a.Controls[i]; r.Manual == nil {
+			m.decide(r, m.related(r), &ds[i])
+		}
+	})
+	for i := range ds {
+		if r := &a.Controls[i]; r.Manual != nil {
+			m.control(r) // adds the manual observation
+		} else {
+			m.apply(&ds[i])
+		}
 	}
 	return m
 }
@@ -82,25 +126,25 @@ func resourceUUID(e *evidence.Evidence) string { return uid("resource", e.Target
 
 // resource adds the back-matter resource of an evidence source (once per
 // target, source and digest).
-func (m *model) resource(e *evidence.Evidence) {
-	id := resourceUUID(e)
+func (m *model) resource(r *evRef) {
+	e, id := r.e, r.resource
 	if m.resSeen[id] {
 		return
 	}
 	m.resSeen[id] = true
-	r := types.Resource{
+	res := types.Resource{
 		UUID:        id,
 		Title:       text(e.Source, "(no source)"),
 		Description: "Read by the " + text(e.Collector, "unknown") + " collector in target " + text(e.Target, "(none)") + ".",
 	}
 	if e.Source != "" {
-		rl := types.ResourceLink{Href: href(e.Source)}
+		rl := types.ResourceLink{Href: r.href}
 		if e.SHA256 != "" {
 			rl.Hashes = &[]types.Hash{{Algorithm: "SHA-256", Value: e.SHA256}}
 		}
-		r.Rlinks = &[]types.ResourceLink{rl}
+		res.Rlinks = &[]types.ResourceLink{rl}
 	}
-	m.resources = append(m.resources, r)
+	m.resources = append(m.resources, res)
 }
 
 func (m *model) manualResource(me *assessment.ManualEvidence) string {
@@ -125,43 +169,61 @@ func (m *model) manualResource(me *assessment.ManualEvidence) string {
 	return id
 }
 
-// subject returns the reference to the inventory item standing for a
-// finding's subject, adding the item on first sight.
-func (m *model) subject(s evidence.Subject, target string) types.SubjectReference {
-	id := uid("inventory-item", target, s.Type, s.Ref)
-	if !m.itemSeen[id] {
-		m.itemSeen[id] = true
-		var props []types.Property
-		if s.Digest != "" {
-			props = append(props, prop("digest", s.Digest))
-		}
-		item := types.InventoryItem{
-			UUID:        id,
-			Description: text(s.Type, "subject") + " " + text(s.Ref, "(unnamed)"),
-			Props:       slice(props),
-		}
-		if m.targets[target] {
-			item.ImplementedComponents = &[]types.ImplementedComponent{{ComponentUuid: targetUUID(target)}}
-		}
-		m.items = append(m.items, item)
+// subjectItem is the inventory item standing for a finding's subject.
+func (m *model) subjectItem(s evidence.Subject, target string) types.InventoryItem {
+	var props []types.Property
+	if s.Digest != "" {
+		props = append(props, prop("digest", s.Digest))
 	}
-	return types.SubjectReference{SubjectUuid: id, Type: "inventory-item"}
+	item := types.InventoryItem{
+		UUID:        uid("inventory-item", target, s.Type, s.Ref),
+		Description: text(s.Type, "subject") + " " + text(s.Ref, "(unnamed)"),
+		Props:       slice(props),
+	}
+	if m.targets[target] {
+		item.ImplementedComponents = &[]types.ImplementedComponent{{ComponentUuid: m.targetIDs[target]}}
+	}
+	return item
 }
 
-// observe turns one check outcome into an observation.
-func (m *model) observe(f *evidence.Finding) {
+// observed is the observation of one check outcome, with the inventory
+// items of its subjects, before it joins the model.
+type observed struct {
+	finding *evidence.Finding
+	obs     types.Observation
+	items   []types.InventoryItem
+}
+
+// add joins an observation to the model, and the items of its subjects
+// that are not in yet.
+func (m *model) add(o *observed) {
+	for _, it := range o.items {
+		if !m.itemSeen[it.UUID] {
+			m.itemSeen[it.UUID] = true
+			m.items = append(m.items, it)
+		}
+	}
+	m.obsOfFinding[o.finding.ID] = o.obs.UUID
+	m.obsIndex[o.obs.UUID] = len(m.observations)
+	m.observations = append(m.observations, o.obs)
+}
+
+// observe turns one check outcome into an observation. It only reads the
+// model, so that outcomes can be observed in parallel.
+func (m *model) observe(f *evidence.Finding, o *observed) {
 	chk := m.checks[f.CheckID]
 	id := uid("observation", f.ID)
-	m.obsOfFinding[f.ID] = id
+	o.finding = f
 
 	var target string
 	var collected time.Time
 	var rel []types.RelevantEvidence
 	for _, eid := range f.Evidence {
-		e := m.ev[eid]
-		if e == nil {
+		ref := m.ev[eid]
+		if ref == nil {
 			continue
 		}
+		e := ref.e
 		if target == "" {
 			target = e.Target
 		}
@@ -170,11 +232,9 @@ func (m *model) observe(f *evidence.Finding) {
 		}
 		re := types.RelevantEvidence{
 			Description: text(e.Kind, "unknown") + " evidence, " + text(e.Collector, "unknown") + " collector",
-			Links:       &[]types.Link{{Href: "#" + resourceUUID(e), Rel: "reference"}},
+			Links:       &[]types.Link{{Href: "#" + ref.resource, Rel: "reference"}},
 		}
-		if e.Source != "" {
-			re.Href = href(e.Source)
-		}
+		re.Href = ref.href
 		if e.SHA256 != "" {
 			re.Props = &[]types.Property{prop("sha256", e.SHA256)}
 		}
@@ -183,10 +243,12 @@ func (m *model) observe(f *evidence.Finding) {
 
 	var subjects []types.SubjectReference
 	for _, s := range f.Subjects {
-		subjects = append(subjects, m.subject(s, target))
+		it := m.subjectItem(s, target)
+		o.items = append(o.items, it)
+		subjects = append(subjects, types.SubjectReference{SubjectUuid: it.UUID, Type: "inventory-item"})
 	}
 	if len(subjects) == 0 && m.targets[target] {
-		subjects = append(subjects, types.SubjectReference{SubjectUuid: targetUUID(target), Type: "component", Title: target})
+		subjects = append(subjects, types.SubjectReference{SubjectUuid: m.targetIDs[target], Type: "component", Title: target})
 	}
 
 	obsTypes := []string{"control-objective"}
@@ -218,7 +280,7 @@ func (m *model) observe(f *evidence.Finding) {
 			title += fmt.Sprintf(" (+%d)", n)
 		}
 	}
-	obs := types.Observation{
+	o.obs = types.Observation{
 		UUID:             id,
 		Title:            oneLine(title),
 		Description:      text(f.Message, "Outcome of check "+f.CheckID+": "+string(f.Status)+"."),
@@ -229,8 +291,6 @@ func (m *model) observe(f *evidence.Finding) {
 		Collected:        times(collected, m.a.StartedAt, m.a.FinishedAt),
 		Props:            &props,
 	}
-	m.obsIndex[id] = len(m.observations)
-	m.observations = append(m.observations, obs)
 }
 
 // manualObservation records an assessor's manual evidence for a control.
@@ -273,7 +333,7 @@ func (m *model) manualObservation(r *assessment.ControlResult) string {
 	}
 	actor := types.OriginActor{Type: "party", ActorUuid: partyUUID(me.Assessor), RoleId: "assessor"}
 	if me.Assessor == "" {
-		actor = types.OriginActor{Type: "tool", ActorUuid: toolUUID(m.a)}
+		actor = types.OriginActor{Type: "tool", ActorUuid: m.tool}
 	}
 	obs := types.Observation{
 		UUID:             id,
@@ -295,21 +355,57 @@ func findingUUID(controlID string) string { return uid("finding", controlID) }
 
 func riskUUID(controlID string) string { return uid("risk", controlID) }
 
+// decision is what a control verdict adds to the model: a finding (and a
+// risk when the control is not satisfied), or a not-assessed prop.
+type decision struct {
+	notAssessed *types.Property
+	finding     *types.Finding
+	risk        *types.Risk
+	open        *openRisk
+}
+
 // control turns one control verdict into an OSCAL finding (and a risk when
-// the control is not satisfied). A not-assessed control has no finding:
-// OSCAL's target status knows only satisfied and not-satisfied, and calling
-// an unassessed control not-satisfied would claim a failure nobody
-// observed. It is listed instead as a "not-assessed" prop on the result.
+// the control is not satisfied); see decide.
 func (m *model) control(r *assessment.ControlResult) {
-	var related []string
+	related := m.related(r)
+	if r.Manual != nil {
+		related = append(related, m.manualObservation(r))
+	}
+	var d decision
+	m.decide(r, related, &d)
+	m.apply(&d)
+}
+
+// related are the observations of a control's findings.
+func (m *model) related(r *assessment.ControlResult) []string {
+	related := make([]string, 0, len(r.Findings)+1)
 	for _, fid := range r.Findings {
 		if o, ok := m.obsOfFinding[fid]; ok {
 			related = append(related, o)
 		}
 	}
-	if r.Manual != nil {
-		related = append(related, m.manualObservation(r))
+	return related
+}
+
+func (m *model) apply(d *decision) {
+	if d.notAssessed != nil {
+		m.notAssessed = append(m.notAssessed, *d.notAssessed)
+		return
 	}
+	if d.risk != nil {
+		m.risks = append(m.risks, *d.risk)
+		m.open = append(m.open, *d.open)
+	}
+	m.findings = append(m.findings, *d.finding)
+}
+
+// decide makes the finding of a control verdict, given the observations
+// that decided it. A not-assessed control has no finding: OSCAL's target
+// status knows only satisfied and not-satisfied, and calling an unassessed
+// control not-satisfied would claim a failure nobody observed. It is
+// listed instead as a "not-assessed" prop on the result. decide only reads
+// the model, so that controls can be decided in parallel.
+func (m *model) decide(r *assessment.ControlResult, related []string, d *decision) {
 	label := text(r.Label, r.ID)
 	if r.Status != assessment.Satisfied && r.Status != assessment.NotSatisfied {
 		rem := r.Reason
@@ -318,10 +414,9 @@ func (m *model) control(r *assessment.ControlResult) {
 		}
 		p := prop("not-assessed", r.ID)
 		p.Remarks = text(rem, "not assessed")
-		m.notAssessed = append(m.notAssessed, p)
+		d.notAssessed = &p
 		return
 	}
-
 	state, reason := "satisfied", "pass"
 	if r.Status == assessment.NotSatisfied {
 		state, reason = "not-satisfied", "fail"
@@ -366,10 +461,11 @@ func (m *model) control(r *assessment.ControlResult) {
 	}
 	if r.Status == assessment.NotSatisfied {
 		rk, failed := m.risk(r, related)
-		f.RelatedRisks = &[]types.AssociatedRisk{{RiskUuid: rk}}
-		m.open = append(m.open, openRisk{control: r, findingUUID: f.UUID, riskUUID: rk, observations: related, failed: failed})
+		f.RelatedRisks = &[]types.AssociatedRisk{{RiskUuid: rk.UUID}}
+		d.risk = rk
+		d.open = &openRisk{control: r, findingUUID: f.UUID, riskUUID: rk.UUID, observations: related, failed: failed}
 	}
-	m.findings = append(m.findings, f)
+	d.finding = &f
 }
 
 func relObs(ids []string) *[]types.RelatedObservation {
@@ -380,7 +476,7 @@ func relObs(ids []string) *[]types.RelatedObservation {
 	return slice(out)
 }
 
-func (m *model) risk(r *assessment.ControlResult, related []string) (string, []string) {
+func (m *model) risk(r *assessment.ControlResult, related []string) (*types.Risk, []string) {
 	id := riskUUID(r.ID)
 	label := text(r.Label, r.ID)
 	byID := m.findingByID
@@ -437,18 +533,17 @@ func (m *model) risk(r *assessment.ControlResult, related []string) (string, []s
 		Title:       oneLine(label + " " + r.Title + " is not satisfied"),
 		Description: desc,
 		Statement: fmt.Sprintf("%s (%s) is not in place for %s: until it is, the supply chain it protects cannot be trusted to the degree the control requires. Highest severity of the failing findings: %s.",
-			label, text(r.Title, "untitled control"), targetNames(m.a), sev),
+			label, text(r.Title, "untitled control"), m.targetNames, sev),
 		Status: "open",
 		Characterizations: &[]types.Characterization{{
-			Origin: toolOrigin(m.a),
+			Origin: types.Origin{Actors: []types.OriginActor{{Type: "tool", ActorUuid: m.tool}}},
 			Facets: []types.Facet{{System: NS, Name: "severity", Value: string(sev)}},
 		}},
 		RelatedObservations: relObs(related),
 		Remediations:        slice(remediations),
 		Props:               &[]types.Property{prop("control", label)},
 	}
-	m.risks = append(m.risks, rk)
-	return id, checks
+	return &rk, checks
 }
 
 // AssessmentResults builds the OSCAL assessment-results document of a run:

@@ -1,14 +1,12 @@
 package oscal
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	types "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
-	json "github.com/goccy/go-json"
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	oscalschema "github.com/pedigree-dev/pedigree/oscal"
@@ -75,21 +73,19 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 
 // Encode marshals an OSCAL document as indented JSON and validates the
 // bytes against the embedded schema (compiled once). An invalid document
-// returns ErrInvalidDocument wrapping the *oscal.ValidationError.
+// returns ErrInvalidDocument wrapping the *oscal.ValidationError. Large
+// documents are encoded and validated on every core (see encode).
 func Encode(doc *types.OscalCompleteSchema) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	b, arrays, err := encode(doc)
+	if err != nil {
 		return nil, fmt.Errorf("encode OSCAL: %w", err)
 	}
-	if err := oscalschema.ValidateJSON(buf.Bytes()); err != nil {
+	if err := oscalschema.ValidateJSONChunked(b, arrays); err != nil {
 		var ve *oscalschema.ValidationError
 		if errors.As(err, &ve) {
 			return nil, fmt.Errorf("%w: %w", ErrInvalidDocument, ve)
 		}
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }
