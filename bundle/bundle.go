@@ -263,6 +263,10 @@ func Create(ctx context.Context, dst string, outputs []string, sources []Source,
 	if err := gz.Close(); err != nil {
 		return err
 	}
+	// CreateTemp makes the file private; a bundle is made to be handed over.
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
