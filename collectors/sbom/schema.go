@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -25,7 +26,13 @@ const maxSchemaErrors = 10
 type compiled struct {
 	once sync.Once
 	sch  *jsonschema.Schema
-	err  error
+	// item is, for the SPDX 3 schema, the schema of one @graph element.
+	item *jsonschema.Schema
+	// classes are, for the SPDX 3 schema, the names of its classes, each
+	// with the schema of a @graph element of that class (nil for a class
+	// whose schema does not have the expected shape).
+	classes map[string]*jsonschema.Schema
+	err     error
 }
 
 var (
@@ -33,8 +40,16 @@ var (
 	schemaCache = map[string]*compiled{}
 )
 
+// spdx3SchemaFile is the embedded SPDX 3.0.1 JSON schema; spdx3ItemPointer
+// locates in it the schema of one element of "@graph".
+const (
+	spdx3SchemaFile  = "spdx-3.0.1.schema.json"
+	spdx3ItemPointer = "#/oneOf/0/properties/@graph/items"
+)
+
 // schemaFile names the embedded schema of a format and spec version, or ""
-// when none is embedded.
+// when none is embedded. For SPDX 3 JSON-LD the version is the one of the
+// document's @context (the serialisation the schema describes).
 func schemaFile(format, encoding, version string) string {
 	switch format {
 	case FormatCycloneDX:
@@ -44,8 +59,8 @@ func schemaFile(format, encoding, version string) string {
 		}
 	case FormatSPDX:
 		if encoding == EncodingJSONLD {
-			if strings.HasPrefix(version, "3.0") {
-				return "spdx-3.0.1.schema.json"
+			if version == "3.0.1" {
+				return spdx3SchemaFile
 			}
 			return ""
 		}
@@ -64,6 +79,15 @@ var errNoSchema = errors.New("no embedded schema")
 
 // schemaFor compiles (once) and returns the schema in file.
 func schemaFor(file string) (*jsonschema.Schema, error) {
+	c, err := compiledFor(file)
+	if err != nil {
+		return nil, err
+	}
+	return c.sch, nil
+}
+
+// compiledFor compiles (once) the schema in file.
+func compiledFor(file string) (*compiled, error) {
 	if file == "" {
 		return nil, errNoSchema
 	}
@@ -77,50 +101,158 @@ func schemaFor(file string) (*jsonschema.Schema, error) {
 		schemaCache[file] = c
 	}
 	schemaMu.Unlock()
-	c.once.Do(func() { c.sch, c.err = compileSchema(file) })
-	return c.sch, c.err
+	c.once.Do(func() { c.err = compileSchema(c, file) })
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c, nil
 }
 
 // compileSchema registers every embedded schema under its $id (so that
-// references between them resolve offline) and compiles file. Nothing is
-// ever loaded from the network: the compiler's loader only knows files, and
-// no file URL is registered.
-func compileSchema(file string) (*jsonschema.Schema, error) {
-	c := jsonschema.NewCompiler()
+// references between them resolve offline) and compiles file into c.
+// Nothing is ever loaded from the network: the compiler's loader only knows
+// files, and no file URL is registered.
+func compileSchema(c *compiled, file string) error {
+	comp := jsonschema.NewCompiler()
+	comp.UseRegexpEngine(compileRegexp)
 	entries, err := fs.ReadDir(schemaFS, "schemas")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var target string
+	var (
+		target string
+		doc    any
+	)
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
 		b, err := schemaFS.ReadFile("schemas/" + e.Name())
 		if err != nil {
-			return nil, err
+			return err
 		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		d, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 		if err != nil {
-			return nil, fmt.Errorf("schema %s: %w", e.Name(), err)
+			return fmt.Errorf("schema %s: %w", e.Name(), err)
 		}
 		id := "urn:pedigree:schema:" + e.Name()
-		if m, ok := doc.(map[string]any); ok {
+		if m, ok := d.(map[string]any); ok {
 			if s, ok := m["$id"].(string); ok && s != "" {
 				id = s
 			}
 		}
-		if err := c.AddResource(id, doc); err != nil {
-			return nil, fmt.Errorf("schema %s: %w", e.Name(), err)
+		if err := comp.AddResource(id, d); err != nil {
+			return fmt.Errorf("schema %s: %w", e.Name(), err)
 		}
 		if e.Name() == file {
-			target = id
+			target, doc = id, d
 		}
 	}
 	if target == "" {
-		return nil, errNoSchema
+		return errNoSchema
 	}
-	return c.Compile(target)
+	if c.sch, err = comp.Compile(target); err != nil {
+		return fmt.Errorf("schema %s: %w", file, err)
+	}
+	if file == spdx3SchemaFile {
+		if c.item, err = comp.Compile(target + spdx3ItemPointer); err != nil {
+			return fmt.Errorf("schema %s: %w", file, err)
+		}
+		if c.classes, err = compileSPDX3Classes(comp, target, doc); err != nil {
+			return fmt.Errorf("schema %s: %w", file, err)
+		}
+	}
+	return nil
+}
+
+// compileSPDX3Classes compiles, for each class T of the SPDX 3 schema, the
+// schema of a @graph element whose "type" is T.
+//
+// A @graph element must be valid against the schema's item schema,
+// {"type": "object", "$ref": "#/$defs/AnyClass", "unevaluatedProperties":
+// false}, where AnyClass is anyOf over every class. Every class schema
+// requires its own name as "type" ({"oneOf": [{"const": T}]} in its first
+// allOf member; checked below), so an element whose "type" is T can only
+// match the alternative T: the item schema then means exactly
+// {"type": "object", "$ref": "#/$defs/T", "unevaluatedProperties": false},
+// with the same properties evaluated. Validating against that is the same
+// verdict without evaluating (and building errors for) the 77 other
+// alternatives: on a document of thousands of elements, seconds saved.
+func compileSPDX3Classes(comp *jsonschema.Compiler, target string, doc any) (map[string]*jsonschema.Schema, error) {
+	out := map[string]*jsonschema.Schema{}
+	defs, _ := doc.(map[string]any)["$defs"].(map[string]any)
+	anyClass, _ := defs["AnyClass"].(map[string]any)
+	alts, _ := anyClass["anyOf"].([]any)
+	for _, a := range alts {
+		m, _ := a.(map[string]any)
+		ref, _ := m["$ref"].(string)
+		name, ok := strings.CutPrefix(ref, "#/$defs/")
+		if !ok {
+			continue
+		}
+		out[name] = nil
+		if !constTyped(defs[name], name) {
+			continue
+		}
+		id := "urn:pedigree:spdx3-element:" + name
+		wrapper := map[string]any{
+			"$schema":               "https://json-schema.org/draft/2020-12/schema",
+			"type":                  "object",
+			"$ref":                  target + ref,
+			"unevaluatedProperties": false,
+		}
+		if err := comp.AddResource(id, wrapper); err != nil {
+			return nil, err
+		}
+		sch, err := comp.Compile(id)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = sch
+	}
+	return out, nil
+}
+
+// constTyped reports whether a class schema has the shape
+// {"allOf": [{"properties": {"type": {"oneOf": [{"const": name}]}}, ...}, ...]}.
+func constTyped(def any, name string) bool {
+	m, _ := def.(map[string]any)
+	all, _ := m["allOf"].([]any)
+	if len(all) == 0 {
+		return false
+	}
+	first, _ := all[0].(map[string]any)
+	props, _ := first["properties"].(map[string]any)
+	typ, _ := props["type"].(map[string]any)
+	one, _ := typ["oneOf"].([]any)
+	if len(typ) != 1 || len(one) != 1 {
+		return false
+	}
+	c, _ := one[0].(map[string]any)
+	return len(c) == 1 && c["const"] == name
+}
+
+// patIRI is the SPDX 3.0.1 schema's IRI pattern. Its negative lookahead is
+// beyond Go's RE2 syntax; it only says "does not start with _:" (a blank
+// node), so it is matched as that prefix test plus the rest of the pattern.
+const patIRI = `^(?!_:).+:.+`
+
+var reIRIRest = regexp.MustCompile(`^.+:.+`)
+
+type iriMatcher struct{}
+
+func (iriMatcher) MatchString(s string) bool {
+	return !strings.HasPrefix(s, "_:") && reIRIRest.MatchString(s)
+}
+func (iriMatcher) String() string { return patIRI }
+
+// compileRegexp is the schema compiler's regexp engine: Go's regexp, except
+// for the one lookahead pattern of the SPDX 3 schema.
+func compileRegexp(s string) (jsonschema.Regexp, error) {
+	if s == patIRI {
+		return iriMatcher{}, nil
+	}
+	return regexp.Compile(s)
 }
 
 // validateSchema checks a decoded JSON instance (from jsonschema.UnmarshalJSON
@@ -181,7 +313,7 @@ func ValidateJSON(raw []byte) ([]string, error) {
 	if k.SpecVersion == "" && k.Format == FormatCycloneDX {
 		k.SpecVersion = cdxVersionAnywhere(raw)
 	}
-	sch, err := schemaFor(schemaFile(k.Format, k.Encoding, k.SpecVersion))
+	c, err := compiledFor(schemaFile(k.Format, k.Encoding, k.SpecVersion))
 	if err != nil {
 		return nil, err
 	}
@@ -189,5 +321,12 @@ func ValidateJSON(raw []byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return validateSchema(sch, g), nil
+	if c.item != nil {
+		lines, unchecked := validateSPDX3(c, g)
+		if unchecked != "" {
+			return nil, errors.New(unchecked)
+		}
+		return lines, nil
+	}
+	return validateSchema(c.sch, g), nil
 }
