@@ -8,11 +8,15 @@ import (
 // Report is what `pedigree sbom inspect` prints for one SBOM. Its JSON
 // field names are a contract (one object per line with --json).
 type Report struct {
-	File            string       `json:"file"`
-	Format          string       `json:"format"`
-	SpecVersion     string       `json:"specVersion"`
-	Encoding        string       `json:"encoding"`
+	File        string `json:"file"`
+	Format      string `json:"format"`
+	SpecVersion string `json:"specVersion"`
+	Encoding    string `json:"encoding"`
+	// SchemaValid is true only for a document checked against its schema
+	// and found valid; SchemaChecked says whether the check ran at all (it
+	// is skipped above sbom.schema-max-size and for pathological input).
 	SchemaValid     bool         `json:"schemaValid"`
+	SchemaChecked   bool         `json:"schemaChecked"`
 	Components      int          `json:"components"`
 	Missing         sbom.Missing `json:"missing"`
 	HasAuthor       bool         `json:"hasAuthor"`
@@ -46,8 +50,8 @@ func Inspect(e evidence.Evidence, context []evidence.Evidence, o Options) Report
 	}
 	r := Report{
 		File: d.File, Format: d.Format, SpecVersion: d.SpecVersion, Encoding: d.Encoding,
-		SchemaValid: d.SchemaValid || (!d.SchemaChecked && d.Error == ""),
-		Findings:    []Verdict{},
+		SchemaValid: d.SchemaChecked && d.SchemaValid, SchemaChecked: d.SchemaChecked,
+		Findings: []Verdict{},
 	}
 	if d.Error != "" {
 		r.SchemaValid = false

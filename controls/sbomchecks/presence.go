@@ -53,7 +53,9 @@ func judgeSchema(c controls.Check, d docEv) evidence.Finding {
 		return finding(c, d, evidence.NotAssessed, describe(d.doc)+": "+why)
 	case d.doc.SchemaValid:
 		how := "valid against the official JSON schema"
-		if d.doc.Encoding != sbom.EncodingJSON && d.doc.Encoding != sbom.EncodingJSONLD {
+		if d.doc.Encoding == sbom.EncodingJSONLD && !strings.Contains(d.doc.SpecVersion, "3.0.1") {
+			how = "structurally valid (no official JSON schema is embedded for this SPDX 3 version)"
+		} else if d.doc.Encoding != sbom.EncodingJSON && d.doc.Encoding != sbom.EncodingJSONLD {
 			how = "structurally valid (required elements and enumerations; no XSD/specification-text validation)"
 		}
 		return finding(c, d, evidence.Pass, describe(d.doc)+" is "+how)
