@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // DefaultMaxFileSize bounds what a collector reads of one file into memory.
@@ -23,6 +24,9 @@ var ErrTooLarge = errors.New("file exceeds the size limit")
 
 // ErrOutsideTree is returned for a path or symlink that leaves the target.
 var ErrOutsideTree = errors.New("path leaves the target tree")
+
+// ErrNotRegular is returned for a target that is a pipe, device or socket.
+var ErrNotRegular = errors.New("not a regular file or directory")
 
 // File is one regular file of a target, as inventoried once for all
 // collectors.
@@ -61,6 +65,11 @@ func OpenTarget(name, p string) (*Target, error) {
 		return nil, fmt.Errorf("target %s: %w", p, err)
 	}
 	t := &Target{Name: name, Now: time.Now().UTC()}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		// A pipe never ends and a device such as /dev/zero has no end
+		// either: neither is an artifact to assess.
+		return nil, fmt.Errorf("target %s: %w (it is %s)", p, ErrNotRegular, readlimit.Kind(st.Mode()))
+	}
 	if !st.IsDir() {
 		t.Dir = filepath.Dir(p)
 		t.root, err = os.OpenRoot(t.Dir)
@@ -155,11 +164,16 @@ func (t *Target) Close() error {
 // FS is the target as an fs.FS confined to the tree.
 func (t *Target) FS() fs.FS { return t.root.FS() }
 
-// Open opens a file of the target for streaming reads.
+// Open opens a file of the target for streaming reads. A path that
+// leaves the tree, by ".." or through a symlink, is ErrOutsideTree.
 func (t *Target) Open(rel string) (*os.File, error) {
 	f, err := t.root.Open(filepath.FromSlash(rel))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, unwrapPathError(err))
+		err = unwrapPathError(err)
+		if strings.Contains(err.Error(), "escapes") {
+			err = ErrOutsideTree
+		}
+		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
 	return f, nil
 }
@@ -175,6 +189,10 @@ func (t *Target) ReadFile(rel string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// Refuse a file known to be too large before reading any of it.
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+		return nil, fmt.Errorf("%s: %w (%d bytes)", rel, ErrTooLarge, limit)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", rel, err)

@@ -77,8 +77,8 @@ func TestReadFileLimit(t *testing.T) {
 	if _, err := tg.ReadFile("big"); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
-	if _, err := tg.ReadFile("../big"); err == nil {
-		t.Fatal("reading ../big succeeded")
+	if _, err := tg.ReadFile("../big"); !errors.Is(err, ErrOutsideTree) {
+		t.Fatalf("reading ../big: %v, want ErrOutsideTree", err)
 	}
 }
 
@@ -99,5 +99,23 @@ func TestOpenTargetSingleFile(t *testing.T) {
 func TestOpenTargetMissing(t *testing.T) {
 	if _, err := OpenTarget("t", filepath.Join(t.TempDir(), "nope")); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestReadFileRefusesSparseGiantUnread(t *testing.T) {
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "huge"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Truncate(8 << 30) // sparse: reading it would take seconds and 8 GiB
+	f.Close()
+	tg, err := OpenTarget("t", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	if _, err := tg.ReadFile("huge"); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "huge") {
+		t.Fatalf("err = %v, want ErrTooLarge naming the file", err)
 	}
 }

@@ -58,31 +58,44 @@ func Sniff(rel string, raw []byte) Platform {
 	if ok && p != GitHubAction {
 		return p
 	}
-	keys, script := topKeys(raw)
-	if ok && (keys["runs"] || !keys["jobs"]) {
+	// Without a name that says action.yml, a jobs: key decides: stop there.
+	keys, script := topKeys(raw, !ok)
+	if ok && (keys&keyRuns != 0 || keys&keyJobs == 0) {
 		return GitHubAction // an action.yml unless it is plainly a workflow
 	}
-	if keys["runs"] && !keys["jobs"] {
+	if keys&keyRuns != 0 && keys&keyJobs == 0 {
 		return GitHubAction
 	}
-	if keys["on"] || keys["true"] || keys["jobs"] {
+	if keys&(keyOn|keyTrue|keyJobs) != 0 {
 		return GitHubWorkflow
 	}
-	for _, k := range []string{"stages", "include", "variables", "default", "workflow", "spec", "image", "services", "before_script"} {
-		if keys[k] {
-			return GitLabCI
-		}
-	}
-	if script {
+	if keys&keyGitLab != 0 || script {
 		return GitLabCI
 	}
 	return GitHubWorkflow
 }
 
-// topKeys lists the top-level mapping keys of a YAML text in one pass, and
-// whether any line is a `script:` or `extends:` key (GitLab jobs).
-func topKeys(raw []byte) (map[string]bool, bool) {
-	keys := map[string]bool{}
+// Top-level keys Sniff decides on, as bits.
+const (
+	keyRuns uint8 = 1 << iota
+	keyJobs
+	keyOn
+	keyTrue
+	keyGitLab // a GitLab keyword: stages, include, variables, ...
+)
+
+var sniffKeys = map[string]uint8{
+	"runs": keyRuns, "jobs": keyJobs, "on": keyOn, "true": keyTrue,
+	"stages": keyGitLab, "include": keyGitLab, "variables": keyGitLab, "default": keyGitLab, "workflow": keyGitLab,
+	"spec": keyGitLab, "image": keyGitLab, "services": keyGitLab, "before_script": keyGitLab,
+}
+
+// topKeys tells which of sniffKeys are top-level mapping keys of a YAML
+// text, in one pass without allocating, and whether any line is a
+// `script:` or `extends:` key (GitLab jobs). With stopAtJobs it returns at
+// the first top-level jobs: key, which is then all a caller needs.
+func topKeys(raw []byte, stopAtJobs bool) (uint8, bool) {
+	var keys uint8
 	script := false
 	for len(raw) > 0 {
 		line := raw
@@ -96,8 +109,10 @@ func topKeys(raw []byte) (map[string]bool, bool) {
 		}
 		if line[0] != ' ' && line[0] != '\t' && line[0] != '#' && line[0] != '-' {
 			if i := bytes.IndexByte(line, ':'); i > 0 {
-				k := strings.Trim(string(bytes.TrimSpace(line[:i])), `"'`)
-				keys[k] = true
+				keys |= sniffKeys[string(bytes.Trim(bytes.TrimSpace(line[:i]), `"'`))]
+				if stopAtJobs && keys&keyJobs != 0 {
+					return keys, script
+				}
 			}
 			continue
 		}
@@ -111,95 +126,154 @@ func topKeys(raw []byte) (map[string]bool, bool) {
 
 // Parse parses raw as the given platform.
 func Parse(p Platform, rel string, raw []byte) *Pipeline {
+	return parse(p, rel, raw, newSource(raw))
+}
+
+func parse(p Platform, rel string, raw []byte, src *Source) *Pipeline {
 	switch p {
 	case GitHubAction:
-		return ParseAction(rel, raw)
+		return parseAction(rel, raw, src)
 	case GitLabCI:
-		return ParseGitLab(rel, raw)
+		return parseGitLab(rel, raw, src)
 	}
-	return ParseWorkflow(rel, raw)
+	return parseWorkflow(rel, raw, src)
 }
 
 // Collect implements collectors.Collector. A target that is a single file
 // is scanned whatever its name, its kind sniffed from its content.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
 	var out []evidence.Evidence
-	done := map[string]bool{}
-	single := len(t.Files) == 1
-	var gitlabRoots []string
-	for _, f := range t.Files {
-		if err := ctx.Err(); err != nil {
-			return out, err
+	err := c.walk(ctx, targetFiles(t), t.ReadFile, func(rel string, raw []byte, p *Pipeline) {
+		ev := t.Evidence(CollectorName, Kind, rel, raw, evidence.Subject{Type: "workflow", Ref: rel}, p)
+		if raw != nil {
+			ev.Subject.Digest = "sha256:" + ev.SHA256 // the same hash as the evidence's
 		}
-		if c.skipped(f.Path) {
+		out = append(out, ev)
+	})
+	return out, err
+}
+
+// Pipelines parses the pipeline files of a target as Collect does, without
+// building evidence (no hashing): what `ci scan` needs.
+func (c *Collector) Pipelines(ctx context.Context, t *collectors.Target) ([]*Pipeline, error) {
+	var out []*Pipeline
+	err := c.walk(ctx, targetFiles(t), t.ReadFile, func(_ string, _ []byte, p *Pipeline) {
+		out = append(out, p)
+	})
+	return out, err
+}
+
+// File parses one file of a folder as a single-file target (scanned
+// whatever its name, its kind sniffed from its content), with the local
+// GitLab files it includes, and returns their pipelines. name is the file's
+// name in the folder; raw, when not nil, is its content already read.
+func (c *Collector) File(ctx context.Context, f *Folder, name string, raw []byte) ([]*Pipeline, error) {
+	read := f.ReadFile
+	if raw != nil {
+		read = func(rel string) ([]byte, error) {
+			if rel == name && raw != nil {
+				b := raw
+				raw = nil
+				return b, nil
+			}
+			return f.ReadFile(rel)
+		}
+	}
+	var out []*Pipeline
+	err := c.walk(ctx, []string{name}, read, func(_ string, _ []byte, p *Pipeline) {
+		out = append(out, p)
+	})
+	return out, err
+}
+
+func targetFiles(t *collectors.Target) []string {
+	files := make([]string, len(t.Files))
+	for i, f := range t.Files {
+		files[i] = f.Path
+	}
+	return files
+}
+
+// walk parses the pipeline files among files (slash paths of one target,
+// sorted; a single file is scanned whatever its name) and the local files
+// GitLab files include, calling emit for each in order. raw is nil for a
+// file that could not be read. read must return bytes that no one else
+// holds: the pipeline's Source shares them, and they must not change.
+func (c *Collector) walk(ctx context.Context, files []string, read func(rel string) ([]byte, error), emit func(rel string, raw []byte, p *Pipeline)) error {
+	single := len(files) == 1
+	var parsed []string // files parsed as themselves, in order
+	var gitlab []*Pipeline
+	for _, rel := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if c.skipped(rel) {
 			continue
 		}
-		plat, ok := Classify(f.Path)
+		plat, ok := Classify(rel)
 		if !ok && !single {
 			continue
 		}
-		ext := path.Ext(f.Path)
+		ext := path.Ext(rel)
 		if !ok && ext != ".yml" && ext != ".yaml" {
 			continue
 		}
-		raw, err := t.ReadFile(f.Path)
+		raw, err := read(rel)
 		if err != nil {
-			ev := t.Evidence(CollectorName, Kind, f.Path, nil, subject(f.Path, nil), &Pipeline{
-				Platform: plat, Path: f.Path,
+			emit(rel, nil, &Pipeline{
+				Platform: plat, Path: rel,
 				SyntaxErrors: []SyntaxError{{Line: 1, Column: 1, Message: "could not read: " + err.Error()}},
 				Source:       newSource(nil),
 			})
-			out = append(out, ev)
 			continue
 		}
 		if !ok || plat == GitHubAction {
-			plat = Sniff(f.Path, raw)
+			plat = Sniff(rel, raw)
 		}
-		p := Parse(plat, f.Path, raw)
-		done[f.Path] = true
-		out = append(out, t.Evidence(CollectorName, Kind, f.Path, raw, subject(f.Path, raw), p))
+		p := parse(plat, rel, raw, ownedSource(raw)) // raw was read for this parse alone
+		parsed = append(parsed, rel)
+		emit(rel, raw, p)
 		if plat == GitLabCI {
-			gitlabRoots = append(gitlabRoots, f.Path)
-			_ = p
+			gitlab = append(gitlab, p)
 		}
 	}
-	// Follow local includes of GitLab files, breadth first, inside the tree.
-	queue := append([]string(nil), gitlabRoots...)
-	parsed := map[string]*Pipeline{}
-	for _, e := range out {
-		if p, ok := e.Payload.(*Pipeline); ok {
-			parsed[e.Source] = p
-		}
+	if len(gitlab) == 0 {
+		return nil
 	}
+	// Follow local includes of GitLab files, breadth first, inside the tree;
+	// a file already parsed as itself is not parsed again.
+	done := make(map[string]bool, len(parsed))
+	for _, rel := range parsed {
+		done[rel] = true
+	}
+	queue := gitlab
 	for n := 0; len(queue) > 0 && n < maxIncludes; n++ {
 		cur := queue[0]
 		queue = queue[1:]
-		p := parsed[cur]
-		if p == nil || p.GitLab == nil {
+		if cur == nil || cur.GitLab == nil {
 			continue
 		}
-		for _, inc := range p.GitLab.Includes {
+		for _, inc := range cur.GitLab.Includes {
 			if inc.Kind != "local" || inc.Value == nil {
 				continue
 			}
-			for _, rel := range resolveLocal(t, inc.Value.Value) {
+			for _, rel := range resolveLocal(files, inc.Value.Value) {
 				if done[rel] || c.skipped(rel) {
 					continue
 				}
 				done[rel] = true
-				raw, err := t.ReadFile(rel)
+				raw, err := read(rel)
 				if err != nil {
 					continue // a missing include is GitLab's error to report, not a finding here
 				}
-				ip := ParseGitLab(rel, raw)
-				ip.IncludedBy = cur
-				parsed[rel] = ip
-				out = append(out, t.Evidence(CollectorName, Kind, rel, raw, subject(rel, raw), ip))
-				queue = append(queue, rel)
+				ip := parseGitLab(rel, raw, ownedSource(raw))
+				ip.IncludedBy = cur.Path
+				emit(rel, raw, ip)
+				queue = append(queue, ip)
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func (c *Collector) skipped(rel string) bool {
@@ -213,7 +287,7 @@ func (c *Collector) skipped(rel string) bool {
 
 // resolveLocal maps a GitLab local include (absolute from the repository
 // root, wildcards allowed) to files of the target.
-func resolveLocal(t *collectors.Target, inc string) []string {
+func resolveLocal(files []string, inc string) []string {
 	inc = strings.TrimSpace(inc)
 	if inc == "" || strings.Contains(inc, "$") {
 		return nil
@@ -224,34 +298,26 @@ func resolveLocal(t *collectors.Target, inc string) []string {
 	}
 	var out []string
 	if !strings.ContainsAny(pat, "*?[") {
-		for _, f := range t.Files {
-			if f.Path == pat {
+		for _, f := range files {
+			if f == pat {
 				return []string{pat}
 			}
 		}
 		// A single-file target lists only itself; the include may still be
 		// in its folder.
-		if len(t.Files) == 1 {
+		if len(files) == 1 {
 			return []string{pat}
 		}
 		return nil
 	}
-	for _, f := range t.Files {
-		if ok, _ := path.Match(pat, f.Path); ok {
-			out = append(out, f.Path)
+	for _, f := range files {
+		if ok, _ := path.Match(pat, f); ok {
+			out = append(out, f)
 		} else if strings.Contains(pat, "**") {
-			if ok, _ := path.Match(strings.ReplaceAll(pat, "**", "*"), f.Path); ok {
-				out = append(out, f.Path)
+			if ok, _ := path.Match(strings.ReplaceAll(pat, "**", "*"), f); ok {
+				out = append(out, f)
 			}
 		}
 	}
 	return out
-}
-
-func subject(rel string, raw []byte) evidence.Subject {
-	s := evidence.Subject{Type: "workflow", Ref: rel}
-	if raw != nil {
-		s.Digest = "sha256:" + evidence.SHA256Hex(raw)
-	}
-	return s
 }

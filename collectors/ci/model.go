@@ -52,8 +52,23 @@ type Pipeline struct {
 	Action *Action `json:"-"`
 	// GitLab is the parsed GitLab CI file.
 	GitLab *GitLab `json:"-"`
-	// Source is the raw text with a line index.
+	// Source is the raw text with a line index. It may share memory with
+	// the bytes the collector read: treat it as read-only.
 	Source *Source `json:"-"`
+
+	// jobs are Workflow's jobs in source order, sorted once at parse time
+	// (jobsSet) so that every rule reads the same slice.
+	jobs    []*actionlint.Job
+	jobsSet bool
+}
+
+// SortedJobs returns the workflow's jobs in source order (nil for other
+// pipelines). The slice is shared: do not modify it.
+func (p *Pipeline) SortedJobs() []*actionlint.Job {
+	if p.jobsSet {
+		return p.jobs
+	}
+	return SortedJobs(p.Workflow)
 }
 
 // SyntaxError is one load problem at an exact position.

@@ -13,7 +13,11 @@ import (
 // in actionlint's Step type so that the same rules judge workflow and
 // composite steps.
 func ParseAction(path string, raw []byte) *Pipeline {
-	p := &Pipeline{Platform: GitHubAction, Path: path, Source: newSource(raw)}
+	return parseAction(path, raw, newSource(raw))
+}
+
+func parseAction(path string, raw []byte, src *Source) *Pipeline {
+	p := &Pipeline{Platform: GitHubAction, Path: path, Source: src}
 	fail := func(line, col int, format string, args ...any) {
 		p.SyntaxErrors = append(p.SyntaxErrors, SyntaxError{Line: max(line, 1), Column: max(col, 1), Message: fmt.Sprintf(format, args...)})
 	}

@@ -1,6 +1,7 @@
 package ci
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -16,7 +17,11 @@ const maxExpansion = 200_000
 // ParseWorkflow parses a GitHub Actions workflow. Problems in the file are
 // recorded as SyntaxErrors of the returned pipeline, never returned as errors.
 func ParseWorkflow(path string, raw []byte) *Pipeline {
-	p := &Pipeline{Platform: GitHubWorkflow, Path: path, Source: newSource(raw)}
+	return parseWorkflow(path, raw, newSource(raw))
+}
+
+func parseWorkflow(path string, raw []byte, src *Source) *Pipeline {
+	p := &Pipeline{Platform: GitHubWorkflow, Path: path, Source: src}
 	if msg, line := aliasBomb(raw); msg != "" {
 		p.SyntaxErrors = append(p.SyntaxErrors, SyntaxError{Line: line, Column: 1, Message: msg})
 		return p
@@ -44,39 +49,71 @@ func ParseWorkflow(path string, raw []byte) *Pipeline {
 	if w.Name != nil {
 		p.Name = w.Name.Value
 	}
+	if len(w.On) > 0 {
+		p.Triggers = make([]string, 0, len(w.On))
+	}
 	for _, ev := range w.On {
 		p.Triggers = append(p.Triggers, ev.EventName())
 	}
 	p.Jobs = len(w.Jobs)
-	seen := map[string]bool{}
-	add := func(s string) {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			p.References = append(p.References, s)
-		}
-	}
-	for _, j := range SortedJobs(w) {
+	p.jobs = SortedJobs(w)
+	p.jobsSet = true
+	var refs refSet
+	for _, j := range p.jobs {
 		if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
-			add(j.WorkflowCall.Uses.Value)
+			refs.add(j.WorkflowCall.Uses.Value)
 		}
 		if j.Container != nil && j.Container.Image != nil {
-			add("docker://" + j.Container.Image.Value)
+			refs.add("docker://" + j.Container.Image.Value)
 		}
 		if j.Services != nil {
 			for _, s := range sortedServices(j.Services) {
 				if s.Container != nil && s.Container.Image != nil {
-					add("docker://" + s.Container.Image.Value)
+					refs.add("docker://" + s.Container.Image.Value)
 				}
 			}
 		}
 		for _, st := range j.Steps {
 			if a, ok := st.Exec.(*actionlint.ExecAction); ok && a.Uses != nil {
-				add(a.Uses.Value)
+				refs.add(a.Uses.Value)
 			}
 		}
 	}
+	p.References = refs.list
 	p.Release = githubRelease(p)
 	return p
+}
+
+// refSet collects distinct references in first-seen order; a linear
+// search is cheaper than a map for the few references of a file.
+type refSet struct {
+	list []string
+	seen map[string]bool
+}
+
+func (r *refSet) add(s string) {
+	if s == "" {
+		return
+	}
+	if r.seen == nil {
+		for _, x := range r.list {
+			if x == s {
+				return
+			}
+		}
+		r.list = append(r.list, s)
+		if len(r.list) > 32 {
+			r.seen = make(map[string]bool, 64)
+			for _, x := range r.list {
+				r.seen[x] = true
+			}
+		}
+		return
+	}
+	if !r.seen[s] {
+		r.seen[s] = true
+		r.list = append(r.list, s)
+	}
 }
 
 // safeParse runs actionlint's parser, turning a panic on hostile input into
@@ -185,22 +222,34 @@ func aliasBomb(raw []byte) (string, int) {
 
 func mayHaveAliases(raw []byte) bool {
 	anchor := false
-	for i := 0; i+1 < len(raw); i++ {
-		if raw[i] == '&' && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '[' || raw[i-1] == '-') && isAnchorChar(raw[i+1]) {
+	for off := 0; ; {
+		j := bytes.IndexByte(raw[off:], '&')
+		if j < 0 {
+			break
+		}
+		i := off + j
+		if i+1 < len(raw) && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '[' || raw[i-1] == '-') && isAnchorChar(raw[i+1]) {
 			anchor = true
 			break
 		}
+		off = i + 1
 	}
 	if !anchor {
 		return false
 	}
-	for i := 0; i+1 < len(raw); i++ {
-		if raw[i] == '*' && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '[' || raw[i-1] == ',' || raw[i-1] == '\t') {
+	for off := 0; ; {
+		j := bytes.IndexByte(raw[off:], '*')
+		if j < 0 {
+			break
+		}
+		i := off + j
+		if i+1 < len(raw) && (i == 0 || raw[i-1] == ' ' || raw[i-1] == '[' || raw[i-1] == ',' || raw[i-1] == '\t') {
 			c := raw[i+1]
 			if c != ' ' && c != '\n' && c != '*' && c != '"' && c != '\'' {
 				return true
 			}
 		}
+		off = i + 1
 	}
 	return false
 }

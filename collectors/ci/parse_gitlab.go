@@ -25,7 +25,11 @@ var gitlabKeywords = map[string]bool{
 // ParseGitLab parses a GitLab CI file (with an optional `spec:` header
 // document). Problems in the file become SyntaxErrors.
 func ParseGitLab(path string, raw []byte) *Pipeline {
-	p := &Pipeline{Platform: GitLabCI, Path: path, Source: newSource(raw)}
+	return parseGitLab(path, raw, newSource(raw))
+}
+
+func parseGitLab(path string, raw []byte, src *Source) *Pipeline {
+	p := &Pipeline{Platform: GitLabCI, Path: path, Source: src}
 	fail := func(line, col int, format string, args ...any) {
 		p.SyntaxErrors = append(p.SyntaxErrors, SyntaxError{Line: max(line, 1), Column: max(col, 1), Message: fmt.Sprintf(format, args...)})
 	}

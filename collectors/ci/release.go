@@ -1,6 +1,7 @@
 package ci
 
 import (
+	"math/bits"
 	"regexp"
 	"strings"
 
@@ -81,31 +82,211 @@ var (
 	signHints       = []string{"cosign sign", "gpg", "notation sign", "minisign", "signify", "jarsigner", "signtool", "codesign", "sigstore sign", "gitsign", "--sign"}
 )
 
-// hinted is a cheap prefilter before a regular expression.
-func hinted(s string, hints []string) bool {
-	for _, h := range hints {
-		if strings.Contains(s, h) {
+// Families of hints, as bits of hintMatcher results.
+const (
+	hintPublish uint8 = 1 << iota
+	hintProvenance
+	hintSBOM
+	hintSign
+	hintAll = hintPublish | hintProvenance | hintSBOM | hintSign
+)
+
+// scriptHints finds, in one pass over a script, which families have a hint
+// in it: a cheap prefilter before the regular expressions.
+var scriptHints = newHintMatcher(map[uint8][]string{
+	hintPublish: publishHints, hintProvenance: provenanceHints, hintSBOM: sbomHints, hintSign: signHints,
+})
+
+// hintMatcher tells which families of literal hints (three bytes or more)
+// occur in a text, in one pass: a table indexed by a hash of each 3-byte
+// window marks the windows that may start a hint, and only those are
+// compared with the hints.
+type hintMatcher struct {
+	table   [1 << 12]uint8 // window hash -> 1 + index in buckets; 0: no hint
+	buckets [][]hintEntry
+}
+
+type hintEntry struct {
+	text string
+	fam  uint8
+}
+
+func hash3(a, b, c byte) uint32 {
+	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 20
+}
+
+func newHintMatcher(fams map[uint8][]string) *hintMatcher {
+	m := &hintMatcher{}
+	for fam, hints := range fams {
+		for _, h := range hints {
+			if len(h) < 3 {
+				panic("hint shorter than three bytes: " + h)
+			}
+			k := hash3(h[0], h[1], h[2])
+			if m.table[k] == 0 {
+				m.buckets = append(m.buckets, nil)
+				m.table[k] = uint8(len(m.buckets))
+			}
+			i := m.table[k] - 1
+			m.buckets[i] = append(m.buckets[i], hintEntry{text: h, fam: fam})
+		}
+	}
+	return m
+}
+
+// first returns the families with a hint in s and, for each (by bit
+// number), where its first hint starts.
+func (m *hintMatcher) first(s string) (found uint8, at [8]int) {
+	for i := 0; i+3 <= len(s); i++ {
+		k := m.table[hash3(s[i], s[i+1], s[i+2])]
+		if k == 0 {
+			continue
+		}
+		for _, e := range m.buckets[k-1] {
+			if found&e.fam == 0 && strings.HasPrefix(s[i:], e.text) {
+				found |= e.fam
+				at[bits.TrailingZeros8(e.fam)] = i
+			}
+		}
+	}
+	return found, at
+}
+
+// match returns the families with a hint in s.
+func (m *hintMatcher) match(s string) uint8 {
+	var found uint8
+	for i := 0; i+3 <= len(s); i++ {
+		k := m.table[hash3(s[i], s[i+1], s[i+2])]
+		if k == 0 {
+			continue
+		}
+		for _, e := range m.buckets[k-1] {
+			if found&e.fam == 0 && strings.HasPrefix(s[i:], e.text) {
+				found |= e.fam
+				if found == hintAll {
+					return found
+				}
+			}
+		}
+	}
+	return found
+}
+
+// lineLiterals are, per family, literals one of which every match of the
+// family's expression contains: the expressions never span lines, so only
+// lines holding one of them are matched.
+var lineLiterals = newHintMatcher(map[uint8][]string{
+	hintPublish: {"npm publish", "yarn publish", "gem push", "twine upload", "poetry publish", "uv publish",
+		"flit publish", "hatch publish", "cargo publish", "docker push", "podman push", "buildah push", "crane push",
+		"oras push", "gh release create", "gh release upload", "goreleaser", "mvn", "gradle", "nuget push",
+		"helm push", "ko publish", "ko build", "ko resolve", "vsce publish", "ovsx publish", "jreleaser release",
+		"jreleaser full-release", "jreleaser deploy", "release-cli create", "glab release create", "curl"},
+	hintProvenance: {"cosign attest", "gh attestation", "--provenance", "witness run", "slsa-verifier", "in-toto-run",
+		"RUNNER_GENERATE_ARTIFACTS_METADATA"},
+	hintSBOM: {"syft", "cyclonedx", "cdxgen", "sbom", "trivy", "bom generate", "tern report"},
+	hintSign: {"cosign sign", "gpg", "notation sign", "minisign", "signify", "jarsigner", "signtool", "codesign",
+		"sigstore sign", "gitsign", "--sign"},
+})
+
+// lineMay are, per family (by bit number), further conditions every line
+// its expression matches meets: a command word with what must follow it on
+// the line (mvn ... deploy, gpg ... --sign). They keep the expressions off
+// lines that only mention a tool.
+var lineMay = [8]func(line string) bool{
+	0: func(l string) bool {
+		return containsAny(l, "npm publish", "yarn publish", "gem push", "twine upload", "poetry publish", "uv publish",
+			"flit publish", "hatch publish", "cargo publish", "docker push", "podman push", "buildah push", "crane push",
+			"oras push", "gh release create", "gh release upload", "goreleaser", "nuget push", "helm push", "ko publish",
+			"ko build", "ko resolve", "vsce publish", "ovsx publish", "jreleaser release", "jreleaser full-release",
+			"jreleaser deploy", "release-cli create", "glab release create") ||
+			strings.Contains(l, "mvn") && strings.Contains(l, "deploy") ||
+			strings.Contains(l, "gradle") && strings.Contains(l, "publish") ||
+			strings.Contains(l, "curl") && containsAny(l, "--upload-file", "-T") && containsAny(l, "packages", "registry", "artifactory", "nexus")
+	},
+	1: func(string) bool { return true },
+	2: func(l string) bool {
+		return containsAny(l, "syft", "cyclonedx", "cdxgen", "sbom", "bom generate", "tern report") ||
+			strings.Contains(l, "trivy") && strings.Contains(l, "--format")
+	},
+	3: func(l string) bool {
+		return containsAny(l, "cosign sign", "notation sign", "jarsigner", "signtool", "codesign", "sigstore sign", "gitsign", "--sign") ||
+			strings.Contains(l, "gpg") && containsAny(l, "--detach-sign", "-b", "--clearsign") ||
+			containsAny(l, "minisign", "signify") && strings.Contains(l, "-S")
+	},
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
 			return true
 		}
 	}
 	return false
 }
 
-// scriptFacts matches the four command families against a script.
+// may says whether family fam's expression can match line.
+func may(line string, fam uint8) bool { return lineMay[bits.TrailingZeros8(fam)](line) }
+
+// literalReach is, per family (by bit number), how far into a match of its
+// expression its line literal can start ("dotnet nuget push" holds
+// "nuget push" 7 bytes in, "docker buildx sbom" holds "sbom" 14 bytes in).
+var literalReach = [8]int{0: 7, 1: 0, 2: 14, 3: 0}
+
+// from cuts a line to where a match of family fam can start, given where
+// its first line literal is: any match starts at most literalReach before
+// it, and one byte more keeps the character a match looks back at (the
+// separator before a command, a \b), so the match found is the same.
+func from(line string, at [8]int, fam uint8) string {
+	b := bits.TrailingZeros8(fam)
+	if q := at[b] - literalReach[b] - 1; q > 0 {
+		return line[q:]
+	}
+	return line
+}
+
+// scriptFacts matches the four command families against a script: a family
+// counts when one of its hints is in the script and its expression matches
+// (the leftmost match). The expressions never span lines, so they run line
+// by line, on the lines holding one of the family's line literals and from
+// just before the first of them: the same leftmost match as a run over the
+// whole script, at a fraction of the cost.
 func scriptFacts(script string) (publish, prov, sbom, sign string) {
-	if hinted(script, publishHints) {
-		if m := publishCmd.FindStringSubmatch(script); m != nil && !strings.Contains(script, "--dry-run") && !(strings.HasPrefix(m[2], "goreleaser") && strings.Contains(script, "--snapshot")) {
-			publish = strings.TrimSpace(m[2])
+	want := scriptHints.match(script)
+	var pub []string
+	for rest := script; rest != "" && want != 0; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		m, at := lineLiterals.first(line)
+		if m &= want; m == 0 {
+			continue
+		}
+		if m&hintPublish != 0 && may(line, hintPublish) {
+			if pub = publishCmd.FindStringSubmatch(from(line, at, hintPublish)); pub != nil {
+				want &^= hintPublish
+			}
+		}
+		if m&hintProvenance != 0 && may(line, hintProvenance) {
+			if prov = provenanceCmd.FindString(from(line, at, hintProvenance)); prov != "" {
+				want &^= hintProvenance
+			}
+		}
+		if m&hintSBOM != 0 && may(line, hintSBOM) {
+			if sbom = sbomCmd.FindString(from(line, at, hintSBOM)); sbom != "" {
+				want &^= hintSBOM
+			}
+		}
+		if m&hintSign != 0 && may(line, hintSign) {
+			if sign = signCmd.FindString(from(line, at, hintSign)); sign != "" {
+				want &^= hintSign
+			}
 		}
 	}
-	if hinted(script, provenanceHints) {
-		prov = provenanceCmd.FindString(script)
-	}
-	if hinted(script, sbomHints) {
-		sbom = sbomCmd.FindString(script)
-	}
-	if hinted(script, signHints) {
-		sign = signCmd.FindString(script)
+	if pub != nil && !strings.Contains(script, "--dry-run") && !(strings.HasPrefix(pub[2], "goreleaser") && strings.Contains(script, "--snapshot")) {
+		publish = strings.TrimSpace(pub[2])
 	}
 	return
 }
@@ -122,23 +303,31 @@ func ActionName(uses string) string {
 
 // ActionRepo is the owner/repo part of ActionName.
 func ActionRepo(uses string) string {
-	n := ActionName(uses)
-	parts := strings.SplitN(n, "/", 3)
-	if len(parts) < 2 {
-		return n
-	}
-	return parts[0] + "/" + parts[1]
+	return repoOf(ActionName(uses))
 }
 
-func lookupAction(m map[string]string, uses string) (string, bool) {
-	name := ActionName(uses)
+// repoOf cuts a lower-cased action name to owner/repo without copying.
+func repoOf(name string) string {
+	i := strings.IndexByte(name, '/')
+	if i < 0 {
+		return name
+	}
+	j := strings.IndexByte(name[i+1:], '/')
+	if j < 0 {
+		return name
+	}
+	return name[:i+1+j]
+}
+
+// lookupAction finds an action by its name, then by its repository.
+func lookupAction(m map[string]string, name, repo string) (string, bool) {
 	if name == "" {
 		return "", false
 	}
 	if v, ok := m[name]; ok {
 		return v, true
 	}
-	v, ok := m[ActionRepo(uses)]
+	v, ok := m[repo]
 	return v, ok
 }
 
@@ -155,8 +344,7 @@ func input(a *actionlint.ExecAction, name string) string {
 // githubRelease collects release-hygiene facts of a workflow; nil when
 // nothing in it publishes.
 func githubRelease(p *Pipeline) *Release {
-	w := p.Workflow
-	r := &Release{HostedRunners: true}
+	r := Release{HostedRunners: true}
 	mk := func(j *actionlint.Job, at *actionlint.Pos, what string) Step {
 		s := Step{What: what}
 		if at != nil {
@@ -167,8 +355,16 @@ func githubRelease(p *Pipeline) *Release {
 		}
 		return s
 	}
-	publishingJobs := map[*actionlint.Job]bool{}
-	for _, j := range SortedJobs(w) {
+	var publishingJobs []*actionlint.Job
+	publishing := func(j *actionlint.Job) {
+		for _, x := range publishingJobs {
+			if x == j {
+				return
+			}
+		}
+		publishingJobs = append(publishingJobs, j)
+	}
+	for _, j := range p.SortedJobs() {
 		if j.WorkflowCall != nil && j.WorkflowCall.Uses != nil {
 			u := j.WorkflowCall.Uses.Value
 			if strings.HasPrefix(strings.ToLower(u), "slsa-framework/slsa-github-generator/") {
@@ -185,8 +381,10 @@ func githubRelease(p *Pipeline) *Release {
 					continue
 				}
 				u := ex.Uses.Value
-				if what, ok := lookupAction(publishActions, u); ok {
-					switch ActionRepo(u) {
+				name := ActionName(u)
+				repo := repoOf(name)
+				if what, ok := lookupAction(publishActions, name, repo); ok {
+					switch repo {
 					case "docker/build-push-action":
 						if push := input(ex, "push"); push == "" || push == "false" {
 							what = ""
@@ -198,13 +396,13 @@ func githubRelease(p *Pipeline) *Release {
 					}
 					if what != "" {
 						r.Publishes = append(r.Publishes, mk(j, st.Pos, what))
-						publishingJobs[j] = true
+						publishing(j)
 					}
 				}
-				if what, ok := lookupAction(provenanceActions, u); ok {
+				if what, ok := lookupAction(provenanceActions, name, repo); ok {
 					r.Provenance = append(r.Provenance, mk(j, st.Pos, what))
 				}
-				switch ActionRepo(u) {
+				switch repo {
 				case "docker/build-push-action":
 					if input(ex, "push") != "" && input(ex, "push") != "false" {
 						if pv := input(ex, "provenance"); pv != "false" {
@@ -220,8 +418,8 @@ func githubRelease(p *Pipeline) *Release {
 						r.Signing = append(r.Signing, mk(j, st.Pos, "PEP 740 attestations are Sigstore-signed"))
 					}
 				}
-				if what, ok := lookupAction(sbomActions, u); ok {
-					if ActionRepo(u) == "aquasecurity/trivy-action" {
+				if what, ok := lookupAction(sbomActions, name, repo); ok {
+					if repo == "aquasecurity/trivy-action" {
 						f := input(ex, "format")
 						if f == "cyclonedx" || f == "spdx" || f == "spdx-json" {
 							r.SBOM = append(r.SBOM, mk(j, st.Pos, "generates an SBOM (Trivy)"))
@@ -230,7 +428,7 @@ func githubRelease(p *Pipeline) *Release {
 						r.SBOM = append(r.SBOM, mk(j, st.Pos, what))
 					}
 				}
-				if what, ok := lookupAction(signingActions, u); ok {
+				if what, ok := lookupAction(signingActions, name, repo); ok {
 					r.Signing = append(r.Signing, mk(j, st.Pos, what))
 				}
 			case *actionlint.ExecRun:
@@ -240,7 +438,7 @@ func githubRelease(p *Pipeline) *Release {
 				pub, prov, sbom, sign := scriptFacts(ex.Run.Value)
 				if pub != "" {
 					r.Publishes = append(r.Publishes, mk(j, st.Pos, "runs "+pub))
-					publishingJobs[j] = true
+					publishing(j)
 				}
 				if prov != "" {
 					r.Provenance = append(r.Provenance, mk(j, st.Pos, "runs "+prov))
@@ -257,12 +455,13 @@ func githubRelease(p *Pipeline) *Release {
 	if len(r.Publishes) == 0 {
 		return nil
 	}
-	for j := range publishingJobs {
+	for _, j := range publishingJobs {
 		if SelfHostedLabel(j) != nil {
 			r.HostedRunners = false
 		}
 	}
-	return r
+	out := r
+	return &out
 }
 
 // SelfHostedLabel returns the runs-on label that selects a self-hosted

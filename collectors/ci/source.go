@@ -1,9 +1,9 @@
 package ci
 
 import (
-	"bytes"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/rhysd/actionlint"
 )
@@ -12,19 +12,42 @@ import (
 // can anchor a finding at the exact line and column of a token the parsers
 // do not position (the `on:` key, a string inside a block scalar).
 type Source struct {
+	// Raw is the file's content; it must not be modified (the text may
+	// share its memory).
 	Raw   []byte
-	lines []int // byte offset of each line start
+	text  string // Raw as a string, so that lines are sliced, not copied
+	lines []int  // byte offset of each line start
 }
 
 func newSource(raw []byte) *Source {
-	s := &Source{Raw: raw, lines: make([]int, 1, bytes.Count(raw, []byte{'\n'})+1)}
-	for i, c := range raw {
-		if c == '\n' {
-			s.lines = append(s.lines, i+1)
+	return indexSource(raw, string(raw))
+}
+
+// ownedSource is newSource for bytes nothing else holds or will modify (a
+// file the collector has just read): the text shares their memory instead
+// of copying them.
+func ownedSource(raw []byte) *Source {
+	if len(raw) == 0 {
+		return newSource(raw)
+	}
+	return indexSource(raw, unsafe.String(unsafe.SliceData(raw), len(raw)))
+}
+
+func indexSource(raw []byte, text string) *Source {
+	s := &Source{Raw: raw, text: text, lines: make([]int, 1, strings.Count(text, "\n")+1)}
+	for off := 0; ; {
+		i := strings.IndexByte(s.text[off:], '\n')
+		if i < 0 {
+			break
 		}
+		off += i + 1
+		s.lines = append(s.lines, off)
 	}
 	return s
 }
+
+// Text is the whole source as a string (not a copy).
+func (s *Source) Text() string { return s.text }
 
 // Lines is the number of lines.
 func (s *Source) Lines() int { return len(s.lines) }
@@ -39,7 +62,7 @@ func (s *Source) Line(n int) string {
 	if n < len(s.lines) {
 		end = s.lines[n] - 1
 	}
-	return strings.TrimSuffix(string(s.Raw[start:end]), "\r")
+	return strings.TrimSuffix(s.text[start:end], "\r")
 }
 
 // Offset converts a 1-based position to a byte offset (clamped).
@@ -76,7 +99,7 @@ func (s *Source) Find(from int, needle string) (pos *actionlint.Pos, next int, o
 	if from < 0 || from > len(s.Raw) || needle == "" {
 		return nil, from, false
 	}
-	i := bytes.Index(s.Raw[from:], []byte(needle))
+	i := strings.Index(s.text[from:], needle)
 	if i < 0 {
 		return nil, from, false
 	}
@@ -87,6 +110,7 @@ func (s *Source) Find(from int, needle string) (pos *actionlint.Pos, next int, o
 // indentation, starts with key followed by ':' and whose indentation is at
 // most maxIndent (-1: any). It returns the key's position, or nil.
 func (s *Source) KeyAbove(line int, key string, maxIndent int) *actionlint.Pos {
+	spellings := [3]string{key, `"` + key + `"`, `'` + key + `'`}
 	for n := line; n >= 1 && n > line-200; n-- {
 		text := s.Line(n)
 		trimmed := strings.TrimLeft(text, " ")
@@ -98,8 +122,8 @@ func (s *Source) KeyAbove(line int, key string, maxIndent int) *actionlint.Pos {
 		if maxIndent >= 0 && indent > maxIndent {
 			continue
 		}
-		for _, k := range []string{key, `"` + key + `"`, `'` + key + `'`} {
-			if strings.HasPrefix(trimmed, k+":") {
+		for _, k := range spellings {
+			if len(trimmed) > len(k) && trimmed[len(k)] == ':' && strings.HasPrefix(trimmed, k) {
 				col := strings.Index(text, k) + 1
 				return &actionlint.Pos{Line: n, Col: col}
 			}
@@ -111,15 +135,17 @@ func (s *Source) KeyAbove(line int, key string, maxIndent int) *actionlint.Pos {
 // TopLevelKey returns the position of a top-level mapping key (at column 1),
 // accepting the YAML spellings GitHub accepts for `on` (on, "on", true).
 func (s *Source) TopLevelKey(names ...string) *actionlint.Pos {
+	spellings := make([]string, 0, 3*len(names))
+	for _, k := range names {
+		spellings = append(spellings, k, `"`+k+`"`, `'`+k+`'`)
+	}
 	for n := 1; n <= len(s.lines); n++ {
 		text := s.Line(n)
-		for _, k := range names {
-			for _, q := range []string{k, `"` + k + `"`, `'` + k + `'`} {
-				if strings.HasPrefix(text, q) {
-					rest := strings.TrimLeft(text[len(q):], " ")
-					if strings.HasPrefix(rest, ":") {
-						return &actionlint.Pos{Line: n, Col: 1}
-					}
+		for _, q := range spellings {
+			if strings.HasPrefix(text, q) {
+				rest := strings.TrimLeft(text[len(q):], " ")
+				if strings.HasPrefix(rest, ":") {
+					return &actionlint.Pos{Line: n, Col: 1}
 				}
 			}
 		}

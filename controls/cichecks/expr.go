@@ -3,6 +3,7 @@ package cichecks
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rhysd/actionlint"
 )
@@ -13,20 +14,34 @@ type expr struct {
 	Raw string
 	// Offset is where Raw starts in the string.
 	Offset int
-	// Node is the parsed expression, nil when it does not parse.
+	// Node is the parsed expression, nil when it does not parse (or, from
+	// exprFlows, when it is a plain context path).
 	Node actionlint.ExprNode
+	// path is set by exprFlows for a placeholder holding only a context
+	// path (a.b.c), read without the parser: what dataflow would find.
+	path  []string
+	plain bool
 }
 
-// maxExprs bounds the placeholders read from one string.
-const maxExprs = 1000
+// flows lists the contexts whose value can reach the placeholder's result;
+// ok is false when it did not parse.
+func (e *expr) flows() (out []ctxPath, ok bool) {
+	if e.plain {
+		if e.path != nil {
+			out = []ctxPath{{Parts: e.path}}
+		}
+		return out, true
+	}
+	if e.Node == nil {
+		return nil, false
+	}
+	return dataflow(e.Node), true
+}
 
-// exprsIn extracts the ${{ }} placeholders of s with actionlint's lexer and
-// parser.
-func exprsIn(s string) []expr { return exprsInWith(s, "") }
-
-// exprsInWith extracts only the placeholders whose text contains must
-// (case-insensitive), skipping the parse of the others.
-func exprsInWith(s, must string) []expr {
+// exprFlows is exprsIn for dataflow only: a placeholder that is a plain
+// context path, the common case, is read without actionlint's parser (and
+// has no Node).
+func exprFlows(s string) []expr {
 	var out []expr
 	off := 0
 	for len(out) < maxExprs {
@@ -36,35 +51,171 @@ func exprsInWith(s, must string) []expr {
 		}
 		start := off + i
 		body := s[start+3:]
-		if must != "" {
+		if j := strings.Index(body, "}}"); j >= 0 && cleanNext(body[j+2:]) {
+			if path, literal, ok := plainPath(body[:j]); ok {
+				end := start + 3 + j + 2
+				e := expr{Raw: s[start:end], Offset: start, plain: true}
+				if !literal {
+					e.path = path
+				}
+				out = append(out, e)
+				off = end
+				continue
+			}
+		}
+		e, ok := parseAt(s, start)
+		if !ok {
+			break
+		}
+		out = append(out, e)
+		off = start + len(e.Raw)
+	}
+	return out
+}
+
+// cleanNext says that the character after a placeholder, which the
+// expression lexer reads ahead, is not one it fails on (invalid UTF-8, NUL,
+// a byte order mark).
+func cleanNext(rest string) bool {
+	if rest == "" {
+		return true
+	}
+	r, size := utf8.DecodeRuneInString(rest)
+	return !(r == utf8.RuneError && size == 1) && r != 0 && r != '\uFEFF'
+}
+
+// plainPath reads an expression that is only a dotted context path, as
+// actionlint's lexer and parser would: identifiers ([A-Za-z_] then
+// [A-Za-z0-9_-]) joined by dots, within spaces, tabs and newlines. It
+// returns the parts lower-cased; literal is true when the first identifier
+// is a keyword (null, true, false), which no context flows from. ok is false
+// for anything else.
+func plainPath(body string) (parts []string, literal, ok bool) {
+	t := strings.Trim(body, " \t\r\n")
+	if t == "" {
+		return nil, false, false
+	}
+	n := strings.Count(t, ".") + 1
+	parts = make([]string, 0, n)
+	for {
+		i := 0
+		if c := t[0]; !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return nil, false, false
+		}
+		for i < len(t) && (t[i] == '_' || t[i] == '-' || 'a' <= t[i] && t[i] <= 'z' || 'A' <= t[i] && t[i] <= 'Z' || '0' <= t[i] && t[i] <= '9') {
+			i++
+		}
+		parts = append(parts, strings.ToLower(t[:i]))
+		if len(parts) == 1 {
+			literal = t[:i] == "null" || t[:i] == "true" || t[:i] == "false"
+		}
+		if i == len(t) {
+			return parts, literal, true
+		}
+		if t[i] != '.' || i+1 == len(t) {
+			return nil, false, false
+		}
+		t = t[i+1:]
+	}
+}
+
+// maxExprs bounds the placeholders read from one string.
+const maxExprs = 1000
+
+// exprsIn extracts the ${{ }} placeholders of s with actionlint's lexer and
+// parser.
+func exprsIn(s string) []expr { return exprsWhere(s, nil) }
+
+// exprsWhere extracts only the placeholders for whose text up to the first
+// }} want is true, skipping the parse of the others (nil: all).
+func exprsWhere(s string, want func(body string) bool) []expr {
+	var out []expr
+	off := 0
+	for len(out) < maxExprs {
+		i := strings.Index(s[off:], "${{")
+		if i < 0 {
+			break
+		}
+		start := off + i
+		body := s[start+3:]
+		if want != nil {
 			j := strings.Index(body, "}}")
 			if j < 0 {
 				break
 			}
-			if !strings.Contains(strings.ToLower(body[:j]), must) {
+			if !want(body[:j]) {
 				off = start + 3 + j + 2
 				continue
 			}
 		}
-		lex := actionlint.NewExprLexer(body)
-		node, err := actionlint.NewExprParser().Parse(lex)
-		end := -1
-		if err == nil {
-			end = start + 3 + lex.Offset()
-		} else if j := strings.Index(body, "}}"); j >= 0 {
-			end = start + 3 + j + 2
-		}
-		if end < 0 || end > len(s) {
+		e, ok := parseAt(s, start)
+		if !ok {
 			break
 		}
-		e := expr{Raw: s[start:end], Offset: start}
-		if err == nil {
-			e.Node = node
-		}
 		out = append(out, e)
-		off = end
+		off = start + len(e.Raw)
 	}
 	return out
+}
+
+// parseAt parses the placeholder starting at s[start:] ("${{"); ok is false
+// when it has no end.
+func parseAt(s string, start int) (expr, bool) {
+	body := s[start+3:]
+	lex := actionlint.NewExprLexer(body)
+	node, err := actionlint.NewExprParser().Parse(lex)
+	end := -1
+	if err == nil {
+		end = start + 3 + lex.Offset()
+	} else if j := strings.Index(body, "}}"); j >= 0 {
+		end = start + 3 + j + 2
+	}
+	if end < 0 || end > len(s) {
+		return expr{}, false
+	}
+	e := expr{Raw: s[start:end], Offset: start}
+	if err == nil {
+		e.Node = node
+	}
+	return e, true
+}
+
+// containsFold reports whether s contains sub (lower-case ASCII) in any
+// ASCII case, without allocating.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	if n == 0 {
+		return true
+	}
+	c0, u0 := sub[0], sub[0]
+	if 'a' <= c0 && c0 <= 'z' {
+		u0 = c0 - 'a' + 'A'
+	}
+	for i := 0; i+n <= len(s); i++ {
+		if c := s[i]; c != c0 && c != u0 {
+			continue
+		}
+		if hasPrefixFold(s[i:], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // parseBare parses an expression that may or may not be fenced in ${{ }}.

@@ -1,8 +1,9 @@
 package cichecks
 
 import (
-	"bytes"
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,21 +54,70 @@ type Context struct {
 	shared    *shared
 }
 
-// shared memoises what several rules compute from one pipeline.
+// shared memoises what several rules read of one pipeline, so that its
+// syntax tree is walked once whatever the number of rules: the steps in
+// source order, the if: conditions, the ${{ }} expressions naming secrets.
 type shared struct {
+	steps     []stepRef
+	stepsDone bool
+	conds     []*actionlint.String
+	condsDone bool
 	fileExprs []expr
-	parsed    bool
+	exprsDone bool
 }
 
-// fileExprs parses every ${{ }} of the file once per pipeline.
+// steps lists the pipeline's steps in source order (computed once).
+func (c *Context) steps() []stepRef {
+	if !c.shared.stepsDone {
+		c.shared.stepsDone = true
+		c.shared.steps = steps(c.P)
+	}
+	return c.shared.steps
+}
+
+// conditions lists the pipeline's job and step if: values (computed once).
+func (c *Context) conditions() []*actionlint.String {
+	if !c.shared.condsDone {
+		c.shared.condsDone = true
+		c.shared.conds = conditions(c.P)
+	}
+	return c.shared.conds
+}
+
+// fileExprs parses every ${{ }} of the file that names secrets, once per
+// pipeline. A plain reference to one secret (secrets.NAME), the common case,
+// is left out unparsed: no rule reading these expressions flags it.
 func (c *Context) fileExprs() []expr {
-	if !c.shared.parsed {
-		c.shared.parsed = true
-		if c.P.Source != nil && bytes.Contains(c.P.Source.Raw, []byte("secrets")) {
-			c.shared.fileExprs = exprsInWith(string(c.P.Source.Raw), "secrets")
+	if !c.shared.exprsDone {
+		c.shared.exprsDone = true
+		if c.P.Source != nil {
+			text := c.P.Source.Text()
+			es := exprsWhere(text, func(body string) bool {
+				return containsFold(body, "secrets") && !plainSecretRef(body)
+			})
+			// Only files naming "secrets" in that case are read (checked
+			// last: most files have no expression left to read).
+			if len(es) > 0 && strings.Contains(text, "secrets") {
+				c.shared.fileExprs = es
+			}
 		}
 	}
 	return c.shared.fileExprs
+}
+
+// plainSecretRef says whether an expression's text is secrets.NAME alone.
+func plainSecretRef(body string) bool {
+	t := strings.TrimSpace(body)
+	if !hasPrefixFold(t, "secrets.") || len(t) == len("secrets.") {
+		return false
+	}
+	for i := len("secrets."); i < len(t); i++ {
+		c := t[i]
+		if !(c == '-' || c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Pass sets the message of the pass finding when the rule reports nothing.
@@ -84,7 +134,11 @@ func (c *Context) Report(pos *actionlint.Pos, sev evidence.Severity, format stri
 	if pos != nil {
 		line, col = max(pos.Line, 1), max(pos.Col, 1)
 	}
-	c.problems = append(c.problems, Problem{Rule: c.rule, Line: line, Column: col, Severity: sev, Message: fmt.Sprintf(format, args...)})
+	msg := format
+	if len(args) > 0 || strings.IndexByte(format, '%') >= 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	c.problems = append(c.problems, Problem{Rule: c.rule, Line: line, Column: col, Severity: sev, Message: msg})
 }
 
 // NotApplicable says the rule had nothing to judge in this pipeline.
@@ -105,51 +159,70 @@ type Options struct {
 	Disabled []string
 }
 
+// noOptions is the default policy, shared read-only.
+var noOptions = &Options{}
+
 // Run judges one pipeline with every rule and returns its problems in
 // position order. It is the entry point of `ci scan`.
 func Run(p *ci.Pipeline, rules []*Rule, opts *Options) []Problem {
+	if p == nil {
+		return nil
+	}
 	var out []Problem
 	sh := &shared{}
+	c := &Context{}
 	for _, r := range rules {
-		if c := r.judgeCtx(p, opts, sh); c != nil {
+		if r.judgeInto(c, p, opts, sh) {
 			out = append(out, c.problems...)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Line != out[j].Line {
-			return out[i].Line < out[j].Line
-		}
-		if out[i].Column != out[j].Column {
-			return out[i].Column < out[j].Column
-		}
-		return out[i].Rule.ID < out[j].Rule.ID
-	})
+	if len(out) > 1 {
+		slices.SortStableFunc(out, func(a, b Problem) int {
+			if a.Line != b.Line {
+				return cmp.Compare(a.Line, b.Line)
+			}
+			if a.Column != b.Column {
+				return cmp.Compare(a.Column, b.Column)
+			}
+			return strings.Compare(a.Rule.ID, b.Rule.ID)
+		})
+	}
 	return out
 }
 
 func (r *Rule) judgeCtx(p *ci.Pipeline, opts *Options, sh *shared) *Context {
-	if p == nil || !r.appliesTo(p.Platform) {
+	c := &Context{}
+	if !r.judgeInto(c, p, opts, sh) {
 		return nil
 	}
+	return c
+}
+
+// judgeInto runs the rule on p with c (reset first, its problems buffer
+// reused); false when the rule does not run on p.
+func (r *Rule) judgeInto(c *Context, p *ci.Pipeline, opts *Options, sh *shared) bool {
+	if p == nil || !r.appliesTo(p.Platform) {
+		return false
+	}
 	if opts == nil {
-		opts = &Options{}
+		opts = noOptions
 	}
 	for _, d := range opts.Disabled {
 		if d == r.ID {
-			return nil
+			return false
 		}
 	}
-	c := &Context{P: p, Opts: opts, applicable: true, rule: r, shared: sh}
+	*c = Context{P: p, Opts: opts, applicable: true, rule: r, shared: sh, problems: c.problems[:0]}
 	func() {
 		defer func() {
 			if x := recover(); x != nil {
 				c.undecided = fmt.Sprintf("rule %s failed on this file: %v", r.ID, x)
-				c.problems = nil
+				c.problems = c.problems[:0]
 			}
 		}()
 		r.judge(c)
 	}()
-	return c
+	return true
 }
 
 func (r *Rule) appliesTo(p ci.Platform) bool {

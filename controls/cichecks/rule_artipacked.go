@@ -27,7 +27,7 @@ func NewArtipacked() *Rule {
 				judgeGitLabArtifacts(c)
 				return
 			}
-			for _, sr := range steps(c.P) {
+			for _, sr := range c.steps() {
 				a := uses(sr.step)
 				if a == nil || ci.ActionRepo(usesValue(a)) != "actions/checkout" {
 					continue

@@ -140,7 +140,7 @@ func judgeCachePoisoning(c *Context) {
 	}
 	tagOnly, byTrigger := releaseTriggers(w)
 	judged := false
-	for _, j := range ci.SortedJobs(w) {
+	for _, j := range c.P.SortedJobs() {
 		publishing := byTrigger
 		publisher := ""
 		if !publishing {

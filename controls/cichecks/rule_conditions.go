@@ -13,7 +13,7 @@ import (
 func conditions(p *ci.Pipeline) []*actionlint.String {
 	var out []*actionlint.String
 	if p.Workflow != nil {
-		for _, j := range ci.SortedJobs(p.Workflow) {
+		for _, j := range p.SortedJobs() {
 			if j.If != nil {
 				out = append(out, j.If)
 			}
@@ -47,9 +47,9 @@ func NewUnsoundCondition() *Rule {
 		Severity:    evidence.High,
 		Platforms:   github,
 		judge: func(c *Context) {
-			for _, s := range conditions(c.P) {
+			for _, s := range c.conditions() {
 				v := s.Value
-				if !strings.Contains(v, "${{") {
+				if !strings.Contains(v, "${{") || wholeExpr(v) {
 					continue
 				}
 				es := exprsIn(v)
@@ -60,6 +60,14 @@ func NewUnsoundCondition() *Rule {
 			}
 		},
 	}
+}
+
+// wholeExpr says, without parsing, that v is exactly one ${{ }}: it starts
+// with the only "${{" and its only two '}' end it, so however the
+// expression lexes, it ends there and spans the whole value.
+func wholeExpr(v string) bool {
+	return len(v) >= 5 && strings.HasPrefix(v, "${{") && strings.HasSuffix(v, "}}") &&
+		strings.Count(v, "}") == 2 && strings.Count(v, "${{") == 1
 }
 
 // NewBotConditions flags pull_request_target conditions that trust
@@ -79,7 +87,10 @@ func NewBotConditions() *Rule {
 				c.NotApplicable()
 				return
 			}
-			for _, s := range conditions(c.P) {
+			for _, s := range c.conditions() {
+				if !containsFold(s.Value, "actor") && !containsFold(s.Value, "sender") {
+					continue // names none of the contexts botCondition judges
+				}
 				node := parseBare(s.Value)
 				if node == nil {
 					continue
@@ -124,6 +135,25 @@ func botCondition(n actionlint.ExprNode) bool {
 	return found
 }
 
+// literalContainsCall says whether v may call contains() with a string
+// literal first: "contains" in any case, then "(" and "'" with only
+// whitespace around them, as the expression lexer reads them.
+func literalContainsCall(v string) bool {
+	for i := 0; i+len("contains") <= len(v); i++ {
+		if !hasPrefixFold(v[i:], "contains") {
+			continue
+		}
+		rest := strings.TrimLeft(v[i+len("contains"):], " \t\r\n")
+		if !strings.HasPrefix(rest, "(") {
+			continue
+		}
+		if rest = strings.TrimLeft(rest[1:], " \t\r\n"); strings.HasPrefix(rest, "'") {
+			return true
+		}
+	}
+	return false
+}
+
 // NewUnsoundContains flags contains('a b c', github.ref)-style checks: a
 // substring test against a string literal, which a crafted ref or name
 // satisfies.
@@ -137,7 +167,10 @@ func NewUnsoundContains() *Rule {
 		Severity:    evidence.Medium,
 		Platforms:   github,
 		judge: func(c *Context) {
-			for _, s := range conditions(c.P) {
+			for _, s := range c.conditions() {
+				if !literalContainsCall(s.Value) {
+					continue // no contains('...', ...) call to judge
+				}
 				node := parseBare(s.Value)
 				if node == nil {
 					continue

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
@@ -54,14 +55,21 @@ func ParseAdvisories(name string, b []byte) (*Advisories, error) {
 	return &a, nil
 }
 
-// DefaultAdvisories is the list shipped with pedigree.
+// DefaultAdvisories is the list shipped with pedigree (parsed once; each
+// call returns its own copy of the list).
 func DefaultAdvisories() *Advisories {
+	a := *parsedDefaultAdvisories()
+	a.Advisories = slices.Clone(a.Advisories)
+	return &a
+}
+
+var parsedDefaultAdvisories = sync.OnceValue(func() *Advisories {
 	a, err := ParseAdvisories("advisories.yaml", defaultAdvisories)
 	if err != nil {
 		panic(err) // embedded data is tested
 	}
 	return a
-}
+})
 
 // NewKnownVulnerableAction flags actions at versions with a known advisory,
 // from the shipped offline list.
@@ -71,6 +79,27 @@ func NewKnownVulnerableAction() *Rule {
 
 // NewKnownVulnerableActionWith uses the given advisory list.
 func NewKnownVulnerableActionWith(db *Advisories) *Rule {
+	// Advisories by lower-cased action name, in list order; for ASCII names
+	// (all real ones) a lookup finds what strings.EqualFold would.
+	byAction := map[string][]Advisory{}
+	asciiDB := true
+	for _, adv := range db.Advisories {
+		k := strings.ToLower(adv.Action)
+		byAction[k] = append(byAction[k], adv)
+		asciiDB = asciiDB && isASCII(adv.Action)
+	}
+	lookup := func(name string) []Advisory {
+		if asciiDB && isASCII(name) {
+			return byAction[name]
+		}
+		var out []Advisory
+		for _, adv := range db.Advisories {
+			if strings.EqualFold(adv.Action, name) {
+				out = append(out, adv)
+			}
+		}
+		return out
+	}
 	return &Rule{
 		ID:    "known-vulnerable-action",
 		Title: "Action version with a known advisory",
@@ -89,6 +118,10 @@ func NewKnownVulnerableActionWith(db *Advisories) *Rule {
 					return
 				}
 				name = strings.ToLower(name)
+				advs := lookup(name)
+				if len(advs) == 0 {
+					return
+				}
 				ver := ref
 				if isSHA(ref) {
 					ver = ""
@@ -96,29 +129,35 @@ func NewKnownVulnerableActionWith(db *Advisories) *Rule {
 						ver = m[1]
 					}
 				}
-				for _, adv := range db.Advisories {
-					if !strings.EqualFold(adv.Action, name) {
-						continue
-					}
+				for _, adv := range advs {
 					if affected(adv, ref, ver) {
 						c.Errorf(valuePos(c.P.Source, s), "%s@%s is affected by %s: %s", name, ref, adv.ID, adv.Summary)
 					}
 				}
 			}
 			if c.P.Workflow != nil {
-				for _, j := range ci.SortedJobs(c.P.Workflow) {
+				for _, j := range c.P.SortedJobs() {
 					if j.WorkflowCall != nil {
 						check(j.WorkflowCall.Uses)
 					}
 				}
 			}
-			for _, sr := range steps(c.P) {
+			for _, sr := range c.steps() {
 				if a := uses(sr.step); a != nil {
 					check(a.Uses)
 				}
 			}
 		},
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func affected(a Advisory, ref, ver string) bool {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/rhysd/actionlint"
 
-	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
@@ -31,7 +30,7 @@ func judgeExcessivePermissions(c *Context) {
 		c.NotApplicable()
 		return
 	}
-	jobs := ci.SortedJobs(w)
+	jobs := c.P.SortedJobs()
 	allJobsHave := true
 	for _, j := range jobs {
 		if j.Permissions == nil {

@@ -13,6 +13,21 @@ import (
 
 var trustedPublishingCmd = regexp.MustCompile(`(?m)(^|[\s;&|(])(gem(\s+\\\n\s*|\s+)push|cargo(\s+\\\n\s*|\s+)publish|twine(\s+\\\n\s*|\s+)upload|uv(\s+\\\n\s*|\s+)(\w+\s+)?publish|poetry(\s+\\\n\s*|\s+)publish|hatch(\s+\\\n\s*|\s+)publish|pdm(\s+\\\n\s*|\s+)publish|flit(\s+\\\n\s*|\s+)publish)\b`)
 
+// mayPublishWithToken holds for every script trustedPublishingCmd can
+// match (each of its commands pairs a tool with a verb): a prefilter that
+// keeps the expression off most scripts.
+func mayPublishWithToken(script string) bool {
+	if strings.Contains(script, "publish") {
+		for _, tool := range []string{"cargo", "uv", "poetry", "hatch", "pdm", "flit"} {
+			if strings.Contains(script, tool) {
+				return true
+			}
+		}
+	}
+	return strings.Contains(script, "push") && strings.Contains(script, "gem") ||
+		strings.Contains(script, "upload") && strings.Contains(script, "twine")
+}
+
 // NewUseTrustedPublishing flags publishing with a long-lived registry token
 // where the registry offers OIDC trusted publishing (PyPI, RubyGems,
 // crates.io).
@@ -27,7 +42,7 @@ func NewUseTrustedPublishing() *Rule {
 		Severity:  evidence.Medium,
 		Platforms: github,
 		judge: func(c *Context) {
-			for _, sr := range steps(c.P) {
+			for _, sr := range c.steps() {
 				if a := uses(sr.step); a != nil {
 					if ci.ActionRepo(usesValue(a)) != "pypa/gh-action-pypi-publish" {
 						continue
@@ -45,7 +60,7 @@ func NewUseTrustedPublishing() *Rule {
 					continue
 				}
 				r := runOf(sr.step)
-				if r == nil || !(strings.Contains(r.Run.Value, "publish") || strings.Contains(r.Run.Value, "push") || strings.Contains(r.Run.Value, "upload")) {
+				if r == nil || !mayPublishWithToken(r.Run.Value) {
 					continue
 				}
 				for _, m := range trustedPublishingCmd.FindAllStringSubmatchIndex(r.Run.Value, -1) {

@@ -35,7 +35,7 @@ func NewHardcodedCredentials() *Rule {
 					}
 					c.Errorf(pw.Pos, "%s credentials hold a literal password; use a secret", what)
 				}
-				for _, j := range ci.SortedJobs(c.P.Workflow) {
+				for _, j := range c.P.SortedJobs() {
 					check(j.Container, "container")
 					for _, s := range ci.SortedServices(j.Services) {
 						check(s.Container, "service "+quote(s.Name.Value))
@@ -89,7 +89,7 @@ func NewInsecureCommands() *Rule {
 			}
 			if w := c.P.Workflow; w != nil {
 				check(w.Env)
-				for _, j := range ci.SortedJobs(w) {
+				for _, j := range c.P.SortedJobs() {
 					check(j.Env)
 					if j.Container != nil {
 						check(j.Container.Env)
@@ -142,26 +142,7 @@ func NewOverprovisionedSecrets() *Rule {
 		Platforms:   github,
 		judge: func(c *Context) {
 			secretsExprs(c, func(at *actionlint.Pos, e expr) {
-				bare := false
-				dynamic := false
-				actionlint.VisitExprNode(e.Node, func(n, parent actionlint.ExprNode, entering bool) {
-					if !entering {
-						return
-					}
-					v, ok := n.(*actionlint.VariableNode)
-					if !ok || !strings.EqualFold(v.Name, "secrets") {
-						return
-					}
-					switch pn := parent.(type) {
-					case *actionlint.ObjectDerefNode:
-					case *actionlint.IndexAccessNode:
-						if _, lit := pn.Index.(*actionlint.StringNode); !lit && pn.Operand == n {
-							dynamic = true
-						}
-					default:
-						bare = true
-					}
-				})
+				bare, dynamic := exposesSecrets(e.Node)
 				if bare {
 					c.Errorf(at, "%s exposes every secret", e.Raw)
 				} else if dynamic {
@@ -170,6 +151,45 @@ func NewOverprovisionedSecrets() *Rule {
 			})
 		},
 	}
+}
+
+// exposesSecrets says whether an expression uses the secrets context as a
+// whole (bare) or indexes it with a computed name (dynamic).
+func exposesSecrets(node actionlint.ExprNode) (bare, dynamic bool) {
+	actionlint.VisitExprNode(node, func(n, parent actionlint.ExprNode, entering bool) {
+		if !entering {
+			return
+		}
+		v, ok := n.(*actionlint.VariableNode)
+		if !ok || !strings.EqualFold(v.Name, "secrets") {
+			return
+		}
+		switch pn := parent.(type) {
+		case *actionlint.ObjectDerefNode:
+		case *actionlint.IndexAccessNode:
+			if _, lit := pn.Index.(*actionlint.StringNode); !lit && pn.Operand == n {
+				dynamic = true
+			}
+		default:
+			bare = true
+		}
+	})
+	return bare, dynamic
+}
+
+// decodesSecret says whether an expression calls fromJSON(secrets.X).
+func decodesSecret(node actionlint.ExprNode) bool {
+	hit := false
+	visit(node, func(n actionlint.ExprNode) {
+		call, ok := n.(*actionlint.FuncCallNode)
+		if !ok || !strings.EqualFold(call.Callee, "fromJSON") || len(call.Args) != 1 {
+			return
+		}
+		if ctx, ok := contextPath(call.Args[0]); ok && ctx.root() == "secrets" && len(ctx.Parts) > 1 {
+			hit = true
+		}
+	})
+	return hit
 }
 
 // NewUnredactedSecrets flags fromJSON(secrets.X): the fields of a
@@ -185,17 +205,7 @@ func NewUnredactedSecrets() *Rule {
 		Platforms:   github,
 		judge: func(c *Context) {
 			secretsExprs(c, func(at *actionlint.Pos, e expr) {
-				hit := false
-				visit(e.Node, func(n actionlint.ExprNode) {
-					call, ok := n.(*actionlint.FuncCallNode)
-					if !ok || !strings.EqualFold(call.Callee, "fromJSON") || len(call.Args) != 1 {
-						return
-					}
-					if ctx, ok := contextPath(call.Args[0]); ok && ctx.root() == "secrets" && len(ctx.Parts) > 1 {
-						hit = true
-					}
-				})
-				if hit {
+				if decodesSecret(e.Node) {
 					c.Errorf(at, "%s decodes a secret; the values inside it are not masked in logs", e.Raw)
 				}
 			})
@@ -222,7 +232,7 @@ func NewGitHubEnv() *Rule {
 				c.NotApplicable()
 				return
 			}
-			for _, sr := range steps(c.P) {
+			for _, sr := range c.steps() {
 				r := runOf(sr.step)
 				if r == nil || !strings.Contains(strings.ToUpper(r.Run.Value), "GITHUB_") {
 					continue

@@ -51,7 +51,7 @@ func judgeTemplateInjection(c *Context) {
 		judgeGitLabInjection(c)
 		return
 	}
-	for _, sr := range steps(c.P) {
+	for _, sr := range c.steps() {
 		var sinks []*actionlint.String
 		if r := runOf(sr.step); r != nil {
 			sinks = append(sinks, r.Run)
@@ -78,12 +78,13 @@ func judgeTemplateInjection(c *Context) {
 				continue
 			}
 			loc := newLocator(c.P.Source, s)
-			for _, e := range exprsIn(s.Value) {
+			for _, e := range exprFlows(s.Value) {
 				at := loc.find(e.Raw)
-				if e.Node == nil {
+				flows, ok := e.flows()
+				if !ok {
 					continue
 				}
-				for _, ctx := range dataflow(e.Node) {
+				for _, ctx := range flows {
 					if sev, why := injectable(c.P, sr, ctx); sev != "" {
 						c.Report(at, sev, "%s may expand attacker-controllable text into code (%s); pass it through an environment variable", ctx, why)
 					}

@@ -59,7 +59,7 @@ func judgeDangerousTrigger(c *Context) {
 		on = c.P.Source.FirstKey()
 	}
 	c.Errorf(on, "workflow runs on %s, with the base repository's token and secrets, for events a fork can cause", trig)
-	for _, sr := range steps(c.P) {
+	for _, sr := range c.steps() {
 		if a := uses(sr.step); a != nil && ci.ActionRepo(usesValue(a)) == "actions/checkout" {
 			if ref, _ := with(a, "ref"); ref != "" && untrustedRef.MatchString(ref) {
 				c.Errorf(sr.step.Pos, "checks out the untrusted ref %s in a %s workflow", strings.TrimSpace(ref), trig)
@@ -84,7 +84,7 @@ func NewSecretsInherit() *Rule {
 		Severity:    evidence.Medium,
 		Platforms:   ghWF,
 		judge: func(c *Context) {
-			for _, j := range ci.SortedJobs(c.P.Workflow) {
+			for _, j := range c.P.SortedJobs() {
 				if j.WorkflowCall != nil && j.WorkflowCall.InheritSecrets {
 					c.Errorf(valuePos(c.P.Source, j.WorkflowCall.Uses), "job %q passes every secret to %s with secrets: inherit", j.ID.Value, strings.TrimSpace(j.WorkflowCall.Uses.Value))
 				}
@@ -105,7 +105,7 @@ func NewSelfHostedRunner() *Rule {
 		Severity:  evidence.Medium,
 		Platforms: ghWF,
 		judge: func(c *Context) {
-			for _, j := range ci.SortedJobs(c.P.Workflow) {
+			for _, j := range c.P.SortedJobs() {
 				if j.RunsOn == nil {
 					continue
 				}

@@ -40,13 +40,13 @@ func NewUnpinnedUses() *Rule {
 				}
 			}
 			if c.P.Workflow != nil {
-				for _, j := range ci.SortedJobs(c.P.Workflow) {
+				for _, j := range c.P.SortedJobs() {
 					if j.WorkflowCall != nil {
 						check(j.WorkflowCall.Uses)
 					}
 				}
 			}
-			for _, sr := range steps(c.P) {
+			for _, sr := range c.steps() {
 				if a := uses(sr.step); a != nil {
 					check(a.Uses)
 				}
@@ -85,7 +85,7 @@ func judgeUnpinnedImages(c *Context) {
 	}
 	switch p.Platform {
 	case ci.GitHubWorkflow:
-		for _, j := range ci.SortedJobs(p.Workflow) {
+		for _, j := range p.SortedJobs() {
 			if j.Container != nil {
 				report(j.Container.Image, "container image")
 			}
@@ -95,13 +95,13 @@ func judgeUnpinnedImages(c *Context) {
 				}
 			}
 		}
-		for _, sr := range steps(p) {
+		for _, sr := range c.steps() {
 			if a := uses(sr.step); a != nil && strings.HasPrefix(usesValue(a), "docker://") {
 				report(a.Uses, "docker action image")
 			}
 		}
 	case ci.GitHubAction:
-		for _, sr := range steps(p) {
+		for _, sr := range c.steps() {
 			if a := uses(sr.step); a != nil && strings.HasPrefix(usesValue(a), "docker://") {
 				report(a.Uses, "docker action image")
 			}

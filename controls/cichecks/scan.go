@@ -1,12 +1,16 @@
 package cichecks
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/ci"
@@ -42,6 +46,10 @@ type ScanOptions struct {
 // an action.yml, a GitLab file, or a repository directory) and returns the
 // findings ordered by file and position, without duplicates. An error names
 // a path that could not be opened.
+//
+// Files named one by one are read through one os.Root per folder rather
+// than one target each, and each file is parsed once and judged by every
+// rule over one shared index of its syntax tree.
 func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) {
 	if o.Rules == nil {
 		o.Rules = Rules()
@@ -50,40 +58,65 @@ func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) 
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
+	n = min(n, len(paths))
+	s := &scanner{o: o, col: ci.New(o.Skip...), folders: map[string]*folder{}, controls: map[*Rule][]string{}}
+	for _, r := range o.Rules {
+		cs := []string{}
+		if o.Controls != nil {
+			if x := o.Controls(r.CheckID()); x != nil {
+				cs = x
+			}
+		}
+		s.controls[r] = cs
+	}
+	defer s.close()
 	results := make([][]Result, len(paths))
 	errs := make([]error, len(paths))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, n)
-	for i, p := range paths {
+	for range n {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			results[i], errs[i] = scanOne(ctx, p, o)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) {
+					return
+				}
+				results[i], errs[i] = s.scanOne(ctx, paths[i])
+			}
 		}()
 	}
 	wg.Wait()
-	var out []Result
+	total := 0
 	for i := range paths {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
+		total += len(results[i])
+	}
+	if total == 0 {
+		return nil, ctx.Err()
+	}
+	out := make([]Result, 0, total)
+	for i := range paths {
 		out = append(out, results[i]...)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.File != b.File {
-			return a.File < b.File
+	less := func(a, b Result) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
 		}
 		if a.Line != b.Line {
-			return a.Line < b.Line
+			return cmp.Compare(a.Line, b.Line)
 		}
 		if a.Column != b.Column {
-			return a.Column < b.Column
+			return cmp.Compare(a.Column, b.Column)
 		}
-		return a.Rule < b.Rule
-	})
+		return strings.Compare(a.Rule, b.Rule)
+	}
+	if !slices.IsSortedFunc(out, less) {
+		slices.SortStableFunc(out, less)
+	}
 	dedup := out[:0]
 	for i, r := range out {
 		if i > 0 {
@@ -97,42 +130,113 @@ func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) 
 	return dedup, ctx.Err()
 }
 
-func scanOne(ctx context.Context, p string, o ScanOptions) ([]Result, error) {
-	t, err := collectors.OpenTarget(p, p)
-	if err != nil {
-		return nil, fmt.Errorf("ci scan: %w", err)
+// scanner is the state of one Scan shared by its workers.
+type scanner struct {
+	o   ScanOptions
+	col *ci.Collector
+	// controls holds each rule's control labels, looked up once.
+	controls map[*Rule][]string
+	mu       sync.Mutex
+	folders  map[string]*folder
+}
+
+// folder is a directory holding files named on the command line, opened
+// once for all of them.
+type folder struct {
+	once sync.Once
+	f    *ci.Folder
+	err  error
+}
+
+func (s *scanner) folder(dir string) (*ci.Folder, error) {
+	s.mu.Lock()
+	fo := s.folders[dir]
+	if fo == nil {
+		fo = &folder{}
+		s.folders[dir] = fo
 	}
-	isDir := t.Dir == p
-	defer t.Close()
-	t.MaxFileSize = o.MaxFileSize
-	ev, err := ci.New(o.Skip...).Collect(ctx, t)
-	if err != nil {
-		return nil, err
+	s.mu.Unlock()
+	fo.once.Do(func() {
+		fo.f, fo.err = ci.OpenFolder(dir)
+		if fo.err == nil {
+			fo.f.MaxFileSize = s.o.MaxFileSize
+		}
+	})
+	return fo.f, fo.err
+}
+
+func (s *scanner) close() {
+	for _, fo := range s.folders {
+		if fo.f != nil {
+			fo.f.Close()
+		}
 	}
+}
+
+func (s *scanner) scanOne(ctx context.Context, p string) ([]Result, error) {
+	// The common case, a file: read it through its folder's root without a
+	// stat of its own. Anything else (a directory, an error to report as
+	// the path's) takes the general way below.
+	if name := filepath.Base(p); name != "." && name != ".." && p != "" && !os.IsPathSeparator(p[len(p)-1]) {
+		if f, err := s.folder(filepath.Dir(p)); err == nil {
+			if raw, isDir, err := f.ReadEntry(name); err == nil && !isDir {
+				pls, err := s.col.File(ctx, f, name, raw)
+				if err != nil {
+					return nil, err
+				}
+				return s.results(pls, p, false), nil
+			}
+		}
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("ci scan: target %s: %w", p, err)
+	}
+	var pls []*ci.Pipeline
+	if st.IsDir() {
+		t, err := collectors.OpenTarget(p, p)
+		if err != nil {
+			return nil, fmt.Errorf("ci scan: %w", err)
+		}
+		defer t.Close()
+		t.MaxFileSize = s.o.MaxFileSize
+		if pls, err = s.col.Pipelines(ctx, t); err != nil {
+			return nil, err
+		}
+	} else {
+		f, err := s.folder(filepath.Dir(p))
+		if err != nil {
+			return nil, fmt.Errorf("ci scan: target %s: %w", p, err)
+		}
+		if pls, err = s.col.File(ctx, f, filepath.Base(p), nil); err != nil {
+			return nil, err
+		}
+	}
+	return s.results(pls, p, st.IsDir()), nil
+}
+
+// results judges the pipelines found under path p.
+func (s *scanner) results(pls []*ci.Pipeline, p string, isDir bool) []Result {
 	base := p
 	if !isDir {
 		base = filepath.Dir(p)
 	}
 	var out []Result
-	for _, e := range ev {
-		pl, ok := e.Payload.(*ci.Pipeline)
-		if !ok {
-			continue
-		}
-		file := filepath.Join(base, filepath.FromSlash(pl.Path))
+	for _, pl := range pls {
+		var file string
 		if !isDir && pl.Path == filepath.Base(p) {
 			file = p
+		} else {
+			file = filepath.Join(base, filepath.FromSlash(pl.Path))
 		}
-		for _, pr := range Run(pl, o.Rules, o.Opts) {
-			r := Result{File: file, Line: pr.Line, Column: pr.Column, Rule: pr.Rule.ID,
-				Severity: pr.Severity, Message: pr.Message, Controls: []string{}}
-			if o.Controls != nil {
-				if cs := o.Controls(pr.Rule.CheckID()); cs != nil {
-					r.Controls = cs
-				}
+		for _, pr := range Run(pl, s.o.Rules, s.o.Opts) {
+			cs := s.controls[pr.Rule]
+			if cs == nil {
+				cs = []string{}
 			}
-			out = append(out, r)
+			out = append(out, Result{File: file, Line: pr.Line, Column: pr.Column, Rule: pr.Rule.ID,
+				Severity: pr.Severity, Message: pr.Message, Controls: cs})
 		}
 	}
-	return out, nil
+	return out
 }

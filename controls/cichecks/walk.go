@@ -20,7 +20,13 @@ type stepRef struct {
 func steps(p *ci.Pipeline) []stepRef {
 	var out []stepRef
 	if p.Workflow != nil {
-		for _, j := range ci.SortedJobs(p.Workflow) {
+		jobs := p.SortedJobs()
+		n := 0
+		for _, j := range jobs {
+			n += len(j.Steps)
+		}
+		out = make([]stepRef, 0, n)
+		for _, j := range jobs {
 			for i, s := range j.Steps {
 				if s != nil {
 					out = append(out, stepRef{job: j, step: s, idx: i})
@@ -202,11 +208,12 @@ func splitUses(v string) (name, ref string, ok bool) {
 		return "", "", false
 	}
 	name, ref, _ = strings.Cut(v, "@")
-	parts := strings.Split(name, "/")
-	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+	owner, rest, found := strings.Cut(name, "/")
+	if !found || owner == "" || rest == "" || rest[0] == '/' {
 		return "", "", false
 	}
-	for _, c := range parts[0] {
+	for i := 0; i < len(owner); i++ {
+		c := owner[i]
 		if !(c == '-' || c == '_' || c == '.' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
 			return "", "", false
 		}
@@ -228,7 +235,8 @@ func allowed(prefixes []string, name string) bool {
 // dynamic is true when the definition holds an expression.
 func envLookup(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool) {
 	name = strings.ToLower(name)
-	scopes := []*actionlint.Env{sr.step.Env}
+	var buf [3]*actionlint.Env
+	scopes := append(buf[:0], sr.step.Env)
 	if sr.job != nil {
 		scopes = append(scopes, sr.job.Env)
 	}

@@ -59,6 +59,6 @@ func ExampleAll() {
 	// FILES-CHECKSUM-UNCOVERED fail: app-windows.zip: no checksum list with a strong algorithm covers this release artifact
 	// FILES-CHECKSUM-WEAK-ALGORITHM fail: MD5SUMS:1: md5 digest for app-windows.zip: md5 is not collision-resistant
 	// FILES-CHECKSUM-WEAK-ALGORITHM pass: SHA256SUMS: every digest uses sha256
-	// FILES-CHECKSUM-MALFORMED pass: MD5SUMS: 1 entries, all naming shipped files
-	// FILES-CHECKSUM-MALFORMED pass: SHA256SUMS: 1 entries, all naming shipped files
+	// FILES-CHECKSUM-MALFORMED pass: MD5SUMS: 1 entry, all naming shipped files
+	// FILES-CHECKSUM-MALFORMED pass: SHA256SUMS: 1 entry, all naming shipped files
 }

@@ -55,11 +55,18 @@ func checkMalformed(c controls.Check, ev []evidence.Evidence) []evidence.Finding
 			case len(l.cf.Entries) == 0:
 				f = c.Finding(evidence.Fail, fmt.Sprintf("%s: no checksum entries", l.cf.Path), subj)
 			default:
-				f = c.Finding(evidence.Pass, fmt.Sprintf("%s: %d entries, all naming shipped files", l.cf.Path, len(l.cf.Entries)), subj)
+				f = c.Finding(evidence.Pass, fmt.Sprintf("%s: %s, all naming shipped files", l.cf.Path, entries(len(l.cf.Entries))), subj)
 			}
 			f.Evidence = []string{l.ev.ID}
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+func entries(n int) string {
+	if n == 1 {
+		return "1 entry"
+	}
+	return fmt.Sprintf("%d entries", n)
 }

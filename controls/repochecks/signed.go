@@ -76,7 +76,10 @@ func judgeCommits(c controls.Check, h *gitrepo.History, minShare float64) eviden
 	default:
 		msg := fmt.Sprintf("%s: only %s carry verified signatures (%.0f%%, want %.0f%%)", h.Root, window, 100*share, 100*minShare)
 		if firstUnsigned != nil {
-			msg += fmt.Sprintf("; first unsigned: %s by %s", short(firstUnsigned.Ref), firstUnsigned.Author)
+			msg += "; first unsigned: " + short(firstUnsigned.Ref)
+			if firstUnsigned.Author != "" {
+				msg += " by " + firstUnsigned.Author
+			}
 		}
 		return c.Finding(evidence.Fail, msg)
 	}
