@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -136,6 +137,11 @@ type Predicate struct {
 func Create(ctx context.Context, dst string, outputs []string, sources []Source, a *assessment.Assessment, signer Signer) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(dst), ".pedigree-bundle-*")
 	if err != nil {
+		// Name the bundle asked for, not the temporary file.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return fmt.Errorf("bundle %s: %w", dst, err)
 	}
 	defer func() {

@@ -8,11 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // Config is the whole of pedigree.yaml. Each pillar owns its section type in
@@ -73,7 +74,7 @@ var ErrInput = errors.New("input error")
 // Load reads a config file strictly. Relative paths in it are resolved
 // against the file's folder.
 func Load(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := readlimit.File(path, readlimit.Config)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}

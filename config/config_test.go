@@ -48,3 +48,21 @@ func TestEmptyFileIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestLoadRefusesHugeAndEndlessFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "pedigree.yaml")
+	if err := os.WriteFile(p, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Truncate(p, 300<<20) // sparse: refused before it is read
+	paths := []string{p}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		paths = append(paths, "/dev/zero") // never ends: cut off at the limit
+	}
+	for _, path := range paths {
+		_, err := Load(path)
+		if err == nil || !strings.Contains(err.Error(), path+": file exceeds the size limit") {
+			t.Errorf("Load(%s) = %v", path, err)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -13,6 +12,7 @@ import (
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/catalogs"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // manualFile is what an assessor writes for controls no collector can see.
@@ -37,7 +37,7 @@ type manualFile struct {
 
 // LoadManual reads a manual-evidence file, keyed by OSCAL control id.
 func LoadManual(path string, idx ControlIndex) (map[string]*assessment.ManualEvidence, error) {
-	b, err := os.ReadFile(path)
+	b, err := readlimit.File(path, readlimit.Config)
 	if err != nil {
 		return nil, fmt.Errorf("manual evidence: %w", err)
 	}

@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pedigree-dev/pedigree/catalogs"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 //go:embed mapping/*.yaml
@@ -76,13 +76,17 @@ func DefaultMapping() (*Mapping, error) {
 // Override applies a user mapping file: its entries replace the embedded
 // entries of the same checks, or everything when it says `replace: true`.
 func (m *Mapping) Override(file string) error {
-	b, err := os.ReadFile(file)
+	b, err := readlimit.File(file, readlimit.Config)
 	if err != nil {
 		return fmt.Errorf("mapping: %w", err)
 	}
 	mf, err := decodeMapping(file, b)
 	if err != nil {
 		return err
+	}
+	if len(mf.Checks) == 0 && !mf.Replace {
+		// An empty or truncated file would silently change nothing.
+		return fmt.Errorf("%s: no checks: a mapping file lists at least one check under \"checks:\"", file)
 	}
 	if mf.Replace {
 		m.Entries = map[string]*Entry{}

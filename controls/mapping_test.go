@@ -84,3 +84,31 @@ func TestDefaultMappingControlsExist(t *testing.T) {
 		}
 	}
 }
+
+func TestMappingOverrideBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(data), 0o644)
+		return p
+	}
+	big := write("big.yaml", "")
+	os.Truncate(big, 300<<20) // sparse: refused before it is read
+	for _, tt := range []struct{ name, path, want string }{
+		{"empty", write("empty.yaml", ""), "empty.yaml: no checks"},
+		{"comment only", write("c.yaml", "# nothing yet\n"), "c.yaml: no checks"},
+		{"huge", big, "big.yaml: file exceeds the size limit"},
+		{"directory", dir, "is a directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testMapping(t)
+			err := m.Override(tt.path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+		})
+	}
+}

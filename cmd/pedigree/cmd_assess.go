@@ -88,6 +88,11 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if bundlePath != "" {
+		if err := checkOutputFile("--bundle", bundlePath); err != nil {
+			return err
+		}
+	}
 	prog.say("assessing %d target(s), %d control(s) in scope", len(plan.opts.Targets), len(plan.opts.Scope.ControlIDs))
 	plan.opts.Progress = prog.step
 	plan.opts.Logger = log
@@ -206,6 +211,13 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 	if out == "" {
 		out = "out"
 	}
+	// Refuse an unusable output folder before the run, not after it.
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return nil, usageError(fmt.Errorf("--out %s: not a directory", out))
+	}
+	if cfg.MaxFileSize < 0 {
+		return nil, usageError(fmt.Errorf("--max-file-size %d: must be a positive number of bytes", cfg.MaxFileSize))
+	}
 	title := cfg.Title
 	if title == "" {
 		title = "pedigree supply-chain assessment"
@@ -218,6 +230,23 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 		},
 		out: out, writers: ws, gates: gates,
 	}, nil
+}
+
+// checkOutputFile refuses, before any work is done, an output file whose
+// folder does not exist or that names a folder.
+func checkOutputFile(flag, p string) error {
+	dir := filepath.Dir(p)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return usageError(fmt.Errorf("%s %s: folder %s: %w", flag, p, dir, unwrapPath(err)))
+	}
+	if !st.IsDir() {
+		return usageError(fmt.Errorf("%s %s: %s is not a folder", flag, p, dir))
+	}
+	if st, err := os.Stat(p); err == nil && st.IsDir() {
+		return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
+	}
+	return nil
 }
 
 // resolveScope picks the controls in scope: a profile's, else a baseline's

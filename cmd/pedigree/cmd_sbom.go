@@ -78,7 +78,7 @@ func runSBOMInspect(cmd *cobra.Command, path string, opts inspectOptions) error 
 	limit, age, asJSON := opts.maxSize, opts.maxAge, opts.asJSON
 	st, err := os.Stat(path)
 	if err != nil {
-		return usageError(fmt.Errorf("sbom inspect: %w", unwrapPath(err)))
+		return usageError(fmt.Errorf("%s: %w", path, unwrapPath(err)))
 	}
 	t, err := collectors.OpenTarget(path, path)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/verify/dsse"
 	"github.com/pedigree-dev/pedigree/verify/layout"
 	"github.com/pedigree-dev/pedigree/verify/provenance"
@@ -83,16 +84,35 @@ func artifactArg(arg string) (sigstore.Artifact, string, error) {
 			}
 		}
 	}
-	f, err := os.Open(arg)
-	if err != nil {
-		return sigstore.Artifact{}, "", usageError(fmt.Errorf("artifact: %w", err))
-	}
-	defer f.Close()
-	b, err := io.ReadAll(f)
+	b, err := readArtifact(arg)
 	if err != nil {
 		return sigstore.Artifact{}, "", usageError(fmt.Errorf("artifact: %w", err))
 	}
 	return sigstore.ArtifactBytes(b), "", nil
+}
+
+// readArtifact reads an artifact whole (an Ed25519 message signature is over
+// the bytes, not a digest). It must be a regular file: a pipe or device such
+// as /dev/zero has no end to verify against. The buffer is sized from the
+// file so a large artifact is held once, not grown by doubling.
+func readArtifact(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: is %s, not a regular file", p, readlimit.Kind(st.Mode()))
+	}
+	b := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return b, nil
 }
 
 func init() {
@@ -118,6 +138,11 @@ func newVerifyBundleCmd() *cobra.Command {
 			b, err := readInput("bundle", bundlePath)
 			if err != nil {
 				return err
+			}
+			if len(keyPaths) > 0 && (identity != "" || identityRe != "" || issuer != "" || issuerRe != "") {
+				// A key-signed bundle would pass without the identity ever
+				// being checked: refuse the mix rather than ignore half of it.
+				return usageError(errors.New("give --key, or --certificate-identity and --certificate-oidc-issuer, not both"))
 			}
 			if len(keyPaths) == 0 && (identity == "" && identityRe == "" || issuer == "" && issuerRe == "") {
 				return usageError(errors.New("give --certificate-identity and --certificate-oidc-issuer, or --key"))

@@ -14,6 +14,7 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors/sbom"
 	"github.com/pedigree-dev/pedigree/collectors/vuln"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 func init() {
@@ -76,7 +77,7 @@ at or above that severity (or known-exploited), 2 for usage errors.`,
 			}
 			var kevCat *vuln.KEV
 			if kev != "" {
-				b, err := os.ReadFile(kev)
+				b, err := readlimit.File(kev, readlimit.Data)
 				if err != nil {
 					return usageError(err)
 				}
@@ -86,7 +87,7 @@ at or above that severity (or known-exploited), 2 for usage errors.`,
 			}
 			var vexIn []vuln.VEXInput
 			for _, p := range vex {
-				b, err := os.ReadFile(p)
+				b, err := readlimit.File(p, readlimit.Data)
 				if err != nil {
 					return usageError(err)
 				}
@@ -103,7 +104,7 @@ at or above that severity (or known-exploited), 2 for usage errors.`,
 			}
 			tripped := false
 			for _, file := range args {
-				b, err := os.ReadFile(file)
+				b, err := readlimit.File(file, sbom.DefaultMaxSize)
 				if err != nil {
 					return usageError(err)
 				}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -18,6 +19,8 @@ const (
 	exitOK       = 0
 	exitFindings = 1 // a gate tripped: a control not satisfied, a verify FAIL
 	exitUsage    = 2 // usage or input error
+
+	exitInterrupted = 130 // stopped by SIGINT or SIGTERM
 )
 
 // exitError carries an exit code up to main.
@@ -44,10 +47,24 @@ var subcommands []func() *cobra.Command
 // from init.
 func addCommand(mk func() *cobra.Command) { subcommands = append(subcommands, mk) }
 
+// interruptGrace is how long a command has to stop after SIGINT/SIGTERM
+// before the process exits anyway: one blocked in a read (a named pipe no
+// one writes to) never sees its context cancelled.
+const interruptGrace = 5 * time.Second
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		cancel()          // commands stop and remove their temporary files
+		signal.Stop(sigs) // a second signal kills at once
+		time.Sleep(interruptGrace)
+		fmt.Fprintf(os.Stderr, "pedigree: interrupted (%v)\n", s)
+		os.Exit(exitInterrupted)
+	}()
 	code := run(ctx, os.Args[1:])
-	stop()
 	os.Exit(code)
 }
 

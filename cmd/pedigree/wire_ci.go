@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/cichecks"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 func init() {
@@ -52,7 +52,7 @@ func ciRules(cfg *config.Config) ([]*cichecks.Rule, *cichecks.Options, error) {
 		}
 	}
 	if cfg.CI.Advisories != "" {
-		b, err := os.ReadFile(cfg.CI.Advisories)
+		b, err := readlimit.File(cfg.CI.Advisories, readlimit.Data)
 		if err != nil {
 			return nil, nil, usageError(fmt.Errorf("ci: advisories: %w", err))
 		}

@@ -125,6 +125,9 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 	if r.bare {
 		gitDir = filepath.Join(t.Dir, filepath.FromSlash(r.root))
 	}
+	if reason := oversizedMetadata(t, gitDirRel(r)); reason != "" {
+		return problem(reason)
+	}
 	// BoundOS keeps every read, symlinks included, inside the .git folder;
 	// alternates resolve against the same bound filesystem, so an
 	// objects/info/alternates file cannot reach outside either.
@@ -151,6 +154,40 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 		t.Evidence(Name, KindHistory, src, headRaw, subject, hist),
 		t.Evidence(Name, KindTree, src, headRaw, subject, tree),
 	}
+}
+
+// maxMetadata bounds the files go-git reads whole before anything else
+// (config, HEAD, packed-refs, refs, index): a 300 MB config would otherwise
+// take a gigabyte to parse. Objects and packs are read as needed and are
+// not bounded here.
+const maxMetadata = 64 << 20
+
+func gitDirRel(r repoRoot) string {
+	if r.bare {
+		return r.root
+	}
+	return path.Join(r.root, ".git")
+}
+
+// oversizedMetadata names the first repository metadata file above the
+// limit (the smaller of maxMetadata and the target's file size limit).
+func oversizedMetadata(t *collectors.Target, gitDir string) string {
+	limit := int64(maxMetadata)
+	if t.MaxFileSize > 0 && t.MaxFileSize < limit {
+		limit = t.MaxFileSize
+	}
+	prefix := gitDir + "/"
+	if gitDir == "." {
+		prefix = ""
+	}
+	for _, f := range t.Files {
+		rel, ok := strings.CutPrefix(f.Path, prefix)
+		if !ok || strings.HasPrefix(rel, "objects/") || f.Size <= limit {
+			continue
+		}
+		return fmt.Sprintf("%s: %d bytes, above the %d-byte limit for repository metadata; the repository is not read", f.Path, f.Size, limit)
+	}
+	return ""
 }
 
 var versionTag = regexp.MustCompile(`^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$`)

@@ -241,3 +241,16 @@ func TestSymlinkInGitDirDoesNotEscape(t *testing.T) {
 		t.Fatal("a target with a symlink leaving the tree was opened")
 	}
 }
+
+func TestOversizedConfigIsAProblemNotRead(t *testing.T) {
+	f := makeFixture(t)
+	// A sparse 300 MB config: go-git would read and parse all of it.
+	cfg := filepath.Join(f.dir, "repo", ".git", "config")
+	if err := os.Truncate(cfg, 300<<20); err != nil {
+		t.Fatal(err)
+	}
+	_, _, p := payloads(collect(t, f.dir, nil, 0))
+	if p == nil || !strings.Contains(p.Reason, "repo/.git/config: 314572800 bytes, above the") {
+		t.Fatalf("problem = %+v", p)
+	}
+}

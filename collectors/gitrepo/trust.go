@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // Trust is the key material commit and tag signatures are verified
@@ -36,7 +37,7 @@ type AllowedSigner struct {
 func LoadTrust(keyrings []string, allowedSigners string) (*Trust, error) {
 	t := &Trust{}
 	for _, p := range keyrings {
-		b, err := os.ReadFile(p)
+		b, err := readlimit.File(p, readlimit.Trust)
 		if err != nil {
 			return nil, fmt.Errorf("openpgp keyring: %w", err)
 		}
@@ -53,7 +54,7 @@ func LoadTrust(keyrings []string, allowedSigners string) (*Trust, error) {
 		t.Sources = append(t.Sources, p)
 	}
 	if allowedSigners != "" {
-		b, err := os.ReadFile(allowedSigners)
+		b, err := readlimit.File(allowedSigners, readlimit.Trust)
 		if err != nil {
 			return nil, fmt.Errorf("allowed signers: %w", err)
 		}

@@ -3,9 +3,9 @@ package keys
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/verify/pgp"
 	"github.com/pedigree-dev/pedigree/verify/pqc"
 )
@@ -59,12 +59,5 @@ func LoadTrust(p config.KeysPolicy) (Options, error) {
 }
 
 func readTrust(p string) ([]byte, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > maxTrustFile {
-		return nil, fmt.Errorf("%s: %d bytes, above the %d-byte limit", p, st.Size(), maxTrustFile)
-	}
-	return os.ReadFile(p)
+	return readlimit.File(p, maxTrustFile)
 }

@@ -3,7 +3,6 @@ package signing
 import (
 	"crypto"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 
 	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/verify/dsse"
 	"github.com/pedigree-dev/pedigree/verify/layout"
 	"github.com/pedigree-dev/pedigree/verify/provenance"
@@ -61,7 +61,7 @@ func LoadTrust(p config.SigstorePolicy) *Trust {
 		t.keys = append(t.keys, loadedKey{cfg: k, pub: pub})
 	}
 	if p.NPMKeys != "" {
-		b, err := os.ReadFile(p.NPMKeys)
+		b, err := readlimit.File(p.NPMKeys, readlimit.Trust)
 		if err == nil {
 			t.npm, err = provenance.ParseNPMKeys(b)
 		}
@@ -91,7 +91,7 @@ func LoadTrust(p config.SigstorePolicy) *Trust {
 	for _, l := range p.Layouts {
 		ll := loadedLayout{cfg: l}
 		for _, kp := range l.Keys {
-			b, err := os.ReadFile(kp)
+			b, err := readlimit.File(kp, readlimit.Trust)
 			if err == nil {
 				var k intoto.Key
 				k, err = layout.LoadKey(b)
@@ -107,7 +107,7 @@ func LoadTrust(p config.SigstorePolicy) *Trust {
 }
 
 func readKey(p string) (crypto.PublicKey, error) {
-	b, err := os.ReadFile(p)
+	b, err := readlimit.File(p, readlimit.Trust)
 	if err != nil {
 		return nil, fmt.Errorf("key %s: %v", filepath.Base(p), err)
 	}

@@ -10,13 +10,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
 	intoto "github.com/in-toto/in-toto-golang/in_toto"
 
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/verify/dsse"
 )
 
@@ -199,14 +199,7 @@ func checkLinkSizes(layout intoto.Layout, dir string) error {
 }
 
 func checkFile(p string) error {
-	st, err := os.Stat(p)
-	if err != nil {
-		return err
-	}
-	if st.Size() > MaxSize {
-		return fmt.Errorf("larger than %d bytes", MaxSize)
-	}
-	b, err := os.ReadFile(p)
+	b, err := readlimit.File(p, MaxSize)
 	if err != nil {
 		return err
 	}

@@ -4,11 +4,11 @@ import (
 	"crypto"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/verify/dsse"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
 	"github.com/pedigree-dev/pedigree/verify/statement"
@@ -26,7 +26,7 @@ func LoadGCBKeys(dir string) (map[string]crypto.PublicKey, error) {
 	}
 	out := map[string]crypto.PublicKey{}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := readlimit.File(f, readlimit.Trust)
 		if err != nil {
 			return nil, err
 		}

@@ -15,7 +15,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -25,6 +24,8 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 	"github.com/sigstore/sigstore/pkg/signature"
+
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // MaxBundleSize bounds a bundle or trusted root read into memory. Real
@@ -455,23 +456,10 @@ func describe(b *bundle.Bundle) (*Result, error) {
 // "RSA 3072".
 func KeyAlgorithm(k crypto.PublicKey) string { return keyAlgorithm(k) }
 
+// readLimited reads path whole; a pipe or device (/dev/zero) is cut off at
+// the limit like a regular file above it.
 func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > MaxBundleSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxBundleSize)
-	}
-	b := make([]byte, 0, st.Size())
-	buf := bytes.NewBuffer(b)
-	_, err = buf.ReadFrom(f)
-	return buf.Bytes(), err
+	return readlimit.File(path, MaxBundleSize)
 }
 
 // ReadFile reads a file of trust material or a bundle with the size limit.
