@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"io"
 	"math"
 	"os"
@@ -65,6 +66,18 @@ func ReadFile(path string) (any, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// Refuse from the file's own description before reading: a huge file
+	// costs nothing, and a device or pipe is not a document.
+	if st, err := f.Stat(); err == nil {
+		switch {
+		case st.IsDir():
+			return nil, fmt.Errorf("%s: is a directory, not a document", path)
+		case !st.Mode().IsRegular():
+			return nil, fmt.Errorf("%s: not a regular file (it is %s)", path, readlimit.Kind(st.Mode()))
+		case st.Size() > MaxDocumentSize:
+			return nil, fmt.Errorf("%s: %w (%d bytes, over %d MiB)", path, ErrTooLarge, st.Size(), MaxDocumentSize>>20)
+		}
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxDocumentSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

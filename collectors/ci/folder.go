@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // Folder reads the files of one directory through an os.Root, so that no
@@ -54,11 +56,26 @@ func (f *Folder) read(rel string) ([]byte, bool, error) {
 	if limit <= 0 {
 		limit = collectors.DefaultMaxFileSize
 	}
+	// Stat first: opening a named pipe would block until someone writes to
+	// it, and a file too large is refused before a byte of it is read.
+	if st, err := f.root.Stat(filepath.FromSlash(rel)); err == nil {
+		switch {
+		case st.IsDir():
+			return nil, true, nil
+		case !st.Mode().IsRegular():
+			return nil, false, fmt.Errorf("%s: not a regular file (it is %s)", rel, readlimit.Kind(st.Mode()))
+		case st.Size() > limit:
+			return nil, false, fmt.Errorf("%s: %w (%d bytes, limit %d)", rel, collectors.ErrTooLarge, st.Size(), limit)
+		}
+	}
 	file, err := f.root.Open(filepath.FromSlash(rel))
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
+		}
+		if strings.Contains(err.Error(), "escapes") {
+			err = collectors.ErrOutsideTree
 		}
 		return nil, false, fmt.Errorf("%s: %w", rel, err)
 	}

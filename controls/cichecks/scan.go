@@ -208,7 +208,14 @@ func (s *scanner) scanOne(ctx context.Context, p string) ([]Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ci scan: target %s: %w", p, err)
 		}
-		if pls, err = s.col.File(ctx, f, filepath.Base(p), nil); err != nil {
+		// A file named on its own that cannot be read (a pipe, a device, one
+		// above the size limit) is the user's input error, not a silence.
+		raw, _, err := f.ReadEntry(filepath.Base(p))
+		if err != nil {
+			// The folder names the file by its base name; name it as given.
+			return nil, fmt.Errorf("ci scan: %s: %s", p, strings.TrimPrefix(err.Error(), filepath.Base(p)+": "))
+		}
+		if pls, err = s.col.File(ctx, f, filepath.Base(p), raw); err != nil {
 			return nil, err
 		}
 	}
