@@ -99,7 +99,7 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	a, err := engine.Run(ctx, plan.opts)
 	if err != nil {
 		if ctx.Err() != nil {
-			return withCode(exitUsage, fmt.Errorf("interrupted: nothing written"))
+			return withCode(exitInterrupted, fmt.Errorf("interrupted: nothing written"))
 		}
 		return usageError(err)
 	}

@@ -80,7 +80,14 @@ func run(ctx context.Context, args []string) int {
 		if ee.err != nil {
 			fmt.Fprintln(os.Stderr, "pedigree: "+ee.err.Error())
 		}
+		if ctx.Err() != nil {
+			return exitInterrupted // whatever the command made of its cancelled context
+		}
 		return ee.code
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(os.Stderr, "pedigree: interrupted: "+err.Error())
+		return exitInterrupted
 	}
 	fmt.Fprintln(os.Stderr, "pedigree: "+err.Error())
 	// cobra's own errors (unknown flag, missing argument) are usage errors.
