@@ -61,3 +61,25 @@ func (c Check) Finding(status evidence.Status, msg string, subjects ...evidence.
 // Inventorier derives report tables (SBOM components, crypto assets) from
 // evidence. Like a check, it is pure.
 type Inventorier func(ev []evidence.Evidence) assessment.Inventory
+
+// EachPayload builds a Check.Run for the common shape: one finding per
+// evidence whose payload is a *T (after a pedigree.json round trip too),
+// judged by judge, which gets the evidence for its subject and id. The
+// finding names that evidence.
+func EachPayload[T any](judge func(e *evidence.Evidence, p *T) evidence.Finding) func([]evidence.Evidence) []evidence.Finding {
+	return func(ev []evidence.Evidence) []evidence.Finding {
+		var out []evidence.Finding
+		for i := range ev {
+			p, ok := evidence.PayloadAs[T](&ev[i])
+			if !ok {
+				continue
+			}
+			f := judge(&ev[i], p)
+			if len(f.Evidence) == 0 {
+				f.Evidence = []string{ev[i].ID}
+			}
+			out = append(out, f)
+		}
+		return out
+	}
+}

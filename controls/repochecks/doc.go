@@ -19,42 +19,14 @@ func All(minSignedShare float64) []controls.Check {
 	}
 }
 
-func subject(e *evidence.Evidence) evidence.Subject { return e.Subject }
-
-// trees yields the HEAD-tree payloads with their evidence.
-func trees(ev []evidence.Evidence) []struct {
-	ev *evidence.Evidence
-	t  *gitrepo.Tree
-} {
-	var out []struct {
-		ev *evidence.Evidence
-		t  *gitrepo.Tree
-	}
-	for i := range ev {
-		if t, ok := ev[i].Payload.(*gitrepo.Tree); ok {
-			out = append(out, struct {
-				ev *evidence.Evidence
-				t  *gitrepo.Tree
-			}{&ev[i], t})
-		}
-	}
-	return out
-}
-
 // treeCheck builds a check that judges each repository's HEAD tree with
 // judge, which returns the status and message.
 func treeCheck(c controls.Check, judge func(t *gitrepo.Tree) (evidence.Status, string)) controls.Check {
 	c.Pillar, c.Method = controls.PillarBuild, "EXAMINE"
 	c.Reads = []string{gitrepo.KindTree}
-	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
-		var out []evidence.Finding
-		for _, x := range trees(ev) {
-			st, msg := judge(x.t)
-			f := c.Finding(st, x.t.Root+": "+msg, subject(x.ev))
-			f.Evidence = []string{x.ev.ID}
-			out = append(out, f)
-		}
-		return out
-	}
+	c.Run = controls.EachPayload(func(e *evidence.Evidence, t *gitrepo.Tree) evidence.Finding {
+		st, msg := judge(t)
+		return c.Finding(st, t.Root+": "+msg, e.Subject)
+	})
 	return c
 }

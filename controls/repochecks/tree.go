@@ -130,18 +130,8 @@ func NewRepositoryReadable() controls.Check {
 		Method:      "TEST",
 		Reads:       []string{gitrepo.KindProblem},
 	}
-	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
-		var out []evidence.Finding
-		for i := range ev {
-			p, ok := ev[i].Payload.(*gitrepo.Problem)
-			if !ok {
-				continue
-			}
-			f := c.Finding(evidence.NotAssessed, p.Root+": "+p.Reason, ev[i].Subject)
-			f.Evidence = []string{ev[i].ID}
-			out = append(out, f)
-		}
-		return out
-	}
+	c.Run = controls.EachPayload(func(e *evidence.Evidence, p *gitrepo.Problem) evidence.Finding {
+		return c.Finding(evidence.NotAssessed, p.Root+": "+p.Reason, e.Subject)
+	})
 	return c
 }

@@ -39,6 +39,12 @@ func statusOf(s string) evidence.Status {
 
 func loc(path string) *evidence.Location { return &evidence.Location{Path: path} }
 
+// located anchors a finding at the file it judges.
+func located(f evidence.Finding, path string) evidence.Finding {
+	f.Location = loc(path)
+	return f
+}
+
 func done(f evidence.Finding, ids ...string) evidence.Finding {
 	f.Evidence = ids
 	f.Identify()
@@ -58,30 +64,20 @@ func NewBundleVerified() controls.Check {
 		Method:      "TEST",
 		Reads:       []string{signing.KindSignature},
 	}
-	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
-		var out []evidence.Finding
-		for i := range ev {
-			s, ok := payload[signing.Signature](&ev[i])
-			if !ok {
-				continue
+	c.Run = controls.EachPayload(func(e *evidence.Evidence, s *signing.Signature) evidence.Finding {
+		msg := fmt.Sprintf("%s %s verified", s.Format, s.Path)
+		switch s.Status {
+		case signing.StatusVerified:
+			if s.Signer != "" {
+				msg += " (signed by " + s.Signer + ")"
 			}
-			msg := fmt.Sprintf("%s %s verified", s.Format, s.Path)
-			switch s.Status {
-			case signing.StatusVerified:
-				if s.Signer != "" {
-					msg += " (signed by " + s.Signer + ")"
-				}
-			case signing.StatusFailed:
-				msg = fmt.Sprintf("%s %s does not verify: %s", s.Format, s.Path, s.Reason)
-			default:
-				msg = fmt.Sprintf("%s %s not verified: %s", s.Format, s.Path, s.Reason)
-			}
-			f := c.Finding(statusOf(s.Status), msg, ev[i].Subject)
-			f.Location = loc(s.Path)
-			out = append(out, done(f, ev[i].ID))
+		case signing.StatusFailed:
+			msg = fmt.Sprintf("%s %s does not verify: %s", s.Format, s.Path, s.Reason)
+		default:
+			msg = fmt.Sprintf("%s %s not verified: %s", s.Format, s.Path, s.Reason)
 		}
-		return out
-	}
+		return located(c.Finding(statusOf(s.Status), msg, e.Subject), s.Path)
+	})
 	return c
 }
 
@@ -187,28 +183,18 @@ func NewProvenanceVerified() controls.Check {
 		Method:      "TEST",
 		Reads:       []string{signing.KindProvenance},
 	}
-	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
-		var out []evidence.Finding
-		for i := range ev {
-			p, ok := payload[signing.Provenance](&ev[i])
-			if !ok {
-				continue
-			}
-			msg := ""
-			switch p.Status {
-			case signing.StatusVerified:
-				msg = fmt.Sprintf("provenance %s verified: builder %s, source %s@%s", p.Path, p.BuilderID, p.SourceURI, p.SourceRef)
-			case signing.StatusFailed:
-				msg = fmt.Sprintf("provenance %s does not verify: %s", p.Path, p.Reason)
-			default:
-				msg = fmt.Sprintf("provenance %s not verified: %s", p.Path, p.Reason)
-			}
-			f := c.Finding(statusOf(p.Status), msg, ev[i].Subject)
-			f.Location = loc(p.Path)
-			out = append(out, done(f, ev[i].ID))
+	c.Run = controls.EachPayload(func(e *evidence.Evidence, p *signing.Provenance) evidence.Finding {
+		var msg string
+		switch p.Status {
+		case signing.StatusVerified:
+			msg = fmt.Sprintf("provenance %s verified: builder %s, source %s@%s", p.Path, p.BuilderID, p.SourceURI, p.SourceRef)
+		case signing.StatusFailed:
+			msg = fmt.Sprintf("provenance %s does not verify: %s", p.Path, p.Reason)
+		default:
+			msg = fmt.Sprintf("provenance %s not verified: %s", p.Path, p.Reason)
 		}
-		return out
-	}
+		return located(c.Finding(statusOf(p.Status), msg, e.Subject), p.Path)
+	})
 	return c
 }
 
@@ -308,23 +294,13 @@ func NewLayoutVerified() controls.Check {
 		Method:      "TEST",
 		Reads:       []string{signing.KindLayout},
 	}
-	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
-		var out []evidence.Finding
-		for i := range ev {
-			l, ok := payload[signing.Layout](&ev[i])
-			if !ok {
-				continue
-			}
-			msg := fmt.Sprintf("layout %s verified: %d step(s), expires %s", l.Path, l.Steps, l.Expires)
-			if l.Status != signing.StatusVerified {
-				msg = fmt.Sprintf("layout %s: %s", l.Path, l.Reason)
-			}
-			f := c.Finding(statusOf(l.Status), msg, ev[i].Subject)
-			f.Location = loc(l.Path)
-			out = append(out, done(f, ev[i].ID))
+	c.Run = controls.EachPayload(func(e *evidence.Evidence, l *signing.Layout) evidence.Finding {
+		msg := fmt.Sprintf("layout %s verified: %d step(s), expires %s", l.Path, l.Steps, l.Expires)
+		if l.Status != signing.StatusVerified {
+			msg = fmt.Sprintf("layout %s: %s", l.Path, l.Reason)
 		}
-		return out
-	}
+		return located(c.Finding(statusOf(l.Status), msg, e.Subject), l.Path)
+	})
 	return c
 }
 
