@@ -9,7 +9,12 @@ func PayloadAs[T any](e *Evidence) (*T, bool) {
 	if p, ok := e.Payload.(*T); ok {
 		return p, p != nil
 	}
-	if e.Payload == nil {
+	switch e.Payload.(type) {
+	case map[string]any, json.RawMessage:
+		// generic JSON: decode below
+	default:
+		// nil, or a collector's payload of another type: a JSON round trip
+		// would "succeed" with zero fields, so it is not a T.
 		return nil, false
 	}
 	b, err := json.Marshal(e.Payload)

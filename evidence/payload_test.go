@@ -30,4 +30,9 @@ func TestPayloadAs(t *testing.T) {
 	if _, ok := PayloadAs[probe](&wrong); ok {
 		t.Fatal("a string decoded as a struct")
 	}
+	type other struct{ Kind string }
+	typed := Evidence{Payload: &other{Kind: "x"}}
+	if _, ok := PayloadAs[probe](&typed); ok {
+		t.Fatal("another collector's typed payload decoded as a probe")
+	}
 }

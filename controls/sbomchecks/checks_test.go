@@ -11,7 +11,9 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/files"
+	"github.com/pedigree-dev/pedigree/collectors/keys"
 	"github.com/pedigree-dev/pedigree/collectors/sbom"
+	"github.com/pedigree-dev/pedigree/collectors/signing"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
@@ -33,6 +35,12 @@ func artifactEvidence(p, sha string, release bool) evidence.Evidence {
 		ID: "art-" + p, Collector: files.Name, Kind: files.KindArtifact, Target: "t", Source: p, SHA256: sha,
 		CollectedAt: collected, Payload: &files.Artifact{Path: p, SHA256: sha, Release: release},
 	}
+}
+
+// signatureEvidence is the signing pillar's verdict on a detached signature.
+func signatureEvidence(status, sig, covers string) evidence.Evidence {
+	return evidence.Evidence{ID: "sig-" + sig, Kind: signing.KindSignature, Target: "t",
+		Payload: &signing.Signature{Path: sig, Status: status, Reason: "r", Artifacts: []signing.ArtifactRef{{Path: covers, SHA256: "00"}}}}
 }
 
 // builtArtifact is a release archive whose members say when it was built.
@@ -149,6 +157,12 @@ func TestChecks(t *testing.T) {
 		{"unsigned with detached", NewSigned(), []evidence.Evidence{docEvidence(good()), artifactEvidence("app.cdx.json.sig", "11", false)},
 			[]string{"not-assessed: app.cdx.json: no embedded signature; detached signature app.cdx.json.sig is verified by the signing pillar"}},
 		{"unsigned", NewSigned(), []evidence.Evidence{docEvidence(good())}, []string{"fail: app.cdx.json: not signed"}},
+		{"detached bundle verified by the signing pillar", NewSigned(), []evidence.Evidence{docEvidence(good()), artifactEvidence("app.cdx.json.sigstore.json", "11", false),
+			signatureEvidence(signing.StatusVerified, "app.cdx.json.sigstore.json", "app.cdx.json"), signatureEvidence(signing.StatusFailed, "old.sigstore.json", "app.cdx.json")},
+			[]string{"pass: app.cdx.json: detached signature app.cdx.json.sigstore.json verifies against the trust policy"}},
+		{"detached OpenPGP signature fails", NewSigned(), []evidence.Evidence{docEvidence(good()),
+			{ID: "k1", Kind: keys.KindSignatureCheck, Target: "t", Payload: &keys.SignatureCheck{Method: "openpgp", Signature: "app.cdx.json.asc", Data: "app.cdx.json", Status: keys.StatusFailed, Reason: "bad signature"}}},
+			[]string{"fail: app.cdx.json: detached signature app.cdx.json.asc does not verify: bad signature"}},
 		{"binding pass", NewArtifactBinding(), []evidence.Evidence{docEvidence(good()), artifactEvidence("app.tar.gz", digestA, true)},
 			[]string{"pass: app.cdx.json: primary component app@1.0 is bound by digest to t:app.tar.gz"}},
 		{"binding mismatch", NewArtifactBinding(), []evidence.Evidence{docEvidence(good()), artifactEvidence("app.tar.gz", strings.Repeat("1", 64), true)},

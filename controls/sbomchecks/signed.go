@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors/files"
+	"github.com/pedigree-dev/pedigree/collectors/keys"
 	"github.com/pedigree-dev/pedigree/collectors/sbom"
+	"github.com/pedigree-dev/pedigree/collectors/signing"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
@@ -16,7 +18,8 @@ import (
 var detachedSuffixes = []string{".sig", ".asc", ".sigstore", ".sigstore.json", ".bundle", ".p7s", ".jws", ".intoto.jsonl", ".att", ".pem"}
 
 // NewSigned checks that the SBOM itself is signed: an embedded CycloneDX
-// JSF signature is verified here; a detached one is the signing pillar's.
+// JSF signature is verified here; a detached one is verified by the signing
+// pillar, whose verdict this check reads.
 func NewSigned() controls.Check {
 	c := controls.Check{
 		ID:          "SBOM-SIGNED",
@@ -26,10 +29,11 @@ func NewSigned() controls.Check {
 		Severity:    evidence.Medium,
 		Pillar:      controls.PillarSBOM,
 		Method:      "TEST",
-		Reads:       []string{sbom.EvidenceKind, files.KindArtifact},
+		Reads:       []string{sbom.EvidenceKind, files.KindArtifact, signing.KindSignature, keys.KindSignatureCheck},
 	}
 	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
 		arts := artifacts(ev)
+		verdicts := detachedVerdicts(ev)
 		var out []evidence.Finding
 		for _, d := range docs(ev) {
 			if !usable(d.doc) {
@@ -44,6 +48,10 @@ func NewSigned() controls.Check {
 				default:
 					out = append(out, finding(c, d, evidence.Fail, fmt.Sprintf("embedded JSF %s signature does not verify: %s", s.Algorithm, s.Problem)))
 				}
+				continue
+			}
+			if v, ok := verdicts[d.ev.Target+"\x00"+d.doc.File]; ok {
+				out = append(out, finding(c, d, v.status, v.msg, v.id))
 				continue
 			}
 			if det, ids := detached(d, arts); det != "" {
@@ -69,4 +77,53 @@ func detached(d docEv, arts []artifactEv) (string, []string) {
 		}
 	}
 	return "", nil
+}
+
+// detachedVerdict is what the signing pillar concluded about a detached
+// signature over one file.
+type detachedVerdict struct {
+	status evidence.Status
+	msg    string
+	id     string
+}
+
+// detachedVerdicts reads the signing pillar's verifications (Sigstore
+// bundles, DSSE, OpenPGP and ML-DSA/SLH-DSA signatures) by the file they
+// cover, keyed "target\x00path". A verified signature wins over a failed
+// one; a failed one over one that could not be checked.
+func detachedVerdicts(ev []evidence.Evidence) map[string]detachedVerdict {
+	out := map[string]detachedVerdict{}
+	rank := map[evidence.Status]int{evidence.NotAssessed: 1, evidence.Fail: 2, evidence.Pass: 3}
+	put := func(target, file string, v detachedVerdict) {
+		k := target + "\x00" + file
+		if old, ok := out[k]; !ok || rank[v.status] > rank[old.status] {
+			out[k] = v
+		}
+	}
+	for i := range ev {
+		e := &ev[i]
+		switch e.Kind {
+		case signing.KindSignature:
+			if s, ok := evidence.PayloadAs[signing.Signature](e); ok {
+				for _, a := range s.Artifacts {
+					put(e.Target, a.Path, verdictOf(s.Status == signing.StatusVerified, s.Status == signing.StatusFailed, s.Path, s.Reason, e.ID))
+				}
+			}
+		case keys.KindSignatureCheck:
+			if s, ok := evidence.PayloadAs[keys.SignatureCheck](e); ok && s.Data != "" {
+				put(e.Target, s.Data, verdictOf(s.Status == keys.StatusVerified, s.Status == keys.StatusFailed, s.Signature, s.Reason, e.ID))
+			}
+		}
+	}
+	return out
+}
+
+func verdictOf(verified, failed bool, sig, reason, id string) detachedVerdict {
+	switch {
+	case verified:
+		return detachedVerdict{evidence.Pass, "detached signature " + sig + " verifies against the trust policy", id}
+	case failed:
+		return detachedVerdict{evidence.Fail, "detached signature " + sig + " does not verify: " + reason, id}
+	}
+	return detachedVerdict{evidence.NotAssessed, "detached signature " + sig + " could not be verified: " + reason, id}
 }
