@@ -253,32 +253,20 @@ func NewAttestationSubjectMatch() controls.Check {
 		Method:      "EXAMINE",
 		Reads:       []string{signing.KindAttestation},
 	}
-	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
-		var out []evidence.Finding
-		for i := range ev {
-			a, ok := payload[signing.Attestation](&ev[i])
-			if !ok {
-				continue
-			}
-			var f evidence.Finding
-			switch {
-			case !a.Valid:
-				f = c.Finding(evidence.Fail, fmt.Sprintf("%s is not a valid in-toto statement: %s", a.Path, a.Problem), ev[i].Subject)
-			case len(a.Matched) == 0:
-				f = c.Finding(evidence.Fail, fmt.Sprintf("%s: no subject (%s) matches an artifact of the target", a.Path, strings.Join(a.Subjects, ", ")), ev[i].Subject)
-			default:
-				var ps []string
-				for _, m := range a.Matched {
-					ps = append(ps, m.Path)
-				}
-				sort.Strings(ps)
-				f = c.Finding(evidence.Pass, fmt.Sprintf("%s attests %s", a.Path, strings.Join(ps, ", ")), ev[i].Subject)
-			}
-			f.Location = loc(a.Path)
-			out = append(out, done(f, ev[i].ID))
+	c.Run = controls.EachPayload(func(e *evidence.Evidence, a *signing.Attestation) evidence.Finding {
+		switch {
+		case !a.Valid:
+			return located(c.Finding(evidence.Fail, fmt.Sprintf("%s is not a valid in-toto statement: %s", a.Path, a.Problem), e.Subject), a.Path)
+		case len(a.Matched) == 0:
+			return located(c.Finding(evidence.Fail, fmt.Sprintf("%s: no subject (%s) matches an artifact of the target", a.Path, strings.Join(a.Subjects, ", ")), e.Subject), a.Path)
 		}
-		return out
-	}
+		var ps []string
+		for _, m := range a.Matched {
+			ps = append(ps, m.Path)
+		}
+		sort.Strings(ps)
+		return located(c.Finding(evidence.Pass, fmt.Sprintf("%s attests %s", a.Path, strings.Join(ps, ", ")), e.Subject), a.Path)
+	})
 	return c
 }
 

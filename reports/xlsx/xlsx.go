@@ -476,26 +476,29 @@ func (w *Writer) summary(f *excelize.File, st *styles, a *assessment.Assessment,
 	ctlLast := r
 
 	// Finding statuses.
-	r += 2
-	set(fmt.Sprintf("A%d", r), "Finding status")
-	set(fmt.Sprintf("B%d", r), "Findings")
-	style(fmt.Sprintf("A%d", r), fmt.Sprintf("B%d", r), st.header)
+	// counts writes a two-column table: a header, then one coloured key and
+	// its count a row.
+	counts := func(title string, keys []string, n func(string) int) {
+		r += 2
+		set(fmt.Sprintf("A%d", r), title)
+		set(fmt.Sprintf("B%d", r), "Findings")
+		style(fmt.Sprintf("A%d", r), fmt.Sprintf("B%d", r), st.header)
+		for _, k := range keys {
+			r++
+			set(fmt.Sprintf("A%d", r), k)
+			style(fmt.Sprintf("A%d", r), fmt.Sprintf("A%d", r), st.status[k])
+			set(fmt.Sprintf("B%d", r), n(k))
+		}
+	}
+	var statuses, severities []string
 	for _, fs := range view.FindingStatuses {
-		r++
-		set(fmt.Sprintf("A%d", r), string(fs))
-		style(fmt.Sprintf("A%d", r), fmt.Sprintf("A%d", r), st.status[string(fs)])
-		set(fmt.Sprintf("B%d", r), s.Findings[fs])
+		statuses = append(statuses, string(fs))
 	}
-	r += 2
-	set(fmt.Sprintf("A%d", r), "Failing findings by severity")
-	set(fmt.Sprintf("B%d", r), "Findings")
-	style(fmt.Sprintf("A%d", r), fmt.Sprintf("B%d", r), st.header)
 	for _, sv := range view.Severities {
-		r++
-		set(fmt.Sprintf("A%d", r), string(sv))
-		style(fmt.Sprintf("A%d", r), fmt.Sprintf("A%d", r), st.status[string(sv)])
-		set(fmt.Sprintf("B%d", r), s.OpenBySeverity[sv])
+		severities = append(severities, string(sv))
 	}
+	counts("Finding status", statuses, func(k string) int { return s.Findings[evidence.Status(k)] })
+	counts("Failing findings by severity", severities, func(k string) int { return s.OpenBySeverity[evidence.Severity(k)] })
 
 	// Per pillar.
 	r += 2
