@@ -96,6 +96,16 @@ type Check struct {
 	Method string `json:"method"`
 	// Controls are the OSCAL control ids the mapping ties this check to.
 	Controls []string `json:"controls"`
+	// Precondition is set when the check judges pedigree's own inputs: it
+	// evidences no control, and while it fails the checks it gates decide
+	// nothing.
+	Precondition *Precondition `json:"precondition,omitempty"`
+}
+
+// Precondition is what a check of pedigree's own inputs gates.
+type Precondition struct {
+	Gates      []string `json:"gates"`
+	Limitation string   `json:"limitation"`
 }
 
 // ControlResult is the verdict on one control in scope.
@@ -122,9 +132,64 @@ type ControlResult struct {
 	Findings []string `json:"findings,omitempty"`
 	// Rationales explain, per check, why the check evidences this control.
 	Rationales map[string]string `json:"rationales,omitempty"`
-	SSDF       []string          `json:"ssdf,omitempty"`
-	CMMC       []string          `json:"cmmc,omitempty"`
-	Manual     *ManualEvidence   `json:"manual,omitempty"`
+	// Strengths say, per check, how strongly it evidences the control:
+	// sufficient, partial or related.
+	Strengths map[string]string `json:"strengths,omitempty"`
+	// Parts are the statement parts of the control and what automation
+	// made of each.
+	Parts []PartResult `json:"parts,omitempty"`
+	// Process is true for a policy, procedure, plan, contract or
+	// organisational-process control: automation alone never satisfies it.
+	Process bool `json:"process,omitempty"`
+	// RelatedFailures are failed findings of related checks: reported with
+	// the control, deciding nothing.
+	RelatedFailures []string `json:"relatedFailures,omitempty"`
+	// Parameters are the organisation-defined parameter values the verdict
+	// was judged against.
+	Parameters []ParameterValue `json:"parameters,omitempty"`
+	SSDF       []string         `json:"ssdf,omitempty"`
+	CMMC       []string         `json:"cmmc,omitempty"`
+	Manual     *ManualEvidence  `json:"manual,omitempty"`
+}
+
+// Part statuses of a PartResult.
+const (
+	// PartEvidenced: a sufficient check judged the part and passed.
+	PartEvidenced = "evidenced"
+	// PartFailed: a sufficient or partial check found the part contradicted.
+	PartFailed = "failed"
+	// PartUndecided: a check of the part could not decide, or its primary
+	// check had nothing to judge.
+	PartUndecided = "undecided"
+	// PartNeedsManual: no sufficient check covers the part; it needs
+	// EXAMINE or INTERVIEW.
+	PartNeedsManual = "needs-manual"
+)
+
+// PartResult is what automation made of one statement part of a control.
+type PartResult struct {
+	// ID is the catalog part id: si-7_smt.a.
+	ID    string `json:"id"`
+	Label string `json:"label,omitempty"`
+	// Objective is the SP 800-53A objective id of the part (si-7_obj.a),
+	// when the catalog carries objectives.
+	Objective string `json:"objective,omitempty"`
+	Status    string `json:"status"`
+	// Checks are the checks mapped to the part, with their strengths.
+	Checks []string `json:"checks,omitempty"`
+}
+
+// ParameterValue is an organisation-defined parameter a verdict was judged
+// against, and where its value came from.
+type ParameterValue struct {
+	ID    string `json:"id"`
+	Value string `json:"value"`
+	// Source is "profile" (its set-parameters), "config" (pedigree.yaml,
+	// Setting names the key) or "default" (pedigree's stated default).
+	Source  string `json:"source"`
+	Setting string `json:"setting,omitempty"`
+	// Checks are the checks whose verdict depends on it.
+	Checks []string `json:"checks,omitempty"`
 }
 
 // ManualEvidence is what an assessor recorded for a control that no

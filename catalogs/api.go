@@ -10,15 +10,21 @@
 // of an official catalog file the user supplies.
 package catalogs
 
+import "strings"
+
 // Control is one SP 800-53 Rev 5 control or enhancement.
 type Control struct {
-	ID               string   `json:"id"`    // OSCAL form: sr-4.3
-	Label            string   `json:"label"` // SR-4(3)
-	Title            string   `json:"title"`
-	Family           string   `json:"family"` // sr
-	FamilyTitle      string   `json:"familyTitle"`
-	Parent           string   `json:"parent,omitempty"` // sr-4 for sr-4.3
-	Statement        string   `json:"statement,omitempty"`
+	ID          string `json:"id"`    // OSCAL form: sr-4.3
+	Label       string `json:"label"` // SR-4(3)
+	Title       string `json:"title"`
+	Family      string `json:"family"` // sr
+	FamilyTitle string `json:"familyTitle"`
+	Parent      string `json:"parent,omitempty"` // sr-4 for sr-4.3
+	Statement   string `json:"statement,omitempty"`
+	// Parts are the statement's parts in document order: the statement
+	// itself (sr-4.3_smt) and each item at any depth (ac-1_smt.a.1). The
+	// check-to-control mapping names them.
+	Parts            []Part   `json:"parts,omitempty"`
 	Params           []Param  `json:"params,omitempty"`
 	Withdrawn        bool     `json:"withdrawn,omitempty"`
 	IncorporatedInto []string `json:"incorporatedInto,omitempty"`
@@ -31,6 +37,24 @@ type Control struct {
 	Methods []string `json:"methods,omitempty"`
 	// Release is the catalog release the text comes from (5.1.1+u4, 5.0.1).
 	Release string `json:"release"`
+}
+
+// Part is one part of a control statement.
+type Part struct {
+	// ID is the catalog's part id: si-7_smt, si-7_smt.a, ac-1_smt.a.1.
+	ID string `json:"id"`
+	// Label is the item label as printed ("a.", "1.", "(a)"); empty for
+	// the statement itself.
+	Label string `json:"label,omitempty"`
+	// Text is the part's own prose, parameters as the publication prints
+	// them (without its sub-items).
+	Text string `json:"text,omitempty"`
+	// Objective is the SP 800-53A assessment objective of the part
+	// (si-7_obj.a) when the catalog release carries objectives.
+	Objective string `json:"objective,omitempty"`
+	// Leaf is true when the part has no sub-items: the parts a verdict on
+	// the whole statement must cover.
+	Leaf bool `json:"leaf,omitempty"`
 }
 
 // Param is a control parameter.
@@ -124,4 +148,33 @@ const (
 // BaselineNames lists the names Index.Baseline accepts, in order.
 func BaselineNames() []string {
 	return []string{BaselineLow, BaselineModerate, BaselineHigh, BaselinePrivacy, BaselineCSCRM}
+}
+
+// Part returns the statement part with that id.
+func (c *Control) Part(id string) (Part, bool) {
+	for _, p := range c.Parts {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Part{}, false
+}
+
+// LeafParts lists the ids of the statement parts without sub-items: what a
+// verdict on the whole statement has to cover.
+func (c *Control) LeafParts() []string {
+	var out []string
+	for _, p := range c.Parts {
+		if p.Leaf {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}
+
+// PartCovers reports whether naming part covers part sub: the same part, or
+// one of its items at any depth (si-7_smt covers si-7_smt.a; ac-1_smt.a
+// covers ac-1_smt.a.1.b).
+func PartCovers(part, sub string) bool {
+	return sub == part || strings.HasPrefix(sub, part+".")
 }

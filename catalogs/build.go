@@ -21,7 +21,7 @@ import (
 )
 
 // indexFormat is the version of the embedded index's layout.
-const indexFormat = 1
+const indexFormat = 2
 
 // indexFile is the embedded index as stored (gzip'd JSON).
 type indexFile struct {

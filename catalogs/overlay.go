@@ -54,7 +54,7 @@ func (ix *Index) withOSCALCatalog(path string, cat *oscal.Catalog) (*Index, erro
 			}
 			return
 		}
-		old.Title, old.Statement, old.Params, old.Release = fresh.Title, fresh.Statement, fresh.Params, release
+		old.Title, old.Statement, old.Parts, old.Params, old.Release = fresh.Title, fresh.Statement, fresh.Parts, fresh.Params, release
 		if len(fresh.Methods) > 0 {
 			old.Methods = fresh.Methods
 		}

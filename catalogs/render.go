@@ -86,6 +86,64 @@ func StatementText(ctl *oscal.Control, params map[string]*oscal.Parameter) strin
 	return strings.Join(lines, "\n")
 }
 
+// statementParts lists the parts of a control's statement in document
+// order, each with its SP 800-53A objective when the control carries one of
+// the same id (si-7_smt.a ↔ si-7_obj.a).
+func statementParts(ctl *oscal.Control, params map[string]*oscal.Parameter) []Part {
+	if ctl.Parts == nil {
+		return nil
+	}
+	objectives := map[string]bool{}
+	var collect func(ps *[]oscal.Part, depth int)
+	collect = func(ps *[]oscal.Part, depth int) {
+		if ps == nil || depth > 32 {
+			return
+		}
+		for i := range *ps {
+			p := &(*ps)[i]
+			if p.Name == "assessment-objective" && p.ID != "" {
+				objectives[p.ID] = true
+			}
+			collect(p.Parts, depth+1)
+		}
+	}
+	var out []Part
+	var walk func(p *oscal.Part, depth int)
+	walk = func(p *oscal.Part, depth int) {
+		if depth > 32 || p.ID == "" {
+			return
+		}
+		part := Part{ID: p.ID, Label: propValue(p.Props, "label", ""), Text: renderProse(p.Prose, params, 0), Leaf: true}
+		if obj := strings.Replace(p.ID, "_smt", "_obj", 1); objectives[obj] {
+			part.Objective = obj
+		}
+		at := len(out)
+		out = append(out, part)
+		if p.Parts != nil {
+			for i := range *p.Parts {
+				c := &(*p.Parts)[i]
+				if c.Name == "item" || c.Name == "statement" {
+					out[at].Leaf = false
+					walk(c, depth+1)
+				}
+			}
+		}
+	}
+	for i := range *ctl.Parts {
+		p := &(*ctl.Parts)[i]
+		if p.Name == "assessment-objective" {
+			collect(&[]oscal.Part{*p}, 0)
+		}
+	}
+	for i := range *ctl.Parts {
+		p := &(*ctl.Parts)[i]
+		if p.Name == "statement" {
+			walk(p, 0)
+		}
+	}
+	return out
+}
+
 func renderPart(p *oscal.Part, params map[string]*oscal.Parameter, depth int, lines *[]string) {
 	if depth > 32 {
 		return
@@ -193,6 +251,7 @@ func controlFromOSCAL(g *oscal.Group, parent, ctl *oscal.Control, params map[str
 		Label:     propValue(ctl.Props, "label", ""),
 		Title:     collapseSpace(ctl.Title),
 		Statement: StatementText(ctl, params),
+		Parts:     statementParts(ctl, params),
 		Params:    paramsOf(ctl.Params, params),
 		Methods:   methodsOf(ctl),
 		Release:   release,

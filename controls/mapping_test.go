@@ -11,7 +11,8 @@ import (
 
 func TestMappingValidate(t *testing.T) {
 	idx := fakeIndex{
-		"si-7":  {ID: "si-7", Label: "SI-7"},
+		"si-7":  {ID: "si-7", Label: "SI-7", Parts: []catalogs.Part{{ID: "si-7_smt"}, {ID: "si-7_smt.a", Leaf: true}, {ID: "si-7_smt.b", Leaf: true}}},
+		"sr-1":  {ID: "sr-1", Label: "SR-1"},
 		"sa-12": {ID: "sa-12", Label: "SA-12", Withdrawn: true, IncorporatedInto: []string{"sr-1"}},
 	}
 	tests := []struct {
@@ -23,6 +24,16 @@ func TestMappingValidate(t *testing.T) {
 		{"unknown check", "checks:\n  - check: NOPE\n    controls:\n      - {control: SI-7, rationale: r}\n", `m.yaml:2: unknown check id "NOPE"`},
 		{"no rationale", "checks:\n  - check: A\n    controls:\n      - {control: SI-7}\n", "has no rationale"},
 		{"not an id", "checks:\n  - check: A\n    controls:\n      - {control: hello, rationale: r}\n", "not an SP 800-53 control id"},
+		{"parts and strength", "checks:\n  - check: A\n    controls:\n      - {control: SI-7, strength: sufficient, parts: [si-7_smt.a], rationale: r}\n", ""},
+		{"unknown part", "checks:\n  - check: A\n    controls:\n      - {control: SI-7, strength: partial, parts: [si-7_smt.c], rationale: r}\n", `m.yaml:2: check A: control SI-7 has no statement part "si-7_smt.c" (its parts: si-7_smt, si-7_smt.a, si-7_smt.b)`},
+		{"part of another control", "checks:\n  - check: A\n    controls:\n      - {control: SI-7, parts: [sr-4.3_smt], rationale: r}\n", `has no statement part "sr-4.3_smt"`},
+		{"bad strength", "checks:\n  - check: A\n    controls:\n      - {control: SI-7, strength: strong, rationale: r}\n", `strength "strong" is invalid (want sufficient, partial or related)`},
+		{"mapped twice", "checks:\n  - check: A\n    controls:\n      - {control: SI-7, rationale: r}\n      - {control: si-7, rationale: r}\n", "control SI-7 is mapped twice"},
+		{"precondition with controls", "checks:\n  - check: A\n    precondition: {gates: [A], limitation: l}\n    controls:\n      - {control: SI-7, rationale: r}\n", "a precondition (a check of pedigree's own inputs) maps to no control"},
+		{"precondition gates unknown", "checks:\n  - check: A\n    precondition: {gates: [Z], limitation: l}\n", `precondition gates unknown check id "Z"`},
+		{"process sufficient", "process:\n  - {control: SR-1, rationale: policy}\nchecks:\n  - check: A\n    controls:\n      - {control: SR-1, strength: sufficient, rationale: r}\n", "SR-1 is a process control"},
+		{"process family partial", "process:\n  - {family: SR, rationale: policy}\nchecks:\n  - check: A\n    controls:\n      - {control: SR-1, strength: partial, rationale: r}\n", ""},
+		{"process without rationale", "process:\n  - {control: SR-1}\n", "process entry SR-1 has no rationale"},
 		{"unknown key", "checks:\n  - check: A\n    colour: red\n", `line 3: field colour not found`},
 	}
 	for _, tt := range tests {
@@ -75,13 +86,23 @@ func TestDefaultMappingControlsExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	known := map[string]bool{}
 	for _, e := range m.Sorted() {
+		known[e.Check] = true
 		for _, c := range e.Controls {
 			ctl, ok := idx.Control(c.Control)
 			if !ok || ctl.Withdrawn {
 				t.Errorf("%s: %s maps to %s, which is unknown or withdrawn", e.Source, e.Check, c.Control)
 			}
 		}
+	}
+	// Statement parts exist, process controls get no sufficient check,
+	// preconditions gate checks the mapping knows.
+	if err := m.Validate(idx, known); err != nil {
+		t.Error(err)
+	}
+	if _, ok := m.IsProcess("sr-1"); !ok {
+		t.Error("SR-1 (policy and procedures) is not a process control")
 	}
 }
 

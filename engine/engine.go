@@ -38,6 +38,10 @@ type Options struct {
 	Index        controls.ControlIndex
 	Scope        assessment.Scope
 	Manual       map[string]*assessment.ManualEvidence
+	// Params are the organisation-defined parameter values the run was
+	// configured with (profile, pedigree.yaml); nil means pedigree's
+	// stated defaults.
+	Params *controls.Params
 	// MaxFileSize bounds what collectors read of one file.
 	MaxFileSize int64
 	// Concurrency bounds collectors running at once (default GOMAXPROCS).
@@ -114,7 +118,11 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 	a.Findings = findings
 
 	for _, c := range o.Checks {
-		a.Checks = append(a.Checks, c.Info(o.Mapping.ControlsOf(c.ID)))
+		info := c.Info(o.Mapping.ControlsOf(c.ID))
+		if e := o.Mapping.Entries[c.ID]; e != nil && e.Precondition != nil {
+			info.Precondition = &assessment.Precondition{Gates: e.Precondition.Gates, Limitation: e.Precondition.Limitation}
+		}
+		a.Checks = append(a.Checks, info)
 	}
 	if len(errFindings) > 0 {
 		a.Checks = append(a.Checks, assessment.Check{
@@ -129,7 +137,7 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 		a.Inventory.Components = append(a.Inventory.Components, part.Components...)
 		a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
 	}
-	a.Controls = controls.Aggregate(o.Scope.ControlIDs, o.Index, o.Mapping, o.Checks, findings, o.Manual)
+	a.Controls = controls.AggregateWith(o.Scope.ControlIDs, o.Index, o.Mapping, o.Checks, findings, o.Manual, o.Params)
 	a.FinishedAt = time.Now().UTC()
 	return a, nil
 }

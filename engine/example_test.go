@@ -62,7 +62,7 @@ func ExampleRun() {
 	}
 	// Output:
 	// si-7 not-satisfied
-	// sc-13 satisfied
+	// sc-13 not-assessed
 	// sr-1 not-assessed
 	// FILES-CHECKSUM-MISMATCH: SHA256SUMS:1: sha256 digest of app-1.0.tar.gz does not match: listed db183fcc6e30f790217299767579e5c443d4474dd38f78ce8c9c189c8a2e778d, computed f1eef73be89fd4198d5781e6ba2b4c076a2368b06f0ef36c8f5c1e21348072f3
 }

@@ -7,7 +7,6 @@ package compdef
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -51,29 +50,34 @@ func Build(m *controls.Mapping, idx *catalogs.Index, opt Options) (*oscal.Compon
 		if !ok {
 			return nil, fmt.Errorf("mapping names control %s, which the catalog lacks", catalogs.Label(id))
 		}
-		checks := m.ChecksOf(id)
-		names := make([]string, 0, len(checks))
-		for c := range checks {
-			names = append(names, c)
-		}
-		sort.Strings(names)
+		refs := m.RefsOf(id)
 		var props []oscal.Property
 		var stmts []oscal.ControlStatementImplementation
 		var why []string
 		var ssdf, cmmc []string
-		for _, c := range names {
-			props = append(props, oscal.Property{Name: "assessed-by-check", Ns: NS, Value: c, Remarks: checks[c]})
-			stmts = append(stmts, oscal.ControlStatementImplementation{
-				UUID:        evidence.StableUUID("pedigree", "component-definition", "statement", id, c),
-				StatementId: id + "_smt",
-				Description: c + ": " + checks[c],
-				Props:       &[]oscal.Property{{Name: "check-id", Ns: NS, Value: c}},
-			})
-			why = append(why, c+": "+checks[c])
-			if e := m.Entries[c]; e != nil {
+		for _, c := range refs {
+			props = append(props, oscal.Property{Name: "assessed-by-check", Ns: NS, Value: c.Check, Class: string(c.Strength), Remarks: c.Rationale})
+			// One statement implementation per part the check evidences:
+			// OSCAL's statement-id is the catalog part id.
+			for _, part := range c.Parts {
+				stmts = append(stmts, oscal.ControlStatementImplementation{
+					UUID:        evidence.StableUUID("pedigree", "component-definition", "statement", id, c.Check, part),
+					StatementId: part,
+					Description: fmt.Sprintf("%s (%s): %s", c.Check, c.Strength, c.Rationale),
+					Props: &[]oscal.Property{
+						{Name: "check-id", Ns: NS, Value: c.Check},
+						{Name: "strength", Ns: NS, Value: string(c.Strength)},
+					},
+				})
+			}
+			why = append(why, fmt.Sprintf("%s (%s; %s): %s", c.Check, c.Strength, strings.Join(c.Parts, ", "), c.Rationale))
+			if e := m.Entries[c.Check]; e != nil {
 				ssdf = appendUnique(ssdf, e.SSDF...)
 				cmmc = appendUnique(cmmc, e.CMMC...)
 			}
+		}
+		if reason, ok := m.IsProcess(id); ok {
+			props = append(props, oscal.Property{Name: "process-control", Ns: NS, Value: "yes", Remarks: reason + " Automation alone never satisfies it."})
 		}
 		for _, t := range ssdf {
 			props = append(props, oscal.Property{Name: "ssdf-task", Ns: NS, Value: t})
@@ -88,8 +92,8 @@ func Build(m *controls.Mapping, idx *catalogs.Index, opt Options) (*oscal.Compon
 		req := oscal.ImplementedRequirementControlImplementation{
 			UUID:      evidence.StableUUID("pedigree", "component-definition", "implemented-requirement", id),
 			ControlId: id,
-			Description: fmt.Sprintf("%s %s is assessed automatically by %d pedigree check(s).\n%s",
-				ctl.Label, ctl.Title, len(names), strings.Join(why, "\n")),
+			Description: fmt.Sprintf("%s %s is assessed automatically by %d pedigree check(s) (strength: sufficient decides the parts it names, partial can fail but not satisfy them, related is reported only).\n%s",
+				ctl.Label, ctl.Title, len(refs), strings.Join(why, "\n")),
 		}
 		if len(props) > 0 {
 			req.Props = &props

@@ -57,8 +57,15 @@ func TestBuild(t *testing.T) {
 	if sr43.Statements == nil || len(*sr43.Statements) != 2 || (*sr43.Statements)[0].StatementId != "sr-4.3_smt" {
 		t.Errorf("sr-4.3 statements %+v", sr43.Statements)
 	}
-	if !strings.Contains(sr43.Description, "TEST-CHECK-A: ") {
+	if !strings.Contains(sr43.Description, "TEST-CHECK-A (partial; sr-4.3_smt): ") || !strings.Contains(sr43.Description, "TEST-CHECK-B (sufficient; sr-4.3_smt): ") {
 		t.Errorf("sr-4.3 description %q", sr43.Description)
+	}
+	if p := (*(*sr43.Statements)[1].Props)[1]; p.Name != "strength" || p.Value != "sufficient" {
+		t.Errorf("sr-4.3 TEST-CHECK-B statement props %+v", *(*sr43.Statements)[1].Props)
+	}
+	// A check mapped to one item of the statement implements that part.
+	if st := *reqs[1].Statements; len(st) != 1 || st[0].StatementId != "si-7_smt.a" {
+		t.Errorf("si-7 statements %+v", st)
 	}
 	var cmmcDerived bool
 	for _, p := range *reqs[1].Props {

@@ -239,14 +239,18 @@ type controlDetail struct {
 	SSDF       []*catalogs.SSDFTask       `json:"ssdf,omitempty"`
 	CMMC       []*catalogs.CMMCPractice   `json:"cmmc,omitempty"`
 	// CMMCDerived says the CMMC mapping is derived, not DoD's.
-	CMMCDerived bool         `json:"cmmcDerived"`
-	Checks      []checkRef   `json:"checks"`
+	CMMCDerived bool       `json:"cmmcDerived"`
+	Checks      []checkRef `json:"checks"`
+	// Process says automation alone never satisfies the control, and why.
+	Process     string       `json:"process,omitempty"`
 	Enhancement []enhancment `json:"enhancements,omitempty"`
 }
 
 type checkRef struct {
-	Check     string `json:"check"`
-	Rationale string `json:"rationale"`
+	Check     string   `json:"check"`
+	Strength  string   `json:"strength"`
+	Parts     []string `json:"parts"`
+	Rationale string   `json:"rationale"`
 }
 
 type enhancment struct {
@@ -290,11 +294,10 @@ func newControlsShowCmd() *cobra.Command {
 				r, _ := idx.Requirement171(id)
 				d.Release171 = append(d.Release171, r)
 			}
-			checks := m.ChecksOf(ctl.ID)
-			for c, why := range checks {
-				d.Checks = append(d.Checks, checkRef{Check: c, Rationale: why})
+			for _, r := range m.RefsOf(ctl.ID) {
+				d.Checks = append(d.Checks, checkRef{Check: r.Check, Strength: string(r.Strength), Parts: r.Parts, Rationale: r.Rationale})
 			}
-			sort.Slice(d.Checks, func(i, j int) bool { return d.Checks[i].Check < d.Checks[j].Check })
+			d.Process, _ = m.IsProcess(ctl.ID)
 			for _, c := range idx.Controls() {
 				if c.Parent == ctl.ID {
 					d.Enhancement = append(d.Enhancement, enhancment{ID: c.ID, Label: c.Label, Title: c.Title, Withdrawn: c.Withdrawn})
@@ -353,7 +356,19 @@ func writeControlText(w io.Writer, idx *catalogs.Index, d controlDetail) error {
 	if len(c.Methods) > 0 {
 		fmt.Fprintf(&b, "  Methods:     %s (SP 800-53A)\n", strings.Join(c.Methods, ", "))
 	}
-	if c.Statement != "" {
+	if len(c.Parts) > 0 {
+		// Each part with its id, the id a mapping entry names.
+		b.WriteString("\nStatement:\n")
+		for _, p := range c.Parts {
+			text := strings.TrimSpace(p.Label + " " + p.Text)
+			if text == "" {
+				continue // a statement made only of items
+			}
+			_, sub, _ := strings.Cut(p.ID, "_smt")
+			indent := strings.Repeat("  ", max(strings.Count(sub, ".")-1, 0))
+			fmt.Fprintf(&b, "  %s%s  [%s]\n", indent, text, p.ID)
+		}
+	} else if c.Statement != "" {
 		b.WriteString("\nStatement:\n")
 		for _, line := range strings.Split(c.Statement, "\n") {
 			b.WriteString("  " + line + "\n")
@@ -422,17 +437,26 @@ func writeControlText(w io.Writer, idx *catalogs.Index, d controlDetail) error {
 		fmt.Fprintf(&b, "  none: no automated check assesses this control; it needs %s (or manual evidence)\n", strings.Join(methods, ", "))
 	}
 	for _, k := range d.Checks {
-		fmt.Fprintf(&b, "  %s: %s\n", k.Check, k.Rationale)
+		fmt.Fprintf(&b, "  %s (%s; %s): %s\n", k.Check, k.Strength, strings.Join(k.Parts, ", "), k.Rationale)
+	}
+	if d.Process != "" {
+		fmt.Fprintf(&b, "  Process control: automation alone never satisfies it (%s)\n", strings.TrimSuffix(d.Process, "."))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// mappingJSON is `controls mapping --format json`.
+type mappingJSON struct {
+	Checks  []*controls.Entry     `json:"checks"`
+	Process []controls.ProcessRef `json:"process"`
 }
 
 func newControlsMappingCmd() *cobra.Command {
 	var format, mappingFile, out string
 	cmd := &cobra.Command{
 		Use:   "mapping",
-		Short: "Print the check-to-control mapping as YAML or as an OSCAL component-definition",
+		Short: "Print the check-to-control mapping (strength and statement parts per pair) as YAML, JSON or an OSCAL component-definition",
 		Example: `  pedigree controls mapping --format yaml
   pedigree controls mapping --format oscal-component-definition -o pedigree-component.json`,
 		Args: cobra.NoArgs,
@@ -451,6 +475,11 @@ func newControlsMappingCmd() *cobra.Command {
 				if data, err = m.YAML(); err != nil {
 					return err
 				}
+			case "json":
+				if data, err = json.MarshalIndent(mappingJSON{Checks: m.Sorted(), Process: m.Process}, "", "  "); err != nil {
+					return err
+				}
+				data = append(data, '\n')
 			case "oscal-component-definition":
 				cd, err := compdef.Build(m, idx, compdef.Options{Version: toolVersion()})
 				if err != nil {
@@ -464,7 +493,7 @@ func newControlsMappingCmd() *cobra.Command {
 					return err
 				}
 			default:
-				return usageError(fmt.Errorf("unknown --format %q (want yaml or oscal-component-definition)", format))
+				return usageError(fmt.Errorf("unknown --format %q (want yaml, json or oscal-component-definition)", format))
 			}
 			if out == "" || out == "-" {
 				_, err = cmd.OutOrStdout().Write(data)
@@ -477,7 +506,7 @@ func newControlsMappingCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "yaml", "yaml or oscal-component-definition")
+	f.StringVar(&format, "format", "yaml", "yaml, json or oscal-component-definition")
 	f.StringVar(&mappingFile, "mapping", "", "a check-to-control mapping file overriding the embedded one")
 	f.StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
 	return cmd

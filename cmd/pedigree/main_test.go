@@ -104,8 +104,8 @@ func TestAssessDemo(t *testing.T) {
 		"sr-1":    "satisfied",     // manual evidence
 		"sr-2":    "not-satisfied", // manual evidence
 		"ac-2":    "not-assessed",  // nothing automated
-		"ra-5.11": "satisfied",     // the demo repository has SECURITY.md
-		"sr-4.4":  "satisfied",     // verified SLSA provenance
+		"ra-5.11": "not-assessed",  // the mapping gives no check strength enough to satisfy it
+		"sr-4.4":  "not-assessed",  // the mapping gives no check strength enough to satisfy it
 		"ra-5":    "not-satisfied", // log4j-core 2.14.1 is known-exploited
 		"cm-7.8":  "not-satisfied", // a binary committed to the source
 	} {
