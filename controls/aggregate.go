@@ -266,13 +266,8 @@ func decide(r *assessment.ControlResult, ctl *catalogs.Control, refs []MappedChe
 	case processWhy != "":
 		r.Status = assessment.NotAssessed
 		r.Findings = passIDs
-		r.Reason = "process control, never satisfied by automation alone (" + strings.TrimSuffix(processWhy, ".") + "); "
-		if len(passIDs) > 0 {
-			r.Reason += "no contradiction found by " + strings.Join(checksWith(results, passed), ", ") + "; "
-		} else {
-			r.Reason += "no evidence in the targets for " + strings.Join(checksWith(results, nothing), ", ") + "; "
-		}
-		r.Reason += "needs " + strings.Join(manualMethods, ", ") + related
+		r.Reason = "process control, never satisfied by automation alone (" + strings.TrimSuffix(processWhy, ".") + "); " +
+			seen(results, "no contradiction found by ") + "; needs " + strings.Join(manualMethods, ", ") + related
 	case len(needs) == 0 && len(evidenced) > 0:
 		r.Status = assessment.Satisfied
 		r.Findings = passIDs
@@ -280,14 +275,27 @@ func decide(r *assessment.ControlResult, ctl *catalogs.Control, refs []MappedChe
 		if empty := checksWith(results, nothing); len(empty) > 0 {
 			r.Reason += fmt.Sprintf("; nothing to judge for %s", strings.Join(empty, ", "))
 		}
-	case len(passIDs) == 0:
-		r.Status = assessment.NotAssessed
-		r.Reason = "no evidence in the targets for " + strings.Join(checksWith(results, nothing), ", ") + partSummary(evidenced, evidencedBy, needs, manualMethods) + related
 	default:
 		r.Status = assessment.NotAssessed
 		r.Findings = passIDs
-		r.Reason = "passed: " + strings.Join(checksWith(results, passed), ", ") + partSummary(evidenced, evidencedBy, needs, manualMethods) + related
+		r.Reason = seen(results, "passed: ") + partSummary(evidenced, evidencedBy, needs, manualMethods) + related
 	}
+}
+
+// seen says what the checks that neither failed nor errored made of the
+// targets: which passed, which had nothing to judge.
+func seen(results []checkResult, passedPrefix string) string {
+	var out []string
+	if p := checksWith(results, passed); len(p) > 0 {
+		out = append(out, passedPrefix+strings.Join(p, ", "))
+	}
+	if e := checksWith(results, nothing); len(e) > 0 {
+		out = append(out, "no evidence in the targets for "+strings.Join(e, ", "))
+	}
+	if len(out) == 0 {
+		return "no check that decides passed"
+	}
+	return strings.Join(out, "; ")
 }
 
 // checkResult is what one mapped check's findings say of a control.

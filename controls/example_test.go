@@ -94,5 +94,5 @@ func ExampleMapping_ControlsOf() {
 	}
 	fmt.Println(m.ControlsOf("FILES-CHECKSUM-MISMATCH"))
 	// Output:
-	// [si-7 si-7.1 si-7.6 sr-4.3 sr-10]
+	// [si-7 si-7.6 si-7.1 sr-4.3 sr-10]
 }

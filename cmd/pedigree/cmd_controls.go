@@ -456,7 +456,7 @@ func newControlsMappingCmd() *cobra.Command {
 	var format, mappingFile, out string
 	cmd := &cobra.Command{
 		Use:   "mapping",
-		Short: "Print the check-to-control mapping (strength and statement parts per pair) as YAML, JSON or an OSCAL component-definition",
+		Short: "Print the check-to-control mapping (strength and statement parts per pair) as YAML, JSON, Markdown or an OSCAL component-definition",
 		Example: `  pedigree controls mapping --format yaml
   pedigree controls mapping --format oscal-component-definition -o pedigree-component.json`,
 		Args: cobra.NoArgs,
@@ -480,6 +480,8 @@ func newControlsMappingCmd() *cobra.Command {
 					return err
 				}
 				data = append(data, '\n')
+			case "markdown", "md":
+				data = m.Markdown(idx)
 			case "oscal-component-definition":
 				cd, err := compdef.Build(m, idx, compdef.Options{Version: toolVersion()})
 				if err != nil {
@@ -493,7 +495,7 @@ func newControlsMappingCmd() *cobra.Command {
 					return err
 				}
 			default:
-				return usageError(fmt.Errorf("unknown --format %q (want yaml, json or oscal-component-definition)", format))
+				return usageError(fmt.Errorf("unknown --format %q (want yaml, json, markdown or oscal-component-definition)", format))
 			}
 			if out == "" || out == "-" {
 				_, err = cmd.OutOrStdout().Write(data)
@@ -506,7 +508,7 @@ func newControlsMappingCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "yaml", "yaml, json or oscal-component-definition")
+	f.StringVar(&format, "format", "yaml", "yaml, json, markdown or oscal-component-definition")
 	f.StringVar(&mappingFile, "mapping", "", "a check-to-control mapping file overriding the embedded one")
 	f.StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
 	return cmd

@@ -104,8 +104,10 @@ func TestAssessDemo(t *testing.T) {
 		"sr-1":    "satisfied",     // manual evidence
 		"sr-2":    "not-satisfied", // manual evidence
 		"ac-2":    "not-assessed",  // nothing automated
-		"ra-5.11": "not-assessed",  // the mapping gives no check strength enough to satisfy it
-		"sr-4.4":  "not-assessed",  // the mapping gives no check strength enough to satisfy it
+		"ra-5.11": "satisfied",     // SECURITY.md: REPO-SECURITY-POLICY is sufficient for the whole statement
+		"si-2.4":  "satisfied",     // a Dependabot configuration: REPO-DEPENDENCY-UPDATES is sufficient
+		"sr-4.4":  "not-assessed",  // its primary check (an in-toto layout) had nothing to judge
+		"sr-11":   "not-assessed",  // a process control: never satisfied by automation alone
 		"ra-5":    "not-satisfied", // log4j-core 2.14.1 is known-exploited
 		"cm-7.8":  "not-satisfied", // a binary committed to the source
 	} {

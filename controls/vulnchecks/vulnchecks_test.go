@@ -257,12 +257,21 @@ func TestEngine(t *testing.T) {
 		t.Errorf("%d database evidence, want 1", dbs)
 	}
 	status := map[string]assessment.ControlStatus{}
+	related := map[string]int{}
 	for _, c := range a.Controls {
 		status[c.ID] = c.Status
+		related[c.ID] = len(c.RelatedFailures)
 	}
-	for _, id := range []string{"ra-5", "si-2", "si-2.2", "ra-3.1", "sr-3", "sr-6"} {
+	for _, id := range []string{"ra-5", "si-2", "si-2.2"} {
 		if status[id] != assessment.NotSatisfied {
 			t.Errorf("%s = %s, want not-satisfied", id, status[id])
+		}
+	}
+	// Process controls the vulnerability checks only relate to: their
+	// failures are reported with the control and decide nothing.
+	for _, id := range []string{"ra-3.1", "sr-3", "sr-6"} {
+		if status[id] != assessment.NotAssessed || related[id] == 0 {
+			t.Errorf("%s = %s with %d related failures, want not-assessed with some", id, status[id], related[id])
 		}
 	}
 	b, err := json.Marshal(a)
