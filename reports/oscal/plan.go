@@ -8,6 +8,7 @@ import (
 	types "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 
 	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/evidence"
 )
 
 // AssessmentPlan builds the OSCAL assessment-plan document: what the run
@@ -84,7 +85,7 @@ func AssessmentPlan(a *assessment.Assessment) *types.OscalCompleteSchema {
 		UUID:                 uid("task", "evaluate"),
 		Type:                 "action",
 		Title:                "Evaluate checks and decide controls",
-		Description:          "Run every check over the evidence, then decide each control in scope: satisfied only when every mapped check that had something to judge passed; not satisfied when one failed; not assessed otherwise, with the method an assessor needs.",
+		Description:          "Run every check over the evidence, then decide each control in scope part by part: not satisfied when a sufficient or partial check failed; satisfied only when every leaf part of the statement is covered by a sufficient check that judged something and passed, and the control is not a process control; not assessed otherwise, with the parts evidenced and the method an assessor needs for the rest.",
 		Dependencies:         &[]types.TaskDependency{{TaskUuid: collectTask}},
 		AssociatedActivities: slice(checkActs),
 	}}
@@ -117,7 +118,53 @@ func AssessmentPlan(a *assessment.Assessment) *types.OscalCompleteSchema {
 	if ap.LocalDefinitions.Activities == nil {
 		ap.LocalDefinitions = nil
 	}
+	if lim := limitations(a); len(lim) > 0 {
+		ap.TermsAndConditions = &types.AssessmentPlanTermsAndConditions{Parts: &[]types.AssessmentPart{{
+			UUID:  uid("part", "limitations"),
+			Name:  "limitations",
+			Ns:    NS,
+			Title: "Limitations: pedigree's own inputs",
+			Prose: "Checks of pedigree's own inputs (its configuration, its vulnerability database, the key material and repositories it was given) evidence no control of the system. While one fails or cannot run, the checks it gates decide nothing and their controls are not assessed.",
+			Parts: &lim,
+		}}}
+	}
 	return &types.OscalCompleteSchema{AssessmentPlan: ap}
+}
+
+// limitations lists each precondition check with what it gates and how it
+// fared in this run.
+func limitations(a *assessment.Assessment) []types.AssessmentPart {
+	status := map[string][]string{}
+	for i := range a.Findings {
+		f := &a.Findings[i]
+		if f.Status != evidence.Pass {
+			status[f.CheckID] = append(status[f.CheckID], string(f.Status)+": "+oneLine(f.Message))
+		}
+	}
+	var out []types.AssessmentPart
+	for i := range a.Checks {
+		c := &a.Checks[i]
+		if c.Precondition == nil {
+			continue
+		}
+		state := "In this run it passed or had nothing to judge: the gated checks decide as usual."
+		if st := status[c.ID]; len(st) > 0 {
+			shown := st
+			if len(shown) > maxListed {
+				shown = shown[:maxListed]
+			}
+			state = "In this run it did not pass, so the gated checks decide nothing: " + strings.Join(shown, "; ")
+		}
+		out = append(out, types.AssessmentPart{
+			UUID:  uid("part", "limitation", c.ID),
+			Name:  "limitation",
+			Ns:    NS,
+			Title: oneLine(c.ID + " " + c.Title),
+			Prose: c.Precondition.Limitation + " Gates: " + strings.Join(c.Precondition.Gates, ", ") + ". " + state,
+			Props: &[]types.Property{prop("check", c.ID)},
+		})
+	}
+	return out
 }
 
 func targetList(a *assessment.Assessment) string {

@@ -360,8 +360,11 @@ func riskUUID(controlID string) string { return uid("risk", controlID) }
 type decision struct {
 	notAssessed *types.Property
 	finding     *types.Finding
-	risk        *types.Risk
-	open        *openRisk
+	// parts are findings on single statement parts (SP 800-53A objectives)
+	// that automation decided, beside the control's own.
+	parts []types.Finding
+	risk  *types.Risk
+	open  *openRisk
 }
 
 // control turns one control verdict into an OSCAL finding (and a risk when
@@ -388,6 +391,7 @@ func (m *model) related(r *assessment.ControlResult) []string {
 }
 
 func (m *model) apply(d *decision) {
+	m.findings = append(m.findings, d.parts...)
 	if d.notAssessed != nil {
 		m.notAssessed = append(m.notAssessed, *d.notAssessed)
 		return
@@ -407,6 +411,11 @@ func (m *model) apply(d *decision) {
 // the model, so that controls can be decided in parallel.
 func (m *model) decide(r *assessment.ControlResult, related []string, d *decision) {
 	label := text(r.Label, r.ID)
+	leaves := decidedLeaves(r)
+	decided := r.Status == assessment.Satisfied || r.Status == assessment.NotSatisfied
+	if len(leaves) > 0 && (len(r.Parts) > 1 || !decided) {
+		d.parts = m.partFindings(r, leaves)
+	}
 	if r.Status != assessment.Satisfied && r.Status != assessment.NotSatisfied {
 		rem := r.Reason
 		if len(r.Methods) > 0 && !strings.Contains(rem, strings.Join(r.Methods, ", ")) {
@@ -422,8 +431,17 @@ func (m *model) decide(r *assessment.ControlResult, related []string, d *decisio
 		state, reason = "not-satisfied", "fail"
 	}
 	// An assessor's determination is made against the SP 800-53A
-	// assessment objective; an automated check judges the statement.
+	// assessment objective; an automated check judges statement parts.
+	// A statement of one part is targeted at that part (its objective when
+	// the catalog has one); a statement of several at the whole, with a
+	// finding per part beside it.
 	target := types.FindingTarget{Type: "statement-id", TargetId: r.ID + "_smt", Status: types.ObjectiveStatus{State: state, Reason: reason}}
+	if root := rootPart(r); root != nil && root.Objective != "" {
+		target.Type, target.TargetId = "objective-id", root.Objective
+	}
+	if len(leaves) == 1 && len(r.Parts) <= 1 {
+		target.Type, target.TargetId = partTarget(leaves[0])
+	}
 	if !r.Automated && r.Manual != nil {
 		target.Type, target.TargetId = "objective-id", r.ID+"_obj"
 	}
@@ -466,6 +484,79 @@ func (m *model) decide(r *assessment.ControlResult, related []string, d *decisio
 		d.open = &openRisk{control: r, findingUUID: f.UUID, riskUUID: rk.UUID, observations: related, failed: failed}
 	}
 	d.finding = &f
+}
+
+// decidedLeaves are the leaf statement parts automation decided: evidenced
+// by a sufficient check, or failed.
+func decidedLeaves(r *assessment.ControlResult) []assessment.PartResult {
+	var out []assessment.PartResult
+	for i, p := range r.Parts {
+		leaf := i == len(r.Parts)-1 || !strings.HasPrefix(r.Parts[i+1].ID, p.ID+".")
+		if leaf && (p.Status == assessment.PartEvidenced || p.Status == assessment.PartFailed) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func rootPart(r *assessment.ControlResult) *assessment.PartResult {
+	for i := range r.Parts {
+		if r.Parts[i].ID == r.ID+"_smt" {
+			return &r.Parts[i]
+		}
+	}
+	return nil
+}
+
+// partTarget targets the SP 800-53A objective of a part when the catalog
+// has one, else the statement part itself.
+func partTarget(p assessment.PartResult) (string, string) {
+	if p.Objective != "" {
+		return "objective-id", p.Objective
+	}
+	return "statement-id", p.ID
+}
+
+// partFindings makes one finding per statement part automation decided,
+// related to the observations of the checks mapped to that part.
+func (m *model) partFindings(r *assessment.ControlResult, leaves []assessment.PartResult) []types.Finding {
+	label := text(r.Label, r.ID)
+	var out []types.Finding
+	for _, p := range leaves {
+		checks := map[string]bool{}
+		for _, c := range p.Checks {
+			id, _, _ := strings.Cut(c, " ")
+			checks[id] = true
+		}
+		var related []string
+		for _, fid := range r.Findings {
+			if f := m.findingByID[fid]; f != nil && checks[f.CheckID] {
+				if o, ok := m.obsOfFinding[fid]; ok {
+					related = append(related, o)
+				}
+			}
+		}
+		state, reason, verdict := "satisfied", "pass", "evidenced by a sufficient check that passed"
+		if p.Status == assessment.PartFailed {
+			state, reason, verdict = "not-satisfied", "fail", "contradicted by a check that failed"
+		}
+		typ, id := partTarget(p)
+		name := label + " statement part " + p.ID
+		f := types.Finding{
+			UUID:        uid("finding", r.ID, p.ID),
+			Title:       oneLine(name),
+			Description: fmt.Sprintf("Statement part %s of %s is %s: %s. The control as a whole: %s.", p.ID, label, state, verdict, text(r.Reason, string(r.Status))),
+			Target: types.FindingTarget{Type: typ, TargetId: id, Title: oneLine(name + " " + r.Title),
+				Status: types.ObjectiveStatus{State: state, Reason: reason}},
+			Props:               &[]types.Property{prop("control", label), prop("statement-part", p.ID)},
+			RelatedObservations: relObs(related),
+		}
+		if len(p.Checks) > 0 {
+			f.Remarks = "Checks mapped to this part: " + strings.Join(p.Checks, ", ") + "."
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 func relObs(ids []string) *[]types.RelatedObservation {
