@@ -184,10 +184,14 @@ type PartResult struct {
 type ParameterValue struct {
 	ID    string `json:"id"`
 	Value string `json:"value"`
-	// Source is "profile" (its set-parameters), "config" (pedigree.yaml,
-	// Setting names the key) or "default" (pedigree's stated default).
+	// Source is "config" (pedigree.yaml; Setting names the key) or
+	// "default" (pedigree's stated default).
 	Source  string `json:"source"`
 	Setting string `json:"setting,omitempty"`
+	// Profile is what the profile's set-parameters give the parameter (a
+	// value, or "constraint: ..."), when they do. Checks do not read it:
+	// an assessor compares it with Value.
+	Profile string `json:"profile,omitempty"`
 	// Checks are the checks whose verdict depends on it.
 	Checks []string `json:"checks,omitempty"`
 }

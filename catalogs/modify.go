@@ -13,6 +13,12 @@ func (r *resolver) modify(ref docRef, cat *oscal.Catalog, m *oscal.Modify) {
 		params := paramIndex(cat)
 		missing := 0
 		for _, s := range *m.SetParameters {
+			if v := settingValue(s); v != "" {
+				if r.params == nil {
+					r.params = map[string]string{}
+				}
+				r.params[s.ParamId] = v
+			}
 			p := params[s.ParamId]
 			if p == nil {
 				missing++

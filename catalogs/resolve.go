@@ -50,6 +50,11 @@ type Resolved struct {
 	Warnings []string
 	// Sources are the documents read, in order.
 	Sources []string
+	// Parameters are what the profiles' set-parameters give, by the
+	// parameter id they name (whether or not the catalog has it; FedRAMP's
+	// name 5.1.1 ids): the values, or "constraint: ..." when they only
+	// constrain. A later profile in the import chain overrides an earlier.
+	Parameters map[string]string
 }
 
 // ErrImportCycle is returned when profiles import each other in a loop.
@@ -60,6 +65,8 @@ type resolver struct {
 	stack    []string
 	sources  []string
 	warnings []string
+	// params are the set-parameters met, by parameter id.
+	params map[string]string
 }
 
 // docRef is one OSCAL document to read.
@@ -112,7 +119,29 @@ func ResolveProfile(profilePath string, opt ResolveOptions) (*Resolved, error) {
 			res.ControlIDs = append(res.ControlIDs, c.ID)
 		}
 	})
+	res.Parameters = r.params
 	return res, nil
+}
+
+// settingValue is what a set-parameter gives: its values, or its
+// constraints marked as such (FedRAMP states "at least monthly" as a
+// constraint).
+func settingValue(sp oscal.ParameterSetting) string {
+	if sp.Values != nil && len(*sp.Values) > 0 {
+		return strings.Join(*sp.Values, "; ")
+	}
+	if sp.Constraints != nil {
+		var cs []string
+		for _, c := range *sp.Constraints {
+			if d := collapseSpace(c.Description); d != "" {
+				cs = append(cs, d)
+			}
+		}
+		if len(cs) > 0 {
+			return "constraint: " + strings.Join(cs, "; ")
+		}
+	}
+	return ""
 }
 
 func (r *resolver) read(ref docRef) (*oscal.OscalModels, error) {

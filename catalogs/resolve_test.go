@@ -212,3 +212,24 @@ func deref2(p *[]oscal.Group) []oscal.Group {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// TestResolvedParameters: a profile's set-parameters are recorded by
+// parameter id, values as given and constraints marked as such.
+func TestResolvedParameters(t *testing.T) {
+	shared := sharedCatalogs(t)
+	r := resolveShared(t, filepath.Join(shared, "fedramp-rev5/FedRAMP_rev5_MODERATE-baseline_profile.json"),
+		filepath.Join(shared, "nist-sp800-53-rev5/superseded-5.0.1/NIST_SP-800-53_rev5_catalog.json"))
+	for id, want := range map[string]string{
+		"cm-08_odp.02": "constraint: at least monthly",
+		"sc-13_odp.02": "constraint: FIPS-validated or NSA-approved cryptography",
+	} {
+		if got := r.Parameters[id]; got != want {
+			t.Errorf("%s = %q, want %q", id, got, want)
+		}
+	}
+	nist := resolveShared(t, filepath.Join(shared, "nist-sp800-53-rev5/NIST_SP-800-53_rev5_LOW-baseline_profile.json"),
+		filepath.Join(shared, "nist-sp800-53-rev5/superseded-5.0.1/NIST_SP-800-53_rev5_catalog.json"))
+	if v, ok := nist.Parameters["cm-08_odp.02"]; ok {
+		t.Errorf("NIST's LOW profile sets no parameters, got cm-08_odp.02 = %q", v)
+	}
+}

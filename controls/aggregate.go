@@ -30,6 +30,7 @@ func AggregateWith(scope []string, idx ControlIndex, m *Mapping, ran []Check, fi
 		ranIDs[c.ID] = true
 	}
 	gated := gatedChecks(m, ranIDs, byCheck)
+	refsOf := m.refsByControl()
 	out := make([]assessment.ControlResult, 0, len(scope))
 	for _, id := range scope {
 		r := assessment.ControlResult{ID: id, Label: catalogs.Label(id), Rationales: map[string]string{}, Strengths: map[string]string{}}
@@ -42,7 +43,7 @@ func AggregateWith(scope []string, idx ControlIndex, m *Mapping, ran []Check, fi
 			ctl = &catalogs.Control{ID: id, Label: r.Label}
 		}
 		var refs []MappedCheck
-		for _, mc := range m.RefsOf(id) {
+		for _, mc := range refsOf[id] {
 			if !ranIDs[mc.Check] {
 				continue
 			}

@@ -306,7 +306,8 @@ func TestPreconditions(t *testing.T) {
 }
 
 // TestParameters: the value a verdict was judged against comes from the
-// profile, else the configuration, else pedigree's stated default.
+// configuration, else pedigree's stated default; a profile's value is
+// recorded beside it.
 func TestParameters(t *testing.T) {
 	idx := fakeIndex{"cm-8": {ID: "cm-8", Label: "CM-8"}}
 	m := &Mapping{Entries: map[string]*Entry{
@@ -325,12 +326,16 @@ func TestParameters(t *testing.T) {
 	}{
 		{nil, "cm-08_odp.01=name, version (default) cm-08_odp.02=yearly (default)"},
 		{&Params{Config: cfg}, "cm-08_odp.01=name, version, supplier (config sbom.fields) cm-08_odp.02=yearly (default)"},
-		{&Params{Config: cfg, Profile: map[string]string{"cm-08_odp.02": "monthly"}}, "cm-08_odp.01=name, version, supplier (config sbom.fields) cm-08_odp.02=monthly (profile)"},
+		{&Params{Config: cfg, Profile: map[string]string{"cm-08_odp.02": "monthly"}}, "cm-08_odp.01=name, version, supplier (config sbom.fields) cm-08_odp.02=yearly (default profile=monthly)"},
 	} {
 		r := AggregateWith([]string{"cm-8"}, idx, m, []Check{{ID: "X"}}, nil, nil, tt.p)[0]
 		var got []string
 		for _, v := range r.Parameters {
-			got = append(got, strings.TrimSpace(v.ID+"="+v.Value+" ("+v.Source+" "+v.Setting)+")")
+			x := v.ID + "=" + v.Value + " (" + v.Source + " " + v.Setting
+			if v.Profile != "" {
+				x = strings.TrimSpace(x) + " profile=" + v.Profile
+			}
+			got = append(got, strings.TrimSpace(x)+")")
 		}
 		if g := strings.ReplaceAll(strings.Join(got, " "), " )", ")"); g != tt.want {
 			t.Errorf("got %q, want %q", g, tt.want)

@@ -431,6 +431,17 @@ func (m *Mapping) RefsOf(control string) []MappedCheck {
 	return out
 }
 
+// refsByControl is RefsOf for every control at once.
+func (m *Mapping) refsByControl() map[string][]MappedCheck {
+	out := map[string][]MappedCheck{}
+	for _, e := range m.Sorted() {
+		for _, c := range e.Controls {
+			out[c.Control] = append(out[c.Control], MappedCheck{Check: e.Check, ControlRef: c})
+		}
+	}
+	return out
+}
+
 // Preconditions lists the precondition entries, ordered by check id.
 func (m *Mapping) Preconditions() []*Entry {
 	var out []*Entry

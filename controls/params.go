@@ -7,8 +7,10 @@ import (
 )
 
 // Params is where the organisation-defined parameter values of a run come
-// from: a profile's set-parameters first, then pedigree.yaml, then the
-// default the mapping states.
+// from. pedigree's checks judge against a pedigree.yaml setting when the
+// mapping names one and the file sets it, else against the default the
+// mapping states; a profile's set-parameters value is recorded beside it,
+// for an assessor to compare, since no check reads profiles.
 type Params struct {
 	// Profile holds the values a profile's set-parameters gave, by
 	// parameter id.
@@ -21,33 +23,33 @@ type Params struct {
 // values lists the parameters the mapped checks' verdicts depend on, with
 // the value each was judged against and its source.
 func (p *Params) values(refs []MappedCheck) []assessment.ParameterValue {
-	byID := map[string]*assessment.ParameterValue{}
+	// Two checks may judge the same parameter against different defaults
+	// (NTIA's and CISA's minimum elements): each value is its own entry.
+	byKey := map[string]*assessment.ParameterValue{}
 	var order []string
 	for _, mc := range refs {
 		for _, pr := range mc.Parameters {
-			v := byID[pr.Param]
-			if v == nil {
-				v = &assessment.ParameterValue{ID: pr.Param, Value: pr.Default, Source: "default"}
-				if p != nil && p.Config != nil && pr.Config != "" {
-					if val, ok := p.Config(pr.Config); ok {
-						v.Value, v.Source, v.Setting = val, "config", pr.Config
-					}
+			v := assessment.ParameterValue{ID: pr.Param, Value: pr.Default, Source: "default"}
+			if p != nil && p.Config != nil && pr.Config != "" {
+				if val, ok := p.Config(pr.Config); ok {
+					v.Value, v.Source, v.Setting = val, "config", pr.Config
 				}
-				if p != nil {
-					if val, ok := p.Profile[pr.Param]; ok {
-						v.Value, v.Source, v.Setting = val, "profile", ""
-					}
-				}
-				byID[pr.Param] = v
-				order = append(order, pr.Param)
 			}
-			v.Checks = appendUnique(v.Checks, mc.Check)
+			if p != nil {
+				v.Profile = p.Profile[pr.Param]
+			}
+			key := v.ID + "\x00" + v.Value
+			if byKey[key] == nil {
+				byKey[key] = &v
+				order = append(order, key)
+			}
+			byKey[key].Checks = appendUnique(byKey[key].Checks, mc.Check)
 		}
 	}
 	sort.Strings(order)
 	out := make([]assessment.ParameterValue, 0, len(order))
-	for _, id := range order {
-		out = append(out, *byID[id])
+	for _, k := range order {
+		out = append(out, *byKey[k])
 	}
 	if len(out) == 0 {
 		return nil

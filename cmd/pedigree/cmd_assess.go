@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/catalogs"
@@ -177,10 +178,11 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 	if err := mapping.Validate(idx, ids); err != nil {
 		return nil, usageError(err)
 	}
-	scope, err := resolveScope(cfg, idx, mapping)
+	scope, profileParams, err := resolveScope(cfg, idx, mapping)
 	if err != nil {
 		return nil, err
 	}
+	params := &controls.Params{Profile: profileParams, Config: configSetting(cfg)}
 	var manual map[string]*assessment.ManualEvidence
 	if cfg.Manual != "" {
 		if manual, err = controls.LoadManual(cfg.Manual, idx); err != nil {
@@ -226,7 +228,7 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 		opts: engine.Options{
 			Title: title, Tool: assessment.Tool{Name: "pedigree", Version: toolVersion()},
 			Targets: targets, Collectors: cols, Checks: checks, Inventoriers: inv,
-			Mapping: mapping, Index: idx, Scope: scope, Manual: manual, MaxFileSize: cfg.MaxFileSize,
+			Mapping: mapping, Index: idx, Scope: scope, Manual: manual, Params: params, MaxFileSize: cfg.MaxFileSize,
 		},
 		out: out, writers: ws, gates: gates,
 	}, nil
@@ -252,16 +254,18 @@ func checkOutputFile(flag, p string) error {
 // resolveScope picks the controls in scope: a profile's, else a baseline's
 // (moderate by default), plus, unless turned off, every control an
 // automated check evidences.
-func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping) (assessment.Scope, error) {
+// It also returns the parameter values the profile sets, if any.
+func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping) (assessment.Scope, map[string]string, error) {
 	var s assessment.Scope
 	var ids []string
+	var params map[string]string
 	switch {
 	case cfg.Profile != "":
 		r, err := catalogs.ResolveProfile(cfg.Profile, catalogs.ResolveOptions{Catalog: cfg.Catalog})
 		if err != nil {
-			return s, usageError(err)
+			return s, nil, usageError(err)
 		}
-		s.Profile, s.ProfileTitle, ids = cfg.Profile, r.Title, r.ControlIDs
+		s.Profile, s.ProfileTitle, ids, params = cfg.Profile, r.Title, r.ControlIDs, r.Parameters
 	default:
 		b := cfg.Baseline
 		if b == "" {
@@ -269,7 +273,7 @@ func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping) 
 		}
 		var err error
 		if ids, err = idx.Baseline(b); err != nil {
-			return s, usageError(err)
+			return s, nil, usageError(err)
 		}
 		s.Baseline = b
 	}
@@ -288,7 +292,34 @@ func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping) 
 	}
 	sort.SliceStable(ids, func(i, j int) bool { return catalogs.SortKey(ids[i]) < catalogs.SortKey(ids[j]) })
 	s.ControlIDs = ids
-	return s, nil
+	return s, params, nil
+}
+
+// configSetting looks a pedigree.yaml setting up by its dotted key
+// (sbom.max-age), for the parameters the mapping ties to settings. Only
+// settings given a scalar value count.
+func configSetting(cfg *config.Config) func(string) (string, bool) {
+	var tree map[string]any
+	if b, err := yaml.Marshal(cfg); err == nil {
+		_ = yaml.Unmarshal(b, &tree)
+	}
+	return func(key string) (string, bool) {
+		var cur any = tree
+		for _, k := range strings.Split(key, ".") {
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return "", false
+			}
+			cur = m[k]
+		}
+		switch v := cur.(type) {
+		case nil, map[string]any, []any:
+			return "", false
+		default:
+			s := fmt.Sprint(v)
+			return s, s != ""
+		}
+	}
 }
 
 // writeReports renders every format to a temporary file in the output

@@ -449,7 +449,10 @@ func (m *model) decide(r *assessment.ControlResult, related []string, d *decisio
 
 	var props []types.Property
 	for _, c := range r.Checks {
-		props = append(props, prop("check", c))
+		p := prop("check", c)
+		// The class says how strongly the check evidences the control.
+		p.Class = r.Strengths[c]
+		props = append(props, p)
 	}
 	for _, s := range r.SSDF {
 		props = append(props, prop("ssdf", s))
@@ -459,6 +462,15 @@ func (m *model) decide(r *assessment.ControlResult, related []string, d *decisio
 	}
 	if r.CSCRM {
 		props = append(props, prop("sp800-161-cscrm", "true"))
+	}
+	// The organisation-defined parameter values the checks judged against.
+	for _, pv := range r.Parameters {
+		p := prop("parameter", pv.ID)
+		p.Remarks = "judged against (" + pv.Source + "): " + pv.Value
+		if pv.Profile != "" {
+			p.Remarks += "; the profile sets: " + pv.Profile
+		}
+		props = append(props, p)
 	}
 	var rem []string
 	for _, c := range r.Checks {
