@@ -147,7 +147,14 @@ func buildIndexJSON(dir string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return json.MarshalIndent(&b.out, "", " ")
+	// Part texts are the statement's lines: the index leaves them out and
+	// newIndex restores them, which keeps decoding it fast.
+	for _, c := range b.out.Controls {
+		for i := range c.Parts {
+			c.Parts[i].Text = ""
+		}
+	}
+	return json.Marshal(&b.out)
 }
 
 func (b *builder) controls() error {

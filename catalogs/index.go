@@ -70,6 +70,7 @@ func newIndex(f *indexFile) *Index {
 	}
 	for _, c := range f.Controls {
 		ix.byID[c.ID] = c
+		fillPartTexts(c)
 	}
 	for _, t := range f.SSDF {
 		ix.ssdfByID[t.ID] = t
@@ -93,6 +94,32 @@ func newIndex(f *indexFile) *Index {
 		}
 	}
 	return ix
+}
+
+// fillPartTexts restores the text of each statement part from the
+// statement, whose lines StatementText writes in the order of the parts: one
+// per part, except a statement made only of items, which has no line of its
+// own. The label that opens an item's line is not part of its text.
+func fillPartTexts(c *Control) {
+	if len(c.Parts) == 0 || c.Parts[0].Text != "" {
+		return
+	}
+	lines := strings.Split(c.Statement, "\n")
+	parts := c.Parts
+	switch len(lines) {
+	case len(parts):
+	case len(parts) - 1:
+		parts = parts[1:]
+	default:
+		return
+	}
+	for i := range parts {
+		t := strings.TrimSpace(lines[i])
+		if l := parts[i].Label; l != "" {
+			t = strings.TrimSpace(strings.TrimPrefix(t, l))
+		}
+		parts[i].Text = t
+	}
 }
 
 // Control looks a control up by OSCAL id (sr-4.3). Use NormalizeID first

@@ -326,3 +326,53 @@ func BenchmarkResolveFedRAMPHigh(b *testing.B) {
 		}
 	}
 }
+
+// TestStatementParts: every active control carries its statement parts, each
+// item with its label and text (restored from the statement when the index
+// is decoded), leaves marked, and SP 800-53A objectives where the 5.1.1
+// release has them.
+func TestStatementParts(t *testing.T) {
+	ix := mustDefault(t)
+	withObjective := 0
+	for _, c := range ix.Controls() {
+		if c.Withdrawn {
+			continue
+		}
+		if len(c.Parts) == 0 || c.Parts[0].ID != c.ID+"_smt" {
+			t.Errorf("%s: parts %+v", c.ID, c.Parts)
+			continue
+		}
+		leaves := 0
+		for i, p := range c.Parts {
+			if i > 0 && (p.Label == "" || p.Text == "") {
+				t.Errorf("%s: item %s has no label or text", c.ID, p.ID)
+			}
+			if p.Leaf {
+				leaves++
+			}
+			if p.Objective != "" {
+				withObjective++
+			}
+		}
+		if leaves == 0 || (len(c.Parts) == 1 && c.Parts[0].Text == "") {
+			t.Errorf("%s: %d leaves, statement part text %q", c.ID, leaves, c.Parts[0].Text)
+		}
+	}
+	c, _ := ix.Control("si-7")
+	a, ok := c.Part("si-7_smt.a")
+	if !ok || a.Label != "a." || a.Objective != "si-7_obj.a" || !a.Leaf || !strings.HasPrefix(a.Text, "Employ integrity verification tools to detect unauthorized changes") {
+		t.Errorf("si-7_smt.a = %+v", a)
+	}
+	if got := strings.Join(c.LeafParts(), ","); got != "si-7_smt.a,si-7_smt.b" {
+		t.Errorf("si-7 leaves %s", got)
+	}
+	if s, _ := ix.Control("sr-4.3"); len(s.Parts) != 1 || s.Parts[0].Objective != "" || !strings.HasPrefix(s.Parts[0].Text, "Employ the following controls to validate") {
+		t.Errorf("sr-4.3 parts %+v (5.0.1 text carries no objectives)", s.Parts)
+	}
+	if withObjective < 1000 {
+		t.Errorf("%d parts with an SP 800-53A objective, want the 5.1.1 controls' (over 1000)", withObjective)
+	}
+	if !PartCovers("ac-1_smt.a", "ac-1_smt.a.1.b") || PartCovers("ac-1_smt.a", "ac-1_smt.b") || PartCovers("sr-4_smt", "sr-4.3_smt") {
+		t.Error("PartCovers")
+	}
+}
