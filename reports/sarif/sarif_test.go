@@ -60,8 +60,8 @@ func TestCodeScanning(t *testing.T) {
 								Index *int   `json:"index"`
 							} `json:"artifactLocation"`
 							Region *struct {
-								StartLine   int `json:"startLine"`
-								StartColumn int `json:"startColumn"`
+								StartLine   int  `json:"startLine"`
+								StartColumn int  `json:"startColumn"`
 								CharOffset  *int `json:"charOffset"`
 							} `json:"region"`
 						} `json:"physicalLocation"`
