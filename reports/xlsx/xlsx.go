@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -247,20 +248,47 @@ func begin(sw *excelize.StreamWriter, st *styles, cols []column) error {
 }
 
 // setRow writes a data row; cells without a style get the bordered one.
-func setRow(sw *excelize.StreamWriter, st *styles, n int, row []any) error {
+// The row's height is set for its wrapped text: readers do not fit the
+// height of a row they load (LibreOffice printed wrapped lines over the
+// next rows), so the height is estimated from the text and column widths.
+func setRow(sw *excelize.StreamWriter, st *styles, cols []column, n int, row []any) error {
+	lines := 1
 	for i, v := range row {
-		switch c := v.(type) {
-		case excelize.Cell:
-			if c.StyleID == 0 {
-				c.StyleID = st.cell
-				row[i] = c
-			}
-		default:
-			row[i] = excelize.Cell{StyleID: st.cell, Value: v}
+		c, ok := v.(excelize.Cell)
+		if !ok {
+			c = excelize.Cell{Value: v}
+		}
+		if c.StyleID == 0 {
+			c.StyleID = st.cell
+		}
+		row[i] = c
+		if s, ok := c.Value.(string); ok && i < len(cols) {
+			lines = max(lines, wrappedLines(s, cols[i].width))
 		}
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, n)
-	return sw.SetRow(cell, row)
+	return sw.SetRow(cell, row, excelize.RowOpts{Height: min(float64(lines)*lineHeight, maxRowHeight)})
+}
+
+// lineHeight is one line of 11-point text in points; maxRowHeight is
+// Excel's limit.
+const (
+	lineHeight   = 15.0
+	maxRowHeight = 409.0
+)
+
+// wrappedLines estimates how many lines s takes in a column width
+// characters wide: each line of s wraps every width-1 characters.
+func wrappedLines(s string, width float64) int {
+	per := max(int(width)-1, 1)
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		n += max(1, (utf8.RuneCountInString(line)+per-1)/per)
+		if float64(n)*lineHeight > maxRowHeight {
+			break
+		}
+	}
+	return n
 }
 
 // ControlsColumns are the Controls sheet's columns, after an eMASS control
@@ -335,7 +363,7 @@ func controlsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 			st.statusCell(string(c.Status)), auto, strings.Join(ms, ", "), join(c.Checks), len(c.Findings), join(evs),
 			txt(reason), strings.Join(c.SSDF, ", "), strings.Join(c.CMMC, ", "), testedBy, excelize.Cell{StyleID: st.date, Value: date},
 		}
-		if err := setRow(sw, st, i+2, row); err != nil {
+		if err := setRow(sw, st, ControlsColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -377,7 +405,7 @@ func findingsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 		}
 		row := []any{f.ID, f.CheckID, txt(x.CheckTitle(f.CheckID)), pillar, st.statusCell(string(f.Status)), st.statusCell(string(f.Severity)),
 			txt(f.Message), txt(path), line, col, join(subj), strings.Join(x.ControlsOfFinding[f.ID], ", "), join(f.Evidence)}
-		if err := setRow(sw, st, i+2, row); err != nil {
+		if err := setRow(sw, st, FindingsColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -403,7 +431,7 @@ func evidenceSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 			subj += " (" + e.Subject.Digest + ")"
 		}
 		row := []any{e.ID, e.Target, txt(e.Source), e.SHA256, e.Size, e.Collector, e.Kind, txt(subj), excelize.Cell{StyleID: st.date, Value: e.CollectedAt.UTC()}}
-		if err := setRow(sw, st, i+2, row); err != nil {
+		if err := setRow(sw, st, EvidenceColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -438,7 +466,7 @@ func poamRows(ctx context.Context, sw *excelize.StreamWriter, st *styles, items 
 		row := []any{p.ID, p.Label, txt(p.Weakness), txt(p.Description), txt(p.Source), st.statusCell(string(p.Severity)),
 			excelize.Cell{StyleID: st.date, Value: p.Detected.UTC()}, excelize.Cell{StyleID: st.date, Value: p.ScheduledCompletion.UTC()},
 			join(ms), st.statusCell(p.Status), join(p.Findings)}
-		if err := setRow(sw, st, i+2, row); err != nil {
+		if err := setRow(sw, st, POAMColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -460,7 +488,7 @@ func componentsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles,
 			return 0, nil, ctx.Err()
 		}
 		row := []any{txt(c.SBOM), txt(c.Name), txt(c.Version), txt(c.Supplier), txt(c.PURL), txt(c.CPE), join(c.Hashes), join(c.Licenses), join(c.Vulnerabilities)}
-		if err := setRow(sw, st, i+2, row); err != nil {
+		if err := setRow(sw, st, ComponentsColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -488,7 +516,7 @@ func cryptoSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *
 			class.StyleID = st.status["not-assessed"]
 		}
 		row := []any{c.Kind, c.Algorithm, c.Size, c.Hash, c.NotBefore, c.NotAfter, txt(c.Location), class, c.CNSA2}
-		if err := setRow(sw, st, i+2, row); err != nil {
+		if err := setRow(sw, st, CryptoColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
