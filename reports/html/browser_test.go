@@ -21,6 +21,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/assessment/assessmenttest"
+	"github.com/pedigree-dev/pedigree/internal/readers"
 )
 
 // chromium finds Debian's chromium (or another Chrome) on PATH.
@@ -31,7 +32,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("no Chromium on PATH: run scripts/install-chromium.sh (Debian's chromium) to run the HTML browser tests")
+	readers.Skip(t, "no Chromium on PATH: run scripts/install-chromium.sh (Debian's chromium) to run the HTML browser tests")
 	return ""
 }
 
