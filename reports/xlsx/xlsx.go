@@ -48,7 +48,12 @@ func (*Writer) Filename() string { return "pedigree.xlsx" }
 
 type styles struct {
 	header, title, bold, date, wrap, cell int
-	status                                map[string]int
+	// text is for text cells: the Text number format ("@") keeps a value
+	// that looks like a formula (=, +, -, @ from a scanned file) text even
+	// when a user edits the cell, the workbook's counterpart of the CSV's
+	// leading apostrophe.
+	text   int
+	status map[string]int
 }
 
 // column is one column of a streamed sheet.
@@ -195,6 +200,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	st.date = mk(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm:ss"), Alignment: top, Border: grid})
 	st.wrap = mk(&excelize.Style{Alignment: top, Border: grid})
 	st.cell = st.wrap
+	st.text = mk(&excelize.Style{Alignment: top, Border: grid, NumFmt: 49})
 	colour := func(fill, font string) int {
 		return mk(&excelize.Style{Font: &excelize.Font{Color: font, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}, Alignment: top, Border: grid})
 	}
@@ -260,6 +266,9 @@ func setRow(sw *excelize.StreamWriter, st *styles, cols []column, n int, row []a
 		}
 		if c.StyleID == 0 {
 			c.StyleID = st.cell
+			if _, ok := c.Value.(string); ok {
+				c.StyleID = st.text
+			}
 		}
 		row[i] = c
 		if s, ok := c.Value.(string); ok && i < len(cols) {

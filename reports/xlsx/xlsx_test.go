@@ -282,6 +282,14 @@ func TestFormulaTextStaysText(t *testing.T) {
 				if typ, _ := f.GetCellType(SheetFindings, ref); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
 					t.Errorf("%s holding %q has type %v, want text", ref, v, typ)
 				}
+				// Formatted as Text, so that editing the cell keeps it text.
+				id, err := f.GetCellStyle(SheetFindings, ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s, err := f.GetStyle(id); err != nil || s.NumFmt != 49 {
+					t.Errorf("%s holding %q is not formatted as Text (number format 49)", ref, v)
+				}
 			}
 		}
 	}
