@@ -247,10 +247,13 @@ func begin(sw *excelize.StreamWriter, st *styles, cols []column) error {
 		return err
 	}
 	row := make([]any, len(cols))
+	lines := 2
 	for i, c := range cols {
 		row[i] = excelize.Cell{StyleID: st.header, Value: c.name}
+		lines = max(lines, wrappedLines(c.name, c.width))
 	}
-	return sw.SetRow("A1", row, excelize.RowOpts{Height: 30})
+	// Tall enough for every wrapped header, so none prints clipped.
+	return sw.SetRow("A1", row, excelize.RowOpts{Height: float64(lines) * lineHeight})
 }
 
 // setRow writes a data row; cells without a style get the bordered one.
