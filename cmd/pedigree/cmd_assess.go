@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -89,7 +90,7 @@ func runAssess(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if bundlePath != "" {
-		if err := checkOutputFile("--bundle", bundlePath); err != nil {
+		if err := checkOutputFile("--bundle", bundlePath, plan.out); err != nil {
 			return err
 		}
 	}
@@ -233,10 +234,18 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 }
 
 // checkOutputFile refuses, before any work is done, an output file whose
-// folder does not exist or that names a folder.
-func checkOutputFile(flag, p string) error {
+// folder does not exist or that names a folder. A folder that the run
+// creates anyway (outDir, which the reports create with its parents) is
+// accepted: `--out DIR --bundle DIR/evidence.tar.gz` must work on a fresh DIR.
+func checkOutputFile(flag, p, outDir string) error {
 	dir := filepath.Dir(p)
 	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) && outDir != "" && createdWith(dir, outDir) {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
+		}
+		return nil
+	}
 	if err != nil {
 		return usageError(fmt.Errorf("%s %s: folder %s: %w", flag, p, dir, unwrapPath(err)))
 	}
@@ -247,6 +256,18 @@ func checkOutputFile(flag, p string) error {
 		return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
 	}
 	return nil
+}
+
+// createdWith reports whether making outDir with its parents makes dir:
+// dir is outDir itself or one of its ancestors.
+func createdWith(dir, outDir string) bool {
+	d, err1 := filepath.Abs(dir)
+	o, err2 := filepath.Abs(outDir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, o)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // resolveScope picks the controls in scope: a profile's, else a baseline's
