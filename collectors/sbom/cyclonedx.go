@@ -67,7 +67,7 @@ func parseCycloneDXJSON(d *Document, raw []byte, o Options) {
 			res.checked = true
 		}()
 	}
-	decErr := decodeSlim(d, raw)
+	formatProblem, decErr := decodeSlim(d, raw)
 	wg.Wait()
 
 	if d.SpecVersion == "" {
@@ -82,6 +82,13 @@ func parseCycloneDXJSON(d *Document, raw []byte, o Options) {
 		d.SchemaErrors = res.errs
 		d.SchemaChecked = res.checked
 		d.SchemaValid = res.checked && len(res.errs) == 0
+	}
+	if formatProblem != "" {
+		// The schema says so when it ran; say it also when it did not.
+		d.SchemaValid = false
+		if !d.SchemaChecked {
+			d.SchemaErrors = append([]string{formatProblem}, d.SchemaErrors...)
+		}
 	}
 	if decErr != nil {
 		d.Error = "decode CycloneDX JSON: " + decodeMessage(decErr)

@@ -22,6 +22,8 @@ const sniffWindow = 1 << 20
 
 var (
 	reJSONBomFormat  = regexp.MustCompile(`"bomFormat"\s*:\s*"CycloneDX"`)
+	reJSONAnyFormat  = regexp.MustCompile(`"bomFormat"\s*:`)
+	reJSONCdxSchema  = regexp.MustCompile(`"\$schema"\s*:\s*"https?://cyclonedx\.org/schema/bom-\d+\.\d+(?:\.\d+)?\.schema\.json"`)
 	reJSONCdxVersion = regexp.MustCompile(`"specVersion"\s*:\s*"([^"]{0,32})"`)
 	reJSONSPDX       = regexp.MustCompile(`"spdxVersion"\s*:\s*"([^"]{0,32})"`)
 	reJSONLDContext  = regexp.MustCompile(`"@context"\s*:\s*(?:\[[^\]]{0,512}?)?"(https?://spdx\.org/rdf/(3[^/"]*)/spdx-context\.jsonld)"`)
@@ -44,7 +46,11 @@ func Detect(b []byte) (Kind, bool) {
 	}
 	switch trimmed[0] {
 	case '{':
-		if reJSONBomFormat.Match(trimmed) {
+		// A document that names CycloneDX's schema, or has a bomFormat
+		// beside a specVersion, is CycloneDX even when bomFormat is wrong:
+		// it is one that fails its schema, not something else.
+		if reJSONBomFormat.Match(trimmed) || reJSONCdxSchema.Match(trimmed) ||
+			(reJSONAnyFormat.Match(trimmed) && reJSONCdxVersion.Match(trimmed)) {
 			k := Kind{Format: FormatCycloneDX, Encoding: EncodingJSON}
 			if m := reJSONCdxVersion.FindSubmatch(trimmed); m != nil {
 				k.SpecVersion = string(m[1])
