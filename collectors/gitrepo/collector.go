@@ -221,6 +221,7 @@ func (c *Collector) history(ctx context.Context, repo *git.Repository, root stri
 		h.Commits = append(h.Commits, c.commitSignature(cm))
 	}
 	h.Window = len(h.Commits)
+	h.Counts = CountSignatures(h.Commits)
 	tags, err := repo.Tags()
 	if err != nil {
 		return nil, nil, fmt.Errorf("tags: %w", err)
@@ -276,6 +277,7 @@ func (c *Collector) tagSignature(repo *git.Repository, ref *plumbing.Reference) 
 	}
 	v := c.Trust.verify(tag.PGPSignature, readAll(obj), tag.Tagger.When)
 	s.Kind, s.Verified, s.Signer, s.Reason = v.Kind, v.Verified, v.Signer, v.Reason
+	s.KeyID, s.UnknownKey, s.Forge = v.KeyID, v.UnknownKey, v.Forge
 	return s
 }
 
