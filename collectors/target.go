@@ -52,8 +52,16 @@ type Target struct {
 	// MaxFileSize bounds ReadFile; zero means DefaultMaxFileSize.
 	MaxFileSize int64
 	// Now is the collection time recorded in evidence.
-	Now  time.Time
-	root *os.Root
+	Now time.Time
+	// Role is what the target is (Roles); "" is detected.
+	Role string
+	// Excluded are the files left out of Files by an exclude rule: still
+	// inventoried and reported, never judged as the product.
+	Excluded []Exclusion
+
+	root   *os.Root
+	single bool
+	rules  []excludeRule
 }
 
 // OpenTarget inventories path (a directory or a single file). A symlink that
@@ -77,6 +85,7 @@ func OpenTarget(name, p string) (*Target, error) {
 			return nil, fmt.Errorf("target %s: %w", p, err)
 		}
 		t.Files = []File{{Path: filepath.Base(p), Size: st.Size(), Mode: st.Mode()}}
+		t.single = true
 		return t, nil
 	}
 	t.Dir = p

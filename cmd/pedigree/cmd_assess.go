@@ -55,6 +55,9 @@ Exit codes: 0 every assessed control satisfied; 1 a --fail-on gate tripped
 	f.String("title", "", "title of the assessment in reports")
 	f.String("bundle", "", "also write an evidence bundle (tar.gz) to this path")
 	f.String("sign-key", "", "private key (PEM: ECDSA, Ed25519, ML-DSA) that signs the evidence bundle")
+	f.String("role", "", "what each PATH is: release, source, keys, distribution or detected (default)")
+	f.StringArray("exclude", nil, "glob of files in each PATH left out of product judgements (repeatable; testdata/, vendor/, node_modules/, ... always unless --no-default-excludes)")
+	f.Bool("no-default-excludes", false, "judge test fixtures, vendored and third-party folders as the product too")
 	return cmd
 }
 
@@ -64,8 +67,15 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	role, _ := cmd.Flags().GetString("role")
+	excludes, _ := cmd.Flags().GetStringArray("exclude")
+	noDefaults, _ := cmd.Flags().GetBool("no-default-excludes")
 	for _, p := range args {
-		cfg.Targets = append(cfg.Targets, config.Target{Name: targetName(p), Path: p})
+		t := config.Target{Name: targetName(p), Path: p, Role: role, Exclude: excludes}
+		if noDefaults {
+			t.DefaultExcludes = new(bool)
+		}
+		cfg.Targets = append(cfg.Targets, t)
 	}
 	prog := newProgress(cfg.Quiet)
 	defer prog.done()
@@ -147,7 +157,11 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 		if name == "" {
 			name = targetName(t.Path)
 		}
-		targets = append(targets, engine.TargetSpec{Name: name, Path: t.Path})
+		if !collectors.ValidRole(t.Role) {
+			return nil, usageError(fmt.Errorf("target %s: role %q: want one of %s", t.Path, t.Role, strings.Join(collectors.Roles, ", ")))
+		}
+		targets = append(targets, engine.TargetSpec{Name: name, Path: t.Path, Role: t.Role, Exclude: t.Exclude,
+			NoDefaultExcludes: t.DefaultExcludes != nil && !*t.DefaultExcludes})
 	}
 	idx, err := catalogs.Default()
 	if err != nil {

@@ -145,6 +145,7 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 	if err != nil {
 		return problem(err.Error())
 	}
+	excludeBinaries(t, r.root, tree)
 	src := path.Join(r.root, ".git", "HEAD")
 	if r.bare {
 		src = path.Join(r.root, "HEAD")
@@ -296,4 +297,23 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// excludeBinaries moves the committed binaries that the target's exclude
+// rules cover (a test fixture's .wasm) out of judgement, keeping them on
+// record with the rule.
+func excludeBinaries(t *collectors.Target, root string, tree *Tree) {
+	kept := tree.Binaries[:0]
+	for _, b := range tree.Binaries {
+		if rule := t.ExcludedBy(path.Join(root, b.Path)); rule != "" {
+			b.ExcludedBy = rule
+			tree.ExcludedBinaries = append(tree.ExcludedBinaries, b)
+			continue
+		}
+		kept = append(kept, b)
+	}
+	tree.Binaries = kept
+	if len(tree.Binaries) == 0 {
+		tree.Binaries = nil
+	}
 }

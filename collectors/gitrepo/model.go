@@ -105,14 +105,17 @@ type Tree struct {
 	Files int `json:"files"`
 	// CodeOwners is the path of the CODEOWNERS file in effect, if any, and
 	// its rules.
-	CodeOwners      string      `json:"codeowners,omitempty"`
-	CodeOwnerRules  []OwnerRule `json:"codeownerRules,omitempty"`
-	PipelineFiles   []string    `json:"pipelineFiles,omitempty"`
-	SecurityPolicy  string      `json:"securityPolicy,omitempty"`
-	DependencyBots  []string    `json:"dependencyUpdates,omitempty"`
-	Manifests       []Manifest  `json:"manifests,omitempty"`
-	Binaries        []Binary    `json:"binaries,omitempty"`
-	SkippedTooLarge []string    `json:"skippedTooLarge,omitempty"`
+	CodeOwners     string      `json:"codeowners,omitempty"`
+	CodeOwnerRules []OwnerRule `json:"codeownerRules,omitempty"`
+	PipelineFiles  []string    `json:"pipelineFiles,omitempty"`
+	SecurityPolicy string      `json:"securityPolicy,omitempty"`
+	DependencyBots []string    `json:"dependencyUpdates,omitempty"`
+	Manifests      []Manifest  `json:"manifests,omitempty"`
+	Binaries       []Binary    `json:"binaries,omitempty"`
+	// ExcludedBinaries are binaries under a folder the target excludes
+	// (test fixtures, vendored code): recorded, not judged.
+	ExcludedBinaries []Binary `json:"excludedBinaries,omitempty"`
+	SkippedTooLarge  []string `json:"skippedTooLarge,omitempty"`
 }
 
 // OwnerRule is one CODEOWNERS line.
@@ -141,6 +144,8 @@ type Binary struct {
 	// Format is elf, pe, mach-o, wasm, jar or class.
 	Format string `json:"format"`
 	Size   int64  `json:"size"`
+	// ExcludedBy is the exclude rule that left it out of judgement.
+	ExcludedBy string `json:"excludedBy,omitempty"`
 }
 
 // Problem is a repository that could not be read as it stands.

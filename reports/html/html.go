@@ -132,6 +132,10 @@ func build(a *assessment.Assessment, w *Writer) *page {
 	}
 	var ts []string
 	for _, t := range a.Targets {
+		if n := t.Note(); n != "" {
+			ts = append(ts, t.Name+" ("+n+")")
+			continue
+		}
 		ts = append(ts, t.Name)
 	}
 	p.Targets = strings.Join(ts, ", ")
