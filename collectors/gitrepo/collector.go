@@ -12,7 +12,6 @@ import (
 	"io"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -25,6 +24,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // Name is the collector's name in evidence.
@@ -191,7 +191,7 @@ func oversizedMetadata(t *collectors.Target, gitDir string) string {
 	return ""
 }
 
-var versionTag = regexp.MustCompile(`^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$`)
+var versionTag = lazyre.New(`^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$`)
 
 func (c *Collector) history(ctx context.Context, repo *git.Repository, root string) (*History, []byte, error) {
 	head, err := repo.Head()

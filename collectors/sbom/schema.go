@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // The official JSON schemas, embedded (see schemas/README.md for their
@@ -237,7 +239,7 @@ func constTyped(def any, name string) bool {
 // node), so it is matched as that prefix test plus the rest of the pattern.
 const patIRI = `^(?!_:).+:.+`
 
-var reIRIRest = regexp.MustCompile(`^.+:.+`)
+var reIRIRest = lazyre.New(`^.+:.+`)
 
 type iriMatcher struct{}
 

@@ -1,10 +1,11 @@
 package vuln
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // Package is a component as the OSV database names it.
@@ -182,7 +183,7 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-var rpmSource = regexp.MustCompile(`^(.+)-[^-]+-[^-]+\.src\.rpm$`)
+var rpmSource = lazyre.New(`^(.+)-[^-]+-[^-]+\.src\.rpm$`)
 
 // sourceName reads the source package out of an upstream qualifier: deb
 // and apk write "name" or "name@version", rpm the source rpm file name.

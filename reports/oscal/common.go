@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 	oscalschema "github.com/pedigree-dev/pedigree/oscal"
 )
 
@@ -53,7 +53,7 @@ func uid(parts ...string) string {
 	return string(out[:])
 }
 
-var uuidRe = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[45][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$`)
+var uuidRe = lazyre.New(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[45][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$`)
 
 // runUUID is the run's own UUID: the RunID when it is a version 4 or 5 UUID
 // as OSCAL demands, else one derived from it.
