@@ -425,6 +425,17 @@ func (w *walker) value(n *node) {
 		w.skip()
 		return
 	}
+	if n.fallback != nil {
+		w.referenceValue(n.fallback)
+		return
+	}
+	if n.boolSchema != 0 {
+		w.skip()
+		if n.boolSchema == 2 && !w.stopped() {
+			w.report(&kind.FalseSchema{})
+		}
+		return
+	}
 	if w.i >= len(w.b) {
 		w.unexpected("")
 		return
@@ -481,6 +492,22 @@ func (w *walker) value(n *node) {
 		w.report(&kind.Type{Got: typeName(t), Want: n.typeWant})
 		return
 	}
+	if n.hasConst {
+		if t == tObject || t == tArray {
+			w.skip()
+			if w.stopped() {
+				return
+			}
+		}
+		got := decodeValue(w.b[start:w.i])
+		if !jsonEqual(got, n.constVal) {
+			w.report(&kind.Const{Got: got, Want: n.constVal})
+			return
+		}
+		if t == tObject || t == tArray {
+			w.i = start
+		}
+	}
 	if n.enum != nil {
 		if t == tString {
 			if _, ok := n.enum[string(sval)]; !ok {
@@ -519,6 +546,15 @@ func (w *walker) value(n *node) {
 			w.skip()
 		}
 	case tString:
+		if n.minLength >= 0 || n.maxLength >= 0 {
+			l := utf8.RuneCount(sval)
+			if n.minLength >= 0 && l < n.minLength {
+				w.report(&kind.MinLength{Got: l, Want: n.minLength})
+			}
+			if n.maxLength >= 0 && l > n.maxLength {
+				w.report(&kind.MaxLength{Got: l, Want: n.maxLength})
+			}
+		}
 		if n.pattern != nil && !n.patFast(bytesString(sval)) {
 			w.report(&kind.Pattern{Got: string(sval), Want: n.patternStr})
 		}
@@ -530,7 +566,7 @@ func (w *walker) value(n *node) {
 	if w.stopped() {
 		return
 	}
-	if len(n.allOf) > 0 || len(n.anyOf) > 0 || len(n.oneOf) > 0 {
+	if len(n.allOf) > 0 || len(n.anyOf) > 0 || len(n.oneOf) > 0 || n.not != nil || n.ifn != nil {
 		end := w.i
 		w.combinators(n, start)
 		w.i = end
@@ -667,6 +703,13 @@ func (w *walker) object(n *node) (seen uint64) {
 				}
 				seen |= 1 << idx
 				child = n.propNodes[idx]
+				if n.undeclared&(1<<idx) != 0 {
+					if n.noAddl {
+						addl = append(addl, string(key))
+					} else if n.addl != nil {
+						child = n.addl
+					}
+				}
 			} else if n.noAddl {
 				addl = append(addl, string(key))
 			} else if n.addl != nil {
@@ -736,14 +779,25 @@ func (w *walker) array(n *node) {
 	} else if w.par != nil && n.items != nil && w.par.try(w, n.items, open) {
 		count = w.par.count
 	} else {
+		var spans []int // item start and end offsets, for uniqueItems
 		for !w.stopped() {
 			w.path = append(w.path, pathTok{idx: count})
+			if n.unique {
+				w.ws()
+				spans = append(spans, w.i)
+			}
 			w.value(n.items)
+			if n.unique {
+				spans = append(spans, w.i)
+			}
 			w.path = w.path[:len(w.path)-1]
 			count++
 			if !w.next(']', "array element") {
 				break
 			}
+		}
+		if n.unique && !w.stopped() && count > 1 {
+			w.uniqueItems(spans)
 		}
 	}
 	if w.stopped() {
@@ -757,8 +811,34 @@ func (w *walker) array(n *node) {
 	}
 }
 
-// combinators applies allOf, anyOf and oneOf to the value at start.
+// combinators applies not, allOf, anyOf, oneOf and if/then/else to the
+// value at start.
 func (w *walker) combinators(n *node, start int) {
+	if n.not != nil {
+		if w.holds(n.not, start) {
+			w.report(&kind.Not{})
+		}
+		if w.stopped() {
+			return
+		}
+	}
+	defer func() {
+		if n.ifn == nil || w.stopped() {
+			return
+		}
+		holds := w.holds(n.ifn, start)
+		if w.stopped() {
+			return
+		}
+		switch {
+		case holds && n.then != nil:
+			w.i = start
+			w.value(n.then)
+		case !holds && n.els != nil:
+			w.i = start
+			w.value(n.els)
+		}
+	}()
 	for _, b := range n.allOf {
 		w.i = start
 		w.value(b)
@@ -873,4 +953,15 @@ func decodeValue(b []byte) any {
 		return string(b)
 	}
 	return v
+}
+
+// holds reports whether the value at start is valid against n, leaving no
+// problem behind.
+func (w *walker) holds(n *node, start int) bool {
+	mark := len(w.probs)
+	w.i = start
+	w.value(n)
+	ok := len(w.probs) == mark
+	w.probs = w.probs[:mark]
+	return ok
 }
