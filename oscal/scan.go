@@ -51,6 +51,15 @@ type walker struct {
 	uris  map[string]bool
 
 	par *splitter // nil: validate every array in place
+
+	// trusted is set while a value already read once is read again (the
+	// branches of not, allOf, anyOf, oneOf, if): its bytes are known to be
+	// well-formed, so what no branch constrains is skipped by structure
+	// alone.
+	trusted bool
+	// quiet is set while only a verdict is wanted (not, if): problems are
+	// counted, not worded.
+	quiet int
 }
 
 func (w *walker) stopped() bool { return w.err != nil || w.dup }
@@ -321,6 +330,10 @@ func (w *walker) skip() {
 	w.ws()
 	if w.i >= len(w.b) {
 		w.unexpected("")
+		return
+	}
+	if w.trusted {
+		w.skipTrusted()
 		return
 	}
 	switch c := w.b[w.i]; {
@@ -811,9 +824,67 @@ func (w *walker) array(n *node) {
 	}
 }
 
+// skipTrusted skips a value whose bytes were read once already and are
+// well-formed JSON: brackets are counted and strings jumped over, nothing
+// is decoded.
+func (w *walker) skipTrusted() {
+	b, i, depth := w.b, w.i, 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			i++
+			for {
+				k := bytes.IndexByte(b[i:], '"')
+				if k < 0 {
+					w.i = len(b)
+					return
+				}
+				i += k
+				n := 0
+				for j := i - 1; b[j] == '\\'; j-- {
+					n++
+				}
+				i++
+				if n%2 == 0 {
+					break
+				}
+			}
+			if depth == 0 {
+				w.i = i
+				return
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth <= 0 {
+				w.i = i + 1
+				return
+			}
+		default:
+			if depth == 0 {
+				for i < len(b) && !isDelimiter(b[i]) {
+					i++
+				}
+				w.i = i
+				return
+			}
+		}
+		i++
+	}
+	w.i = i
+}
+
+func isDelimiter(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
 // combinators applies not, allOf, anyOf, oneOf and if/then/else to the
 // value at start.
 func (w *walker) combinators(n *node, start int) {
+	defer func(was bool) { w.trusted = was }(w.trusted)
+	w.trusted = true
 	if n.not != nil {
 		if w.holds(n.not, start) {
 			w.report(&kind.Not{})
@@ -843,7 +914,12 @@ func (w *walker) combinators(n *node, start int) {
 		w.i = start
 		w.value(b)
 	}
-	if len(n.anyOf) > 0 {
+	// anyOf and oneOf are judged quietly first: in a valid document a
+	// branch matches, and the problems of the others are never read. Only
+	// a value no branch accepts is walked again to word them.
+	if len(n.anyOf) > 0 && w.anyHolds(n.anyOf, start) {
+		// matched
+	} else if len(n.anyOf) > 0 && !w.stopped() {
 		mark := len(w.probs)
 		matched := false
 		for _, b := range n.anyOf {
@@ -864,7 +940,28 @@ func (w *walker) combinators(n *node, start int) {
 			w.alternatives(sub, "")
 		}
 	}
+	if w.stopped() {
+		return
+	}
+	first, second := -1, -1
 	if len(n.oneOf) > 0 {
+		for i, b := range n.oneOf {
+			if w.holds(b, start) {
+				if first == -1 {
+					first = i
+				} else {
+					second = i
+					break
+				}
+			}
+			if w.stopped() {
+				return
+			}
+		}
+	}
+	if first != -1 && second != -1 {
+		w.report(&kind.OneOf{Subschemas: []int{first, second}})
+	} else if len(n.oneOf) > 0 && first == -1 {
 		mark := len(w.probs)
 		matched := -1
 		var sub []Problem
@@ -924,6 +1021,10 @@ func (w *walker) alternatives(sub []Problem, empty string) {
 }
 
 func (w *walker) report(k jsonschema.ErrorKind) {
+	if w.quiet > 0 {
+		w.probs = append(w.probs, Problem{})
+		return
+	}
 	w.probs = append(w.probs, Problem{Pointer: w.pointer(), Message: describeKind(k)})
 }
 
@@ -960,8 +1061,23 @@ func decodeValue(b []byte) any {
 func (w *walker) holds(n *node, start int) bool {
 	mark := len(w.probs)
 	w.i = start
+	w.quiet++
 	w.value(n)
+	w.quiet--
 	ok := len(w.probs) == mark
 	w.probs = w.probs[:mark]
 	return ok
+}
+
+// anyHolds reports whether one of the branches holds for the value at start.
+func (w *walker) anyHolds(branches []*node, start int) bool {
+	for _, b := range branches {
+		if w.holds(b, start) {
+			return true
+		}
+		if w.stopped() {
+			return false
+		}
+	}
+	return false
 }
