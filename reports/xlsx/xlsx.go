@@ -72,17 +72,15 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 	if err := w.summary(f, st, a, sum); err != nil {
 		return fmt.Errorf("xlsx summary: %w", err)
 	}
-	for _, s := range []struct {
-		name string
-		fn   func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error)
-	}{
+	sheets := []sheet{
 		{SheetControls, controlsSheet},
 		{SheetFindings, findingsSheet},
 		{SheetEvidence, evidenceSheet},
 		{SheetPOAM, w.poamSheet},
 		{SheetComponents, componentsSheet},
 		{SheetCrypto, cryptoSheet},
-	} {
+	}
+	for _, s := range append(sheets, cmmcSheets(a)...) {
 		if _, err := f.NewSheet(s.name); err != nil {
 			return err
 		}
@@ -109,6 +107,12 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 	}
 	_, err = f.WriteTo(out)
 	return err
+}
+
+// sheet is one streamed sheet and the function that fills it.
+type sheet struct {
+	name string
+	fn   func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error)
 }
 
 func tableName(sheet string) string {
@@ -445,6 +449,7 @@ func (w *Writer) summary(f *excelize.File, st *styles, a *assessment.Assessment,
 		{"Findings", s.FindingsTotal},
 		{"Evidence", s.Evidence},
 	}
+	facts = append(facts, cmmcFacts(a)...)
 	r := 3
 	for _, kv := range facts {
 		set(fmt.Sprintf("A%d", r), kv[0])
