@@ -99,7 +99,7 @@
   };
 
   var tables = {};
-  ["controls", "findings", "evidence", "poam", "components", "crypto"].forEach(function (id) {
+  ["controls", "findings", "evidence", "poam", "components", "crypto", "cmmc"].forEach(function (id) {
     var t = new Table(id);
     if (t) tables[id] = t;
   });
