@@ -276,7 +276,7 @@ func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping, 
 		}
 		var err error
 		if ids, err = idx.Baseline(b); err != nil {
-			return s, usageError(err)
+			return s, usageError(fmt.Errorf("unknown baseline %q (want %s, %s or %s)", b, strings.Join(catalogs.BaselineNames(), ", "), cmmc.BaselineL1, cmmc.BaselineL2))
 		}
 		s.Baseline = b
 	}
