@@ -2,6 +2,7 @@ package cmmc
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -257,14 +258,7 @@ func decidePractice(pr *assessment.PracticeResult, gp *catalogs.CMMCGuidePractic
 
 func appendUnique(s []string, add ...string) []string {
 	for _, a := range add {
-		found := false
-		for _, x := range s {
-			if x == a {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(s, a) {
 			s = append(s, a)
 		}
 	}
