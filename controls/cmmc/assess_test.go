@@ -222,3 +222,31 @@ func TestScopeAndLevel1(t *testing.T) {
 		t.Errorf("Level 2 scope has %d controls", n)
 	}
 }
+
+// BenchmarkAssess decides the 110 Level 2 practices over a run's control
+// results (every control of the Level 2 scope, one finding each).
+func BenchmarkAssess(b *testing.B) {
+	idx, err := catalogs.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := NewPlan(2, idx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var fs []evidence.Finding
+	for i, c := range p.Scope() {
+		st := evidence.Pass
+		if i%3 == 0 {
+			st = evidence.Fail
+		}
+		for _, chk := range []string{"SBOM-PRESENT", "CI-UNPINNED-USES", "VULN-KNOWN-EXPLOITED", "CRYPTO-WEAK-ALGORITHM"} {
+			fs = append(fs, finding(c+chk, chk, c, st))
+		}
+	}
+	rs, fs := results(fs...)
+	b.ReportAllocs()
+	for b.Loop() {
+		Assess(p, rs, fs, assessedAt)
+	}
+}
