@@ -58,3 +58,26 @@ func TestBrowserCMMC(t *testing.T) {
 		t.Fatalf("page problems:\n%s", strings.Join(p, "\n"))
 	}
 }
+
+// TestBrowserNoCMMC: a page without a CMMC scope has no CMMC table, and a
+// link to a row no table holds raises no error.
+func TestBrowserNoCMMC(t *testing.T) {
+	b := newBrowser(t)
+	_, page := writePage(t, assessmenttest.Small())
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#controls"))); err != nil {
+		t.Fatal(err)
+	}
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](`location.hash = "#pr-NOWHERE"; Object.keys(window.pedigree.tables).join(",")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(v); got != "controls,findings,evidence,poam,components,crypto" {
+		t.Errorf("tables %s", got)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Sleep(100*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if p := b.problems(page); len(p) > 0 {
+		t.Fatalf("page problems:\n%s", strings.Join(p, "\n"))
+	}
+}
