@@ -126,7 +126,7 @@ func ParseManual(path string, b []byte, g *catalogs.CMMCGuide, now time.Time) (*
 		case e.Practice != "" && e.Objective != "":
 			return nil, at("an entry names either a practice or an objective, not both")
 		case e.Practice != "":
-			p, ok := g.Practice(e.Practice)
+			p, ok := practiceOf(g, e.Practice)
 			if !ok {
 				return nil, at("unknown CMMC practice %q (want an id like AC.L2-3.1.1 or AC.L1-b.1.i)", e.Practice)
 			}
@@ -135,7 +135,7 @@ func ParseManual(path string, b []byte, g *catalogs.CMMCGuide, now time.Time) (*
 				value, _ = g.Value(p.Requirements171r2[0])
 			}
 		case e.Objective != "":
-			o, ok := g.Objective(e.Objective)
+			o, ok := objectiveOf(g, e.Objective)
 			if !ok {
 				return nil, at("unknown assessment objective %q (want an id like AC.L2-3.1.1[a]; `pedigree cmmc objectives PRACTICE` lists them)", e.Objective)
 			}
@@ -224,4 +224,35 @@ func exemptPractices(g *catalogs.CMMCGuide) []string {
 		}
 	}
 	return out
+}
+
+// practiceOf looks a practice up by its id or by another spelling the
+// index accepts (the CMMC 2.0 v2.0 Level 1 form AC.L1-3.1.1).
+func practiceOf(g *catalogs.CMMCGuide, id string) (*catalogs.CMMCGuidePractice, bool) {
+	if p, ok := g.Practice(id); ok {
+		return p, true
+	}
+	if idx, err := catalogs.Default(); err == nil {
+		if ip, ok := idx.CMMCPractice(id); ok {
+			return g.Practice(ip.ID)
+		}
+	}
+	return nil, false
+}
+
+// objectiveOf looks an objective up, its practice spelled as practiceOf
+// accepts.
+func objectiveOf(g *catalogs.CMMCGuide, id string) (*catalogs.CMMCObjective, bool) {
+	if o, ok := g.Objective(id); ok {
+		return o, true
+	}
+	practice, letter, ok := strings.Cut(strings.TrimSpace(id), "[")
+	if !ok {
+		return nil, false
+	}
+	p, ok := practiceOf(g, practice)
+	if !ok {
+		return nil, false
+	}
+	return g.Objective(p.ID + "[" + letter)
 }

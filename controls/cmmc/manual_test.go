@@ -74,6 +74,24 @@ func TestParseManual(t *testing.T) {
 	}
 }
 
+// TestParseManualAliases: the CMMC 2.0 v2.0 Level 1 ids name the same
+// practices as the 32 CFR 170 ones.
+func TestParseManualAliases(t *testing.T) {
+	doc := "practices:\n  - practice: AC.L1-3.1.1\n    status: met\n    statement: s\n    assessor: a\n    date: 2026-11-01\n" +
+		"  - objective: ac.l1-3.1.2[a]\n    status: met\n    statement: s\n    assessor: a\n    date: 2026-11-01\n"
+	m, err := ParseManual("m.yaml", []byte(doc), guide(t), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Practices["AC.L1-b.1.i"] == nil || m.Objectives["AC.L1-b.1.ii[a]"] == nil {
+		t.Errorf("aliases: %v %v", m.Practices, m.Objectives)
+	}
+	dup := doc + "  - practice: AC.L1-b.1.i\n    status: met\n    statement: s\n    assessor: a\n    date: 2026-11-01\n"
+	if _, err := ParseManual("m.yaml", []byte(dup), guide(t), today); err == nil || !strings.Contains(err.Error(), "m.yaml:12: AC.L1-b.1.i is recorded twice (first at line 2)") {
+		t.Errorf("duplicate through an alias: %v", err)
+	}
+}
+
 func TestParseManualErrors(t *testing.T) {
 	entry := func(body string) string {
 		return "practices:\n  - " + strings.ReplaceAll(strings.TrimSpace(body), "\n", "\n    ") + "\n"
