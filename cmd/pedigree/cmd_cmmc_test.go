@@ -190,3 +190,17 @@ func TestCMMCBadInput(t *testing.T) {
 		t.Errorf("objectives: %d %s", r.code, r.stdout)
 	}
 }
+
+// TestControlsListCMMC: a CMMC baseline lists the controls its practices
+// map to (Level 2: 122 distinct SP 800-53 Rev 5 controls, per the derived
+// mapping's own count).
+func TestControlsListCMMC(t *testing.T) {
+	r := pedigree(t, nil, "controls", "list", "--baseline", "cmmc-l2", "--format", "json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || r.code != 0 || len(list) != 122 {
+		t.Errorf("exit %d, %d controls, %v", r.code, len(list), err)
+	}
+	if r := pedigree(t, nil, "controls", "list", "--baseline", "cmmc-l3"); r.code != 2 {
+		t.Errorf("unknown baseline: exit %d", r.code)
+	}
+}
