@@ -176,3 +176,67 @@ func cmmcAssessors(a *assessment.Assessment, seen map[string]bool) []string {
 	}
 	return out
 }
+
+// cmmcPOAM is one POA&M item per CMMC practice the assessor put on the
+// plan of action (poam: {planned: DATE}), related to the findings of its
+// objectives not met and their observations, which it marks used.
+func (m *model) cmmcPOAM(used map[string]bool) []types.PoamItem {
+	c := m.a.CMMC
+	if c == nil {
+		return nil
+	}
+	m.cmmc()
+	byUUID := map[string]*types.Finding{}
+	for i := range m.findings {
+		byUUID[m.findings[i].UUID] = &m.findings[i]
+	}
+	var items []types.PoamItem
+	for i := range c.Practices {
+		p := &c.Practices[i]
+		if !p.POAM || p.Status != assessment.NotMet {
+			continue
+		}
+		var rel []types.RelatedFinding
+		var obs []string
+		for _, o := range p.Objectives {
+			if o.Status != assessment.NotMet {
+				continue
+			}
+			f := byUUID[uid("finding", "cmmc", o.ID)]
+			if f == nil {
+				continue
+			}
+			rel = append(rel, types.RelatedFinding{FindingUuid: f.UUID})
+			used[f.UUID] = true
+			if f.RelatedObservations != nil {
+				for _, ro := range *f.RelatedObservations {
+					obs = append(obs, ro.ObservationUuid)
+					used[ro.ObservationUuid] = true
+				}
+			}
+		}
+		desc := text(p.Reason, p.ID+" is not met.")
+		if p.Planned != "" {
+			desc += "\n\nPlanned completion: " + p.Planned + "."
+		}
+		if c.Score.POAMDeadline != "" {
+			desc += " A conditional CMMC status requires the POA&M closed out by " + c.Score.POAMDeadline + "."
+		}
+		props := []types.Property{prop("cmmc-practice", p.ID), prop("sprs-deducted", strconv.Itoa(p.Deducted))}
+		if p.Planned != "" {
+			props = append(props, prop("planned-completion", p.Planned))
+		}
+		item := types.PoamItem{
+			UUID:        uid("poam-item", "cmmc", p.ID),
+			Title:       oneLine(p.ID + " " + p.Title + " is not met"),
+			Description: desc,
+			Props:       &props,
+		}
+		if len(rel) > 0 {
+			item.RelatedFindings = &rel
+		}
+		item.RelatedObservations = relObs(obs)
+		items = append(items, item)
+	}
+	return items
+}

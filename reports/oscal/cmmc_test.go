@@ -86,3 +86,40 @@ func TestCMMCObjectives(t *testing.T) {
 		t.Error("objectiveToken")
 	}
 }
+
+// TestCMMCPOAM: a practice on the POA&M is a poam-item related to the
+// findings of its objectives not met, and the document validates.
+func TestCMMCPOAM(t *testing.T) {
+	b := render(t, NewPOAM(), cmmcFixture())
+	v, err := oscalschema.DecodeJSON(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := oscalschema.Validate(v); err != nil {
+		t.Fatal(err)
+	}
+	p := decode(t, b).PlanOfActionAndMilestones
+	var found bool
+	for _, it := range p.PoamItems {
+		if it.UUID != uid("poam-item", "cmmc", "SI.L2-3.14.2") {
+			continue
+		}
+		found = true
+		if it.RelatedFindings == nil || len(*it.RelatedFindings) != 1 || (*it.RelatedFindings)[0].FindingUuid != uid("finding", "cmmc", "SI.L2-3.14.2[b]") {
+			t.Errorf("related findings %+v", it.RelatedFindings)
+		}
+		if it.RelatedObservations == nil || len(*it.RelatedObservations) != 2 {
+			t.Errorf("related observations %+v", it.RelatedObservations)
+		}
+	}
+	if !found {
+		t.Fatal("no POA&M item for SI.L2-3.14.2")
+	}
+	kept := map[string]bool{}
+	for _, f := range *p.Findings {
+		kept[f.UUID] = true
+	}
+	if !kept[uid("finding", "cmmc", "SI.L2-3.14.2[b]")] {
+		t.Error("the objective's finding is not in the POA&M document")
+	}
+}
