@@ -121,7 +121,7 @@ func TestAssess(t *testing.T) {
 		finding("f1", "SBOM-PRESENT", "cm-8", evidence.Fail),
 		finding("f2", "SBOM-NTIA-MINIMUM", "cm-8", evidence.Pass),
 		finding("f3", "CI-UNPINNED-USES", "cm-2", evidence.Pass),
-		finding("f4", "VULN-KNOWN-EXPLOITED", "si-5", evidence.Fail),
+		finding("f4", "VULN-KNOWN-EXPLOITED", "si-2", evidence.Fail),
 	)
 	m := &Manual{
 		Practices: map[string]*assessment.PracticeManual{
