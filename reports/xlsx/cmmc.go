@@ -35,7 +35,14 @@ func cmmcSheets(a *assessment.Assessment) []sheet {
 	if a.CMMC == nil {
 		return nil
 	}
-	return []sheet{{SheetCMMC, cmmcSheet}, {SheetCMMCObjectives, cmmcObjectivesSheet}}
+	objectives := 0
+	for i := range a.CMMC.Practices {
+		objectives += len(a.CMMC.Practices[i].Objectives)
+	}
+	return []sheet{
+		{SheetCMMC, CMMCColumns, len(a.CMMC.Practices), cmmcSheet},
+		{SheetCMMCObjectives, CMMCObjectiveColumns, objectives, cmmcObjectivesSheet},
+	}
 }
 
 func (st *styles) practiceCell(s assessment.PracticeStatus) excelize.Cell {
@@ -133,7 +140,7 @@ func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *as
 			fmt.Sprintf("%d/%d", met, total), p.Deducted, poam, join(practiceEvidence(x, fids, mans...)), txt(assessor), date,
 			txt(p.Reason),
 		}
-		if err := setRow(sw, i+2, row); err != nil {
+		if err := setRow(sw, st, CMMCColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -164,7 +171,7 @@ func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *sty
 				strings.Join(ctls, ", "), join(o.Checks), join(o.Findings), join(practiceEvidence(x, o.Findings, o.Manual)), txt(assessor), date,
 			}
 			n++
-			if err := setRow(sw, n+1, row); err != nil {
+			if err := setRow(sw, st, CMMCObjectiveColumns, n+1, row); err != nil {
 				return 0, nil, err
 			}
 		}
