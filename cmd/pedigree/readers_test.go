@@ -49,9 +49,9 @@ type readerRun struct {
 // readerFormats are the reports the reader tests open.
 const readerFormats = "json,hdf,sarif,xlsx,csv,csv-findings,md,html"
 
-// assessed assesses the demo (config "") or a folder once per test binary
+// readerReports assesses the demo (config "") or a folder once per test binary
 // and returns the folder its reports are in.
-func assessed(t *testing.T, folder string) string {
+func readerReports(t *testing.T, folder string) string {
 	t.Helper()
 	v, _ := readerRuns.LoadOrStore(folder, &readerRun{})
 	r := v.(*readerRun)
@@ -91,7 +91,7 @@ func TestHeimdallLoadsDemo(t *testing.T) {
 	dist := readers.NodeTool(t, "@mitre/heimdall-lite", "dist")
 	for _, src := range []struct{ name, folder string }{{"demo", ""}, {"actions-checkout", realRepo()}} {
 		t.Run(src.name, func(t *testing.T) {
-			dir := assessed(t, src.folder)
+			dir := readerReports(t, src.folder)
 			ctx := readers.Browser(t, 1400, 1000)
 			base := readers.Serve(t, dist)
 			hdf := filepath.Join(dir, "pedigree.hdf.json")
@@ -183,7 +183,7 @@ func TestSARIFMultitool(t *testing.T) {
 	tool := readers.NodeTool(t, "@microsoft/sarif-multitool-"+runtime.GOOS, "Sarif.Multitool")
 	for _, src := range []struct{ name, folder string }{{"demo", ""}, {"actions-checkout", realRepo()}} {
 		t.Run(src.name, func(t *testing.T) {
-			dir := assessed(t, src.folder)
+			dir := readerReports(t, src.folder)
 			out := filepath.Join(t.TempDir(), "validation.sarif")
 			cmd := exec.Command(tool, "validate", "--rule-kind", "Sarif;Gh", "--output", out, filepath.Join(dir, "pedigree.sarif"))
 			// The multitool is a self-contained .NET program; without ICU
@@ -233,7 +233,7 @@ func TestSARIFMultitool(t *testing.T) {
 // of every sheet must come through.
 func TestXLSXReadOnlyOpenpyxl(t *testing.T) {
 	py := readers.Python(t, "python3-openpyxl", "openpyxl")
-	dir := assessed(t, "")
+	dir := readerReports(t, "")
 	const script = `
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
@@ -270,7 +270,7 @@ func TestXLSXPrintsInLibreOffice(t *testing.T) {
 	}
 	soffice := readers.Program(t, "libreoffice-calc-nogui", "soffice", "libreoffice")
 	pdfinfo := readers.Program(t, "poppler-utils", "pdfinfo")
-	dir := assessed(t, "")
+	dir := readerReports(t, "")
 	out := t.TempDir()
 	convert(t, soffice, out, "pdf", filepath.Join(dir, "pedigree.xlsx"))
 	info, err := exec.Command(pdfinfo, filepath.Join(out, "pedigree.pdf")).Output()
@@ -304,7 +304,7 @@ func TestCSVInLibreOffice(t *testing.T) {
 		t.Skip("LibreOffice conversion in -short mode")
 	}
 	soffice := readers.Program(t, "libreoffice-calc-nogui", "soffice", "libreoffice")
-	dir := assessed(t, "")
+	dir := readerReports(t, "")
 	a := loadNative(t, filepath.Join(dir, "pedigree.json"))
 	hostile := `=HYPERLINK("http://attacker.example/","click")`
 	a["findings"].([]any)[0].(map[string]any)["message"] = hostile
