@@ -18,6 +18,7 @@ import (
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/controls/cmmc"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
@@ -50,6 +51,9 @@ type Options struct {
 	// configured with (profile, pedigree.yaml); nil means pedigree's
 	// stated defaults.
 	Params *controls.Params
+	// CMMC, when set, decides the practices of a CMMC level from the
+	// control results (the stage after aggregation).
+	CMMC *cmmc.Plan
 	// MaxFileSize bounds what collectors read of one file.
 	MaxFileSize int64
 	// Concurrency bounds collectors running at once (default GOMAXPROCS).
@@ -157,6 +161,9 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 		a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
 	}
 	a.Controls = controls.AggregateWith(o.Scope.ControlIDs, o.Index, o.Mapping, o.Checks, findings, o.Manual, o.Params)
+	if o.CMMC != nil {
+		a.CMMC = cmmc.Assess(o.CMMC, a.Controls, findings, a.StartedAt)
+	}
 	a.FinishedAt = time.Now().UTC()
 	return a, nil
 }
