@@ -168,6 +168,8 @@ type Finding struct {
 	// user chose it.
 	At      time.Time `json:"at"`
 	AtGiven bool      `json:"atGiven,omitempty"`
+	// Issued is when the metadata says it was made (apt Date).
+	Issued time.Time `json:"issued,omitzero"`
 	// Expires is an expiry observed (TUF role, apt Valid-Until).
 	Expires time.Time `json:"expires,omitzero"`
 	// Threshold and Keys are a role's signature threshold and key count.
