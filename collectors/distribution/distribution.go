@@ -10,8 +10,8 @@ package distribution
 import (
 	"crypto"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -197,7 +197,11 @@ func Emit(t *collectors.Target, collector, source string, raw []byte, f *Finding
 	if f.SHA256 != "" {
 		subj.Digest = "sha256:" + f.SHA256
 	}
-	return t.Evidence(collector, Kind(f.Check), source, raw, subj, f)
+	e := t.Evidence(collector, Kind(f.Check), source, raw, subj, f)
+	// One source file decides many observations (a targets.json, every
+	// target it lists): the subject keeps their ids apart.
+	e.ID = evidence.NewID(collector, e.Kind, t.Name, source+"#"+subj.Ref, e.SHA256)
+	return e
 }
 
 // Stamp sets the instant on a finding.

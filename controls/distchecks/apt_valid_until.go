@@ -27,7 +27,7 @@ func NewAptValidUntil() controls.Check {
 		case f.Expires.IsZero():
 			return evidence.NotAssessed, fmt.Sprintf("%s has no Valid-Until: a replayed (frozen) Release cannot be told from a current one", f.Path)
 		}
-		return expiry(f, "Release")
+		return expiry(f, "")
 	})
 	return c
 }

@@ -16,7 +16,7 @@ const clockSkew = 24 * time.Hour
 func expiry(f *distribution.Finding, what string) (evidence.Status, string) {
 	at := f.At.UTC().Format(time.RFC3339)
 	name := f.Path
-	if f.Subject != "" {
+	if f.Subject != "" && what != "" {
 		name = f.Subject + " " + what + " (" + f.Path + ")"
 	}
 	if !f.Expires.After(f.At) {

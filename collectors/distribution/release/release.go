@@ -68,6 +68,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		byDir[path.Dir(f.Path)] = append(byDir[path.Dir(f.Path)], f.Path)
 	}
 	var out []evidence.Evidence
+	attested := map[string]bool{} // folders whose artifacts were judged
 	for _, f := range t.Files {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -76,11 +77,13 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			continue
 		}
 		raw, list, cleartext := c.checksumList(t, f)
-		if list == nil {
+		if list == nil || sidecar(f.Path, list) {
 			continue
 		}
+		dir := path.Dir(f.Path)
 		w := &work{c: c, t: t, trust: trust, present: present, path: f.Path, raw: raw}
-		w.judge(list, cleartext, byDir[path.Dir(f.Path)])
+		w.judge(list, cleartext, byDir[dir], !attested[dir])
+		attested[dir] = true
 		out = append(out, w.out...)
 	}
 	return out, nil
@@ -159,7 +162,7 @@ func oneLine(err error) string { return strings.Join(strings.Fields(err.Error())
 
 // judge verifies the list's signature and its coverage of the folder's
 // artifacts, then looks for each artifact's provenance and SBOM.
-func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string) {
+func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string, attestations bool) {
 	fd := &distribution.Finding{Check: CheckChecksumsSigned, Subject: path.Base(w.path), SHA256: evidence.SHA256Hex(w.raw)}
 	sigOutcome, sigMsg, related := w.signature(cleartext)
 	fd.Related = related
@@ -207,7 +210,21 @@ func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string
 	}
 	fd.Message = w.path + ": " + strings.Join(append(msg, cover...), "; ")
 	w.emit(fd)
-	w.attestations(artifacts, siblings)
+	if attestations {
+		w.attestations(artifacts, siblings)
+	}
+}
+
+// sidecar tells a one-artifact checksum file (app.tar.gz.sha256) from a
+// release's checksum list: it vouches for its artifact only, not for the
+// folder, and the files pillar already compares it.
+func sidecar(p string, list *files.ChecksumFile) bool {
+	if len(list.Entries) != 1 {
+		return false
+	}
+	e := list.Entries[0]
+	base := path.Base(p)
+	return e.Style == "bare" || strings.HasPrefix(base, path.Base(e.Name)+".")
 }
 
 // signature finds and verifies the list's signature.

@@ -167,8 +167,10 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 	var out []evidence.Evidence
 	for _, d := range dirs {
 		r := repos[d]
-		if len(r.roots) == 0 {
-			continue // a lone timestamp.json is not a repository to judge
+		if len(r.roots) == 0 || len(r.roots) == 1 && len(r.current) == 0 && len(r.broken) == 0 {
+			// A lone timestamp.json, or a lone root.json kept as trust
+			// material, is not a repository to judge.
+			continue
 		}
 		w := &work{t: t, trust: trust, r: r}
 		w.run()

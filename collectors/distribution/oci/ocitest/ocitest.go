@@ -8,9 +8,9 @@ package ocitest
 import (
 	"archive/tar"
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -98,7 +98,9 @@ func Image(i int, o Options) (v1.Image, error) {
 
 func sign(k *ecdsa.PrivateKey, msg []byte) string {
 	h := sha256.Sum256(msg)
-	sig, err := ecdsa.SignASN1(rand.Reader, k, h[:])
+	// A nil source makes the signature deterministic (RFC 6979), so the
+	// same options write the same bytes.
+	sig, err := k.Sign(nil, h[:], crypto.SHA256)
 	if err != nil {
 		panic(err)
 	}
