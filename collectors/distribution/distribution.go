@@ -190,6 +190,21 @@ func Kind(check string) string { return "distribution." + check }
 // Emit builds the evidence of one observation about the bytes raw read
 // from source (the file that decided it).
 func Emit(t *collectors.Target, collector, source string, raw []byte, f *Finding) evidence.Evidence {
+	return EmitSum(t, collector, source, Source{SHA256: evidence.SHA256Hex(raw), Size: int64(len(raw))}, f)
+}
+
+// Source is the digest and size of the file that decided observations,
+// computed once however many observations it decides.
+type Source struct {
+	SHA256 string
+	Size   int64
+}
+
+// SourceOf digests raw.
+func SourceOf(raw []byte) Source { return Source{SHA256: evidence.SHA256Hex(raw), Size: int64(len(raw))} }
+
+// EmitSum is Emit with the source's digest already known.
+func EmitSum(t *collectors.Target, collector, source string, src Source, f *Finding) evidence.Evidence {
 	subj := evidence.Subject{Type: "distribution", Ref: f.Path}
 	if f.Subject != "" {
 		subj.Ref = f.Path + "#" + f.Subject
@@ -197,11 +212,21 @@ func Emit(t *collectors.Target, collector, source string, raw []byte, f *Finding
 	if f.SHA256 != "" {
 		subj.Digest = "sha256:" + f.SHA256
 	}
-	e := t.Evidence(collector, Kind(f.Check), source, raw, subj, f)
-	// One source file decides many observations (a targets.json, every
-	// target it lists): the subject keeps their ids apart.
-	e.ID = evidence.NewID(collector, e.Kind, t.Name, source+"#"+subj.Ref, e.SHA256)
-	return e
+	kind := Kind(f.Check)
+	return evidence.Evidence{
+		// One source file decides many observations (a targets.json,
+		// every target it lists): the subject keeps their ids apart.
+		ID:          evidence.NewID(collector, kind, t.Name, source+"#"+subj.Ref, src.SHA256),
+		Collector:   collector,
+		Kind:        kind,
+		Subject:     subj,
+		Target:      t.Name,
+		Source:      source,
+		SHA256:      src.SHA256,
+		Size:        src.Size,
+		CollectedAt: t.Now,
+		Payload:     f,
+	}
 }
 
 // Stamp sets the instant on a finding.

@@ -123,6 +123,8 @@ type work struct {
 	path    string
 	raw     []byte
 	out     []evidence.Evidence
+	debs    *bool
+	src     *distribution.Source
 }
 
 func (w *work) emit(fd *distribution.Finding) {
@@ -131,7 +133,11 @@ func (w *work) emit(fd *distribution.Finding) {
 		fd.Path = w.path
 	}
 	w.trust.Stamp(fd)
-	w.out = append(w.out, distribution.Emit(w.t, Name, w.path, w.raw, fd))
+	if w.src == nil {
+		s := distribution.SourceOf(w.raw)
+		w.src = &s
+	}
+	w.out = append(w.out, distribution.EmitSum(w.t, Name, w.path, *w.src, fd))
 }
 
 // root is the folder Filename: fields are relative to: the folder above
@@ -353,7 +359,7 @@ func (w *work) indexes(rel stanza) {
 			fd.SHA256 = sums.SHA256
 		}
 		w.emit(fd)
-		if fd.Outcome == distribution.Verified && isPackages(n) {
+		if fd.Outcome == distribution.Verified && isPackages(n) && w.hasDebs() {
 			w.packages(p)
 		}
 	}
@@ -453,4 +459,24 @@ func (w *work) deb(index, deb string, s stanza) {
 		fd.SHA256 = sums.SHA256
 	}
 	w.emit(fd)
+}
+
+// hasDebs tells whether the mirror holds any package to compare: without
+// one, reading a large Packages index stanza by stanza is wasted work.
+func (w *work) hasDebs() bool {
+	if w.debs == nil {
+		found := false
+		root := w.root() + "/"
+		if root == "./" {
+			root = ""
+		}
+		for p := range w.present {
+			if strings.HasPrefix(p, root) && (strings.HasSuffix(p, ".deb") || strings.HasSuffix(p, ".udeb")) {
+				found = true
+				break
+			}
+		}
+		w.debs = &found
+	}
+	return *w.debs
 }

@@ -126,6 +126,8 @@ type work struct {
 	// sigs are the signature and attestation observations by the digest
 	// they are about.
 	sigs map[string][]*sigObs
+	// srcs caches the digest of the documents observations cite.
+	srcs map[*byte]distribution.Source
 }
 
 // manifest is an image manifest or index (both shapes in one).
@@ -172,7 +174,16 @@ func (w *work) emit(fd *distribution.Finding, raw []byte) {
 			source = path.Join(w.s.path, "manifest.json")
 		}
 	}
-	w.out = append(w.out, distribution.Emit(w.s.t, Name, source, raw, fd))
+	var src distribution.Source
+	if len(raw) == 0 {
+		src = distribution.SourceOf(raw)
+	} else if c, ok := w.srcs[&raw[0]]; ok {
+		src = c
+	} else {
+		src = distribution.SourceOf(raw)
+		w.srcs[&raw[0]] = src
+	}
+	w.out = append(w.out, distribution.EmitSum(w.s.t, Name, source, src, fd))
 }
 
 func (w *work) fail(subject, msg string) {
@@ -190,6 +201,7 @@ func isManifest(mt types.MediaType) bool {
 func (w *work) run() {
 	w.manifests = map[string]*manifest{}
 	w.sigs = map[string][]*sigObs{}
+	w.srcs = map[*byte]distribution.Source{}
 	for _, p := range w.s.problems {
 		w.fail("archive", fmt.Sprintf("%s: %s", w.s.path, p))
 	}
@@ -374,6 +386,12 @@ func (w *work) referrers(tops []v1.Descriptor) []*artifact {
 		b := w.s.blobs[k]
 		if seen[k] || w.manifests[k] != nil || !strings.HasPrefix(k, "sha256:") || b.size > MaxJSONBlob || b.link != "" {
 			continue
+		}
+		if !w.s.archive && b.data == nil {
+			// Only JSON can be a manifest: sniff before reading whole.
+			if head, err := distribution.Head(w.s.t, b.name); err != nil || !looksJSON(head) {
+				continue
+			}
 		}
 		raw, err := w.s.json(b)
 		if err != nil || !looksJSON(raw) || !bytes.Contains(raw, []byte(`"subject"`)) {

@@ -290,3 +290,22 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// FuzzArchive: any bytes as a would-be image archive give observations or
+// nothing, never a panic, and never an entry read outside the archive.
+func FuzzArchive(f *testing.F) {
+	var good bytes.Buffer
+	ocitest.Tar(&good, map[string][]byte{"oci-layout": []byte(`{"imageLayoutVersion":"1.0.0"}`), "index.json": []byte(`{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:` + strings.Repeat("0", 64) + `","size":2}]}`)})
+	f.Add(good.Bytes())
+	f.Add([]byte("not a tar"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "image.tar"), append(b, make([]byte, 1024)...), 0o644)
+		tg, err := collectors.OpenTarget("f", dir)
+		if err != nil {
+			t.Skip()
+		}
+		defer tg.Close()
+		New(nil).Collect(context.Background(), tg)
+	})
+}

@@ -147,6 +147,7 @@ type work struct {
 	path    string
 	raw     []byte
 	out     []evidence.Evidence
+	src     *distribution.Source
 }
 
 func (w *work) emit(fd *distribution.Finding) {
@@ -155,7 +156,11 @@ func (w *work) emit(fd *distribution.Finding) {
 		fd.Path = w.path
 	}
 	w.trust.Stamp(fd)
-	w.out = append(w.out, distribution.Emit(w.t, Name, w.path, w.raw, fd))
+	if w.src == nil {
+		s := distribution.SourceOf(w.raw)
+		w.src = &s
+	}
+	w.out = append(w.out, distribution.EmitSum(w.t, Name, w.path, *w.src, fd))
 }
 
 func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }

@@ -60,6 +60,15 @@ type file struct {
 	version int64
 	role    string // role name from the file name (delegated targets)
 	err     error  // set for a file that looks like TUF but does not decode
+	src     *distribution.Source
+}
+
+func (f *file) source() distribution.Source {
+	if f.src == nil {
+		s := distribution.SourceOf(f.raw)
+		f.src = &s
+	}
+	return *f.src
 }
 
 // repo is one metadata folder.
@@ -193,10 +202,10 @@ func (w *work) emit(f *file, fd *distribution.Finding) {
 	if fd.Path == "" {
 		fd.Path = f.path
 	}
-	if fd.SHA256 == "" && f != nil {
-		fd.SHA256 = evidence.SHA256Hex(f.raw)
+	if fd.SHA256 == "" {
+		fd.SHA256 = f.source().SHA256
 	}
-	w.out = append(w.out, distribution.Emit(w.t, Name, f.path, f.raw, fd))
+	w.out = append(w.out, distribution.EmitSum(w.t, Name, f.path, f.source(), fd))
 }
 
 // parse runs go-tuf's strict parser, which also refuses duplicate

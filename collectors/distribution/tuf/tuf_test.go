@@ -254,3 +254,20 @@ func TestBadRepositories(t *testing.T) {
 		})
 	}
 }
+
+// FuzzMetadata: any bytes as root.json and timestamp.json of a repository
+// give observations, never a panic.
+func FuzzMetadata(f *testing.F) {
+	b, _ := os.ReadFile(filepath.Join(real, "metadata/root_history/1.root.json"))
+	ts, _ := os.ReadFile(filepath.Join(real, "metadata/timestamp.json"))
+	f.Add(b, ts)
+	f.Add([]byte(`{"signed":{"_type":"root","version":2},"signatures":[]}`), []byte(`{"signatures":[],"signed":{"_type":"timestamp"}}`))
+	f.Fuzz(func(t *testing.T, root, ts []byte) {
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "metadata/root_history"), 0o755)
+		os.WriteFile(filepath.Join(dir, "metadata/root_history/1.root.json"), b, 0o644)
+		os.WriteFile(filepath.Join(dir, "metadata/root.json"), root, 0o644)
+		os.WriteFile(filepath.Join(dir, "metadata/timestamp.json"), ts, 0o644)
+		scan(t, dir, distribution.Options{})
+	})
+}

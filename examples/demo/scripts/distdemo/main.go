@@ -6,14 +6,17 @@
 //     with SPDX SBOM and SLSA provenance attestations left as OCI 1.1
 //     referrer blobs, as cosign save writes them; its base image is named
 //     by tag only, so the digest-pin check fails;
+//
 //   - tuf/: a TUF repository with three root versions (threshold 2), a
 //     delegated role and four targets, one of them altered after signing;
+//
 //   - apt/: an apt repository (InRelease signed with an Ed25519 OpenPGP key,
 //     Packages, Packages.gz, one .deb in pool/) with a Valid-Until;
+//
 //   - keys: the cosign public key, the archive keyring and TUF root 1 that
 //     the demo's distribution: policy pins.
 //
-//	go run ./examples/demo/scripts/distdemo
+//     go run ./examples/demo/scripts/distdemo
 package main
 
 import (
