@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -201,7 +202,9 @@ type Source struct {
 }
 
 // SourceOf digests raw.
-func SourceOf(raw []byte) Source { return Source{SHA256: evidence.SHA256Hex(raw), Size: int64(len(raw))} }
+func SourceOf(raw []byte) Source {
+	return Source{SHA256: evidence.SHA256Hex(raw), Size: int64(len(raw))}
+}
 
 // EmitSum is Emit with the source's digest already known.
 func EmitSum(t *collectors.Target, collector, source string, src Source, f *Finding) evidence.Evidence {
@@ -249,3 +252,45 @@ func Head(t *collectors.Target, rel string) ([]byte, error) {
 	}
 	return b[:n], nil
 }
+
+// Recorder collects the observations one source file decides, stamping
+// each with the channel, the instant and (by default) the file's path,
+// and digesting the file once.
+type Recorder struct {
+	T         *collectors.Target
+	Trust     *Trust
+	Collector string
+	Channel   string
+	// Path and Raw are the deciding file and its bytes.
+	Path string
+	Raw  []byte
+	Out  []evidence.Evidence
+	src  *Source
+}
+
+// Record adds one observation.
+func (r *Recorder) Record(fd *Finding) {
+	fd.Channel = r.Channel
+	if fd.Path == "" {
+		fd.Path = r.Path
+	}
+	r.Trust.Stamp(fd)
+	if r.src == nil {
+		s := SourceOf(r.Raw)
+		r.src = &s
+	}
+	r.Out = append(r.Out, EmitSum(r.T, r.Collector, r.Path, *r.src, fd))
+}
+
+// OrDefault is t, or the trust of no options (judged now, nothing
+// trusted) when t is nil.
+func OrDefault(t *Trust) *Trust {
+	if t != nil {
+		return t
+	}
+	d, _ := Load(Options{})
+	return d
+}
+
+// OneLine flattens an error message onto one line.
+func OneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }

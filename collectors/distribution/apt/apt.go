@@ -74,10 +74,7 @@ func looksLikeRelease(head []byte) bool {
 
 // Collect implements collectors.Collector.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
-	trust := c.Trust
-	if trust == nil {
-		trust, _ = distribution.Load(distribution.Options{})
-	}
+	trust := distribution.OrDefault(c.Trust)
 	present := make(map[string]collectors.File, len(t.Files))
 	for _, f := range t.Files {
 		present[f.Path] = f
@@ -108,9 +105,10 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		if err != nil {
 			continue
 		}
-		w := &work{ctx: ctx, t: t, trust: trust, present: present, path: f.Path, raw: raw}
+		w := &work{ctx: ctx, t: t, trust: trust, present: present, path: f.Path, raw: raw,
+			Recorder: &distribution.Recorder{T: t, Trust: trust, Collector: Name, Channel: distribution.ChannelApt, Path: f.Path, Raw: raw}}
 		w.run()
-		out = append(out, w.out...)
+		out = append(out, w.Out...)
 	}
 	return out, nil
 }
@@ -122,22 +120,8 @@ type work struct {
 	present map[string]collectors.File
 	path    string
 	raw     []byte
-	out     []evidence.Evidence
-	debs    *bool
-	src     *distribution.Source
-}
-
-func (w *work) emit(fd *distribution.Finding) {
-	fd.Channel = distribution.ChannelApt
-	if fd.Path == "" {
-		fd.Path = w.path
-	}
-	w.trust.Stamp(fd)
-	if w.src == nil {
-		s := distribution.SourceOf(w.raw)
-		w.src = &s
-	}
-	w.out = append(w.out, distribution.EmitSum(w.t, Name, w.path, *w.src, fd))
+	*distribution.Recorder
+	debs *bool
 }
 
 // root is the folder Filename: fields are relative to: the folder above
@@ -177,7 +161,7 @@ func (w *work) run() {
 		if _, ok := w.present[gpgPath]; !ok {
 			sig.Outcome = distribution.Failed
 			sig.Message = fmt.Sprintf("%s has no signature: no InRelease and no %s", w.path, path.Base(gpgPath))
-			w.emit(sig)
+			w.Record(sig)
 			break
 		}
 		sig.Related = []string{gpgPath}
@@ -195,13 +179,13 @@ func (w *work) run() {
 			sig.Message = fmt.Sprintf("%s is signed but no keyring was given to verify it (--keyring or distribution.keyrings)", w.path)
 		case err != nil:
 			sig.Outcome = distribution.Failed
-			sig.Message = fmt.Sprintf("%s signature does not verify: %s", w.path, oneLine(err))
+			sig.Message = fmt.Sprintf("%s signature does not verify: %s", w.path, distribution.OneLine(err))
 		default:
 			sig.Outcome = distribution.Verified
 			sig.Message = fmt.Sprintf("%s: %s", w.path, res.String())
 			sig.Weak = res.Weak
 		}
-		w.emit(sig)
+		w.Record(sig)
 	}
 	var rel stanza
 	perr := readStanzas(bytes.NewReader(content), func(s stanza) error {
@@ -214,15 +198,13 @@ func (w *work) run() {
 		if perr == nil {
 			perr = errors.New("no fields")
 		}
-		w.emit(&distribution.Finding{Check: CheckIndexHashes, Subject: "Release", Outcome: distribution.Failed,
-			Message: fmt.Sprintf("%s does not parse: %s", w.path, oneLine(perr))})
+		w.Record(&distribution.Finding{Check: CheckIndexHashes, Subject: "Release", Outcome: distribution.Failed,
+			Message: fmt.Sprintf("%s does not parse: %s", w.path, distribution.OneLine(perr))})
 		return
 	}
 	w.validity(rel)
 	w.indexes(rel)
 }
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 var dateLayouts = []string{time.RFC1123Z, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 MST", "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 02 Jan 2006 15:04:05 Z"}
 
@@ -255,7 +237,7 @@ func (w *work) validity(rel stanza) {
 		}
 	}
 	fd.Message = strings.Join(msgs, "; ")
-	w.emit(fd)
+	w.Record(fd)
 }
 
 // indexes compares every index file present with the Release hashes, using
@@ -273,8 +255,8 @@ func (w *work) indexes(rel stanza) {
 		}
 		es, err := parseEntries(v)
 		if err != nil {
-			w.emit(&distribution.Finding{Check: CheckIndexHashes, Subject: hf.field, Outcome: distribution.Failed,
-				Message: fmt.Sprintf("%s %s section: %s", w.path, hf.field, oneLine(err))})
+			w.Record(&distribution.Finding{Check: CheckIndexHashes, Subject: hf.field, Outcome: distribution.Failed,
+				Message: fmt.Sprintf("%s %s section: %s", w.path, hf.field, distribution.OneLine(err))})
 		}
 		algsUsed[hf.alg] = true
 		for _, e := range es {
@@ -318,7 +300,7 @@ func (w *work) indexes(rel stanza) {
 			weak.Message += " (MD5/SHA-1 also listed, unused)"
 		}
 	}
-	w.emit(weak)
+	w.Record(weak)
 	checked := 0
 	for _, n := range names {
 		if w.ctx.Err() != nil {
@@ -347,7 +329,7 @@ func (w *work) indexes(rel stanza) {
 		sums, err := distribution.HashFile(w.t, p, alg)
 		switch {
 		case err != nil:
-			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", p, oneLine(err))
+			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", p, distribution.OneLine(err))
 		case sums.Size != e.Size:
 			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s is %d bytes, %s says %d", p, sums.Size, w.path, e.Size)
 		case sums.Hex[alg] != e.Hash:
@@ -358,13 +340,13 @@ func (w *work) indexes(rel stanza) {
 		if sums != nil {
 			fd.SHA256 = sums.SHA256
 		}
-		w.emit(fd)
+		w.Record(fd)
 		if fd.Outcome == distribution.Verified && isPackages(n) && w.hasDebs() {
 			w.packages(p)
 		}
 	}
 	if checked == 0 && len(names) > 0 {
-		w.emit(&distribution.Finding{Check: CheckIndexHashes, Subject: "Release", Outcome: distribution.NotVerified,
+		w.Record(&distribution.Finding{Check: CheckIndexHashes, Subject: "Release", Outcome: distribution.NotVerified,
 			Message: fmt.Sprintf("none of the %d index files %s lists is present", len(names), w.path)})
 	}
 }
@@ -386,7 +368,7 @@ func (w *work) packages(p string) {
 	if strings.HasSuffix(p, ".gz") {
 		gz, err := gzip.NewReader(f)
 		if err != nil {
-			w.emit(&distribution.Finding{Check: CheckPackageHashes, Path: p, Outcome: distribution.Failed, Message: fmt.Sprintf("%s: %s", p, oneLine(err))})
+			w.Record(&distribution.Finding{Check: CheckPackageHashes, Path: p, Outcome: distribution.Failed, Message: fmt.Sprintf("%s: %s", p, distribution.OneLine(err))})
 			return
 		}
 		defer gz.Close()
@@ -404,7 +386,7 @@ func (w *work) packages(p string) {
 		}
 		clean := path.Clean(fn)
 		if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-			w.emit(&distribution.Finding{Check: CheckPackageHashes, Path: p, Subject: fn, Outcome: distribution.Failed,
+			w.Record(&distribution.Finding{Check: CheckPackageHashes, Path: p, Subject: fn, Outcome: distribution.Failed,
 				Message: fmt.Sprintf("%s line %d: Filename %q leaves the repository", p, s.line, fn)})
 			return nil
 		}
@@ -416,8 +398,8 @@ func (w *work) packages(p string) {
 		return nil
 	})
 	if err != nil && !errors.Is(err, context.Canceled) {
-		w.emit(&distribution.Finding{Check: CheckPackageHashes, Path: p, Outcome: distribution.Failed,
-			Message: fmt.Sprintf("%s: %s", p, oneLine(err))})
+		w.Record(&distribution.Finding{Check: CheckPackageHashes, Path: p, Outcome: distribution.Failed,
+			Message: fmt.Sprintf("%s: %s", p, distribution.OneLine(err))})
 	}
 }
 
@@ -438,13 +420,13 @@ func (w *work) deb(index, deb string, s stanza) {
 	}
 	if alg == "" {
 		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: the %s stanza gives no hash", deb, index)
-		w.emit(fd)
+		w.Record(fd)
 		return
 	}
 	sums, err := distribution.HashFile(w.t, deb, alg)
 	switch {
 	case err != nil:
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", deb, oneLine(err))
+		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", deb, distribution.OneLine(err))
 	case s.get("Size") != "" && fmt.Sprint(sums.Size) != s.get("Size"):
 		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s is %d bytes, %s says %s", deb, sums.Size, index, s.get("Size"))
 	case sums.Hex[alg] != want[alg]:
@@ -458,7 +440,7 @@ func (w *work) deb(index, deb string, s stanza) {
 	if sums != nil {
 		fd.SHA256 = sums.SHA256
 	}
-	w.emit(fd)
+	w.Record(fd)
 }
 
 // hasDebs tells whether the mirror holds any package to compare: without

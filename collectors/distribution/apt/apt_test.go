@@ -1,7 +1,6 @@
 package apt
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,32 +9,14 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
-	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/disttest"
 )
 
 const real = "testdata/sample-apt-repo"
 
 func scan(t testing.TB, dir string, o distribution.Options) []*distribution.Finding {
 	t.Helper()
-	tr, err := distribution.Load(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := collectors.OpenTarget("t", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	ev, err := New(tr).Collect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*distribution.Finding
-	for i := range ev {
-		f, _ := evidence.PayloadAs[distribution.Finding](&ev[i])
-		out = append(out, f)
-	}
-	return out
+	return disttest.Scan(t, func(tr *distribution.Trust) collectors.Collector { return New(tr) }, dir, o)
 }
 
 func find(fs []*distribution.Finding, check, path string) []*distribution.Finding {

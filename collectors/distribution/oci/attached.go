@@ -121,12 +121,12 @@ func (w *work) simpleSigning(to string, l v1.Descriptor, b *blob, where string) 
 	}
 	defer w.note(o)
 	if err != nil {
-		o.outcome, o.message = distribution.Failed, oneLine(err)
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
 	bundle, err := legacyBundle(l.Annotations, messageContent(payload, l.Annotations[annSignature]))
 	if err != nil {
-		o.outcome, o.message = distribution.Failed, oneLine(err)
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
 	if w.noTlog(o, l.Annotations) {
@@ -160,9 +160,9 @@ func (w *work) verify(o *sigObs, bundle []byte, art sigstore.Artifact) {
 	res, err := w.c.batch.Verify(bundle, pol, art)
 	switch {
 	case errors.Is(err, sigstore.ErrPolicy):
-		o.outcome, o.message = distribution.NotVerified, oneLine(err)
+		o.outcome, o.message = distribution.NotVerified, distribution.OneLine(err)
 	case err != nil:
-		o.outcome, o.message = distribution.Failed, oneLine(err)
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 	default:
 		o.outcome = distribution.Verified
 		who := "key " + res.KeyAlgorithm
@@ -203,12 +203,12 @@ func (w *work) dsseLayer(to string, l v1.Descriptor, b *blob, where string) {
 	}
 	defer w.note(o)
 	if err != nil {
-		o.outcome, o.message = distribution.Failed, oneLine(err)
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
 	bundle, err := legacyBundle(l.Annotations, dsseContent(env))
 	if err != nil {
-		o.outcome, o.message = distribution.Failed, oneLine(err)
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
 	if w.noTlog(o, l.Annotations) {
@@ -228,12 +228,12 @@ func (w *work) bundleLayer(to string, b *blob, where string) {
 	defer w.note(o)
 	raw, err := w.s.json(b)
 	if err != nil {
-		o.outcome, o.message = distribution.Failed, oneLine(err)
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
 	bun, err := sigstore.ParseBundle(raw)
 	if err != nil {
-		o.outcome, o.message = distribution.Failed, oneLine(err)
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
 	if env := bun.GetDsseEnvelope(); env != nil {

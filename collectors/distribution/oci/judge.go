@@ -170,7 +170,7 @@ func (w *work) dockerSave() {
 		Layers   []string `json:"Layers"`
 	}
 	if err := json.Unmarshal(w.s.files["manifest.json"], &ms); err != nil {
-		w.fail("manifest.json", fmt.Sprintf("%s: manifest.json does not parse: %s", w.s.path, oneLine(err)))
+		w.fail("manifest.json", fmt.Sprintf("%s: manifest.json does not parse: %s", w.s.path, distribution.OneLine(err)))
 		return
 	}
 	lookup := func(name string) *blob {

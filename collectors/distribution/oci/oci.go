@@ -55,10 +55,7 @@ func (c *Collector) Name() string { return Name }
 
 // Collect implements collectors.Collector.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
-	trust := c.Trust
-	if trust == nil {
-		trust, _ = distribution.Load(distribution.Options{})
-	}
+	trust := distribution.OrDefault(c.Trust)
 	if c.batch == nil {
 		c.batch = sigstore.NewBatch()
 	}
@@ -210,7 +207,7 @@ func (w *work) run() {
 	case w.s.files["index.json"] != nil:
 		idx, err := v1.ParseIndexManifest(bytes.NewReader(w.s.files["index.json"]))
 		if err != nil {
-			w.fail("index.json", fmt.Sprintf("%s: index.json does not parse: %s", w.s.path, oneLine(err)))
+			w.fail("index.json", fmt.Sprintf("%s: index.json does not parse: %s", w.s.path, distribution.OneLine(err)))
 			break
 		}
 		tops = idx.Manifests
@@ -232,8 +229,6 @@ func (w *work) run() {
 		w.judgeImage(im)
 	}
 }
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 func (w *work) integrity() {
 	for _, b := range w.bad {
@@ -282,7 +277,7 @@ func (w *work) visit(d v1.Descriptor, from string, stack []string) {
 		}
 		got, err := w.s.digestOf(b)
 		if err != nil {
-			w.fail(dg, fmt.Sprintf("%s: %s", w.s.path, oneLine(err)))
+			w.fail(dg, fmt.Sprintf("%s: %s", w.s.path, distribution.OneLine(err)))
 			return
 		}
 		if "sha256:"+got != dg {
@@ -299,7 +294,7 @@ func (w *work) visit(d v1.Descriptor, from string, stack []string) {
 	}
 	m, err := w.parse(b, dg, d.MediaType)
 	if err != nil {
-		w.fail(dg, fmt.Sprintf("%s: %s", w.s.path, oneLine(err)))
+		w.fail(dg, fmt.Sprintf("%s: %s", w.s.path, distribution.OneLine(err)))
 		return
 	}
 	stack = append(stack, dg)

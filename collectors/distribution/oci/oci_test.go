@@ -12,31 +12,14 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/disttest"
 	"github.com/pedigree-dev/pedigree/collectors/distribution/oci/ocitest"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
 func scan(t testing.TB, dir string, o distribution.Options) []*distribution.Finding {
 	t.Helper()
-	tr, err := distribution.Load(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := collectors.OpenTarget("t", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	ev, err := New(tr).Collect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*distribution.Finding
-	for i := range ev {
-		f, _ := evidence.PayloadAs[distribution.Finding](&ev[i])
-		out = append(out, f)
-	}
-	return out
+	return disttest.Scan(t, func(tr *distribution.Trust) collectors.Collector { return New(tr) }, dir, o)
 }
 
 func find(fs []*distribution.Finding, check string) []*distribution.Finding {

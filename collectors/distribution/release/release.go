@@ -54,10 +54,7 @@ var signatureSuffixes = []string{".asc", ".sig", ".gpg", ".minisig", ".sigstore.
 
 // Collect implements collectors.Collector.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
-	trust := c.Trust
-	if trust == nil {
-		trust, _ = distribution.Load(distribution.Options{})
-	}
+	trust := distribution.OrDefault(c.Trust)
 	if c.batch == nil {
 		c.batch = sigstore.NewBatch()
 	}
@@ -81,10 +78,11 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			continue
 		}
 		dir := path.Dir(f.Path)
-		w := &work{c: c, t: t, trust: trust, present: present, path: f.Path, raw: raw}
+		w := &work{c: c, t: t, trust: trust, present: present, path: f.Path, raw: raw,
+			Recorder: &distribution.Recorder{T: t, Trust: trust, Collector: Name, Channel: distribution.ChannelRelease, Path: f.Path, Raw: raw}}
 		w.judge(list, cleartext, byDir[dir], !attested[dir])
 		attested[dir] = true
-		out = append(out, w.out...)
+		out = append(out, w.Out...)
 	}
 	return out, nil
 }
@@ -146,24 +144,8 @@ type work struct {
 	present map[string]collectors.File
 	path    string
 	raw     []byte
-	out     []evidence.Evidence
-	src     *distribution.Source
+	*distribution.Recorder
 }
-
-func (w *work) emit(fd *distribution.Finding) {
-	fd.Channel = distribution.ChannelRelease
-	if fd.Path == "" {
-		fd.Path = w.path
-	}
-	w.trust.Stamp(fd)
-	if w.src == nil {
-		s := distribution.SourceOf(w.raw)
-		w.src = &s
-	}
-	w.out = append(w.out, distribution.EmitSum(w.t, Name, w.path, *w.src, fd))
-}
-
-func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // judge verifies the list's signature and its coverage of the folder's
 // artifacts, then looks for each artifact's provenance and SBOM.
@@ -214,7 +196,7 @@ func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string
 		msg = append(msg, fmt.Sprintf("it covers all %d artifact(s) beside it", len(artifacts)))
 	}
 	fd.Message = w.path + ": " + strings.Join(append(msg, cover...), "; ")
-	w.emit(fd)
+	w.Record(fd)
 	if attestations {
 		w.attestations(artifacts, siblings)
 	}
@@ -240,7 +222,7 @@ func (w *work) signature(cleartext bool) (string, string, []string) {
 		}
 		res, _, err := pgp.VerifyCleartext(w.raw, pgp.Options{Keyring: w.trust.Keyring, Now: w.trust.At})
 		if err != nil {
-			return distribution.Failed, "cleartext OpenPGP signature does not verify: " + oneLine(err), nil
+			return distribution.Failed, "cleartext OpenPGP signature does not verify: " + distribution.OneLine(err), nil
 		}
 		return distribution.Verified, res.String(), nil
 	}
@@ -266,7 +248,7 @@ func (w *work) signature(cleartext bool) (string, string, []string) {
 func (w *work) verifyOne(sp string) (string, string) {
 	sig, err := w.t.ReadFile(sp)
 	if err != nil {
-		return distribution.Failed, oneLine(err)
+		return distribution.Failed, distribution.OneLine(err)
 	}
 	trimmed := bytes.TrimSpace(sig)
 	switch {
@@ -278,9 +260,9 @@ func (w *work) verifyOne(sp string) (string, string) {
 		res, err := w.c.batch.Verify(sig, pol, sigstore.ArtifactBytes(w.raw))
 		switch {
 		case errors.Is(err, sigstore.ErrPolicy):
-			return distribution.NotVerified, oneLine(err)
+			return distribution.NotVerified, distribution.OneLine(err)
 		case err != nil:
-			return distribution.Failed, "Sigstore bundle does not verify: " + oneLine(err)
+			return distribution.Failed, "Sigstore bundle does not verify: " + distribution.OneLine(err)
 		}
 		who := "key " + res.KeyAlgorithm
 		if res.Certificate != nil {
@@ -290,14 +272,14 @@ func (w *work) verifyOne(sp string) (string, string) {
 	case bytes.HasPrefix(trimmed, []byte("untrusted comment:")):
 		s, err := minisign.ParseSignature(sig)
 		if err != nil {
-			return distribution.Failed, oneLine(err)
+			return distribution.Failed, distribution.OneLine(err)
 		}
 		if len(w.trust.Minisign) == 0 {
 			return distribution.NotVerified, fmt.Sprintf("%s signature not verified: no minisign/signify public key given (--key)", s.Format)
 		}
 		res, err := minisign.Verify(bytes.NewReader(w.raw), s, w.trust.Minisign)
 		if err != nil {
-			return distribution.Failed, fmt.Sprintf("%s signature does not verify: %s", s.Format, oneLine(err))
+			return distribution.Failed, fmt.Sprintf("%s signature does not verify: %s", s.Format, distribution.OneLine(err))
 		}
 		return distribution.Verified, fmt.Sprintf("%s signature by key %s verified", res.Format, res.KeyID)
 	default:
@@ -306,7 +288,7 @@ func (w *work) verifyOne(sp string) (string, string) {
 		}
 		res, err := pgp.VerifyDetached(bytes.NewReader(w.raw), sig, pgp.Options{Keyring: w.trust.Keyring, Now: w.trust.At})
 		if err != nil {
-			return distribution.Failed, "OpenPGP signature does not verify: " + oneLine(err)
+			return distribution.Failed, "OpenPGP signature does not verify: " + distribution.OneLine(err)
 		}
 		return distribution.Verified, res.String()
 	}
@@ -386,7 +368,7 @@ func (w *work) attestations(artifacts, siblings []string) {
 			fd.Outcome = distribution.Failed
 			fd.Message = fmt.Sprintf("%s has no %s beside it", a, strings.Join(missing, " and no "))
 		}
-		w.emit(fd)
+		w.Record(fd)
 	}
 }
 

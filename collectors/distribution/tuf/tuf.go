@@ -98,10 +98,7 @@ var roleTypes = map[string]bool{"root": true, "timestamp": true, "snapshot": tru
 
 // Collect implements collectors.Collector.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
-	trust := c.Trust
-	if trust == nil {
-		trust, _ = distribution.Load(distribution.Options{})
-	}
+	trust := distribution.OrDefault(c.Trust)
 	repos := map[string]*repo{}
 	for _, f := range t.Files {
 		if err := ctx.Err(); err != nil {
@@ -219,14 +216,10 @@ func parse[T metadata.Roles](b []byte) (m *metadata.Metadata[T], err error) {
 	return (&metadata.Metadata[T]{}).FromBytes(b)
 }
 
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
-}
-
 func (w *work) run() {
 	for _, f := range w.r.broken {
 		w.emit(f, &distribution.Finding{Check: CheckSigned, Subject: f.typ, Outcome: distribution.Failed,
-			Message: fmt.Sprintf("%s metadata %s does not decode: %s", f.typ, f.path, oneLine(f.err))})
+			Message: fmt.Sprintf("%s metadata %s does not decode: %s", f.typ, f.path, distribution.OneLine(f.err))})
 	}
 	for _, c := range w.r.conflicts {
 		w.emit(c[1], &distribution.Finding{Check: CheckRootChain, Subject: "root", Outcome: distribution.Failed, Related: []string{c[0].path},
@@ -263,7 +256,7 @@ func (w *work) rootChain() bool {
 		pinned, err := parse[metadata.RootType](w.trust.TUFRoot)
 		if err != nil {
 			w.emit(first, &distribution.Finding{Check: CheckRootChain, Subject: "root", Outcome: distribution.Failed,
-				Message: fmt.Sprintf("pinned TUF root %s does not parse: %s", w.trust.TUFRootPath, oneLine(err))})
+				Message: fmt.Sprintf("pinned TUF root %s does not parse: %s", w.trust.TUFRootPath, distribution.OneLine(err))})
 			return false
 		}
 		trusted, tofu = pinned, false
@@ -280,13 +273,13 @@ func (w *work) rootChain() bool {
 		m, err := parse[metadata.RootType](first.raw)
 		if err != nil {
 			w.emit(first, &distribution.Finding{Check: CheckRootChain, Subject: "root", Outcome: distribution.Failed,
-				Message: fmt.Sprintf("%s does not parse: %s", first.path, oneLine(err))})
+				Message: fmt.Sprintf("%s does not parse: %s", first.path, distribution.OneLine(err))})
 			return false
 		}
 		// Trust on first use still needs the root to sign itself.
 		if err := delegator(m).VerifyDelegate("root", m); err != nil {
 			w.emit(first, &distribution.Finding{Check: CheckRootChain, Subject: "root", Outcome: distribution.Failed,
-				Message: fmt.Sprintf("root version %d is not signed by a threshold of its own root keys: %s", m.Signed.Version, oneLine(err))})
+				Message: fmt.Sprintf("root version %d is not signed by a threshold of its own root keys: %s", m.Signed.Version, distribution.OneLine(err))})
 			return false
 		}
 		trusted, trustedFile = m, first
@@ -305,14 +298,14 @@ func (w *work) rootChain() bool {
 		}
 		if err == nil {
 			if e := delegator(trusted).VerifyDelegate("root", next); e != nil {
-				err = fmt.Errorf("not signed by a threshold of version %d's root keys: %s", trusted.Signed.Version, oneLine(e))
+				err = fmt.Errorf("not signed by a threshold of version %d's root keys: %s", trusted.Signed.Version, distribution.OneLine(e))
 			} else if e := delegator(next).VerifyDelegate("root", next); e != nil {
-				err = fmt.Errorf("not signed by a threshold of its own root keys: %s", oneLine(e))
+				err = fmt.Errorf("not signed by a threshold of its own root keys: %s", distribution.OneLine(e))
 			}
 		}
 		if err != nil {
 			w.emit(f, &distribution.Finding{Check: CheckRootChain, Subject: fmt.Sprintf("root@%d", v), Outcome: distribution.Failed,
-				Message: fmt.Sprintf("root version %d (%s): %s", v, f.path, oneLine(err))})
+				Message: fmt.Sprintf("root version %d (%s): %s", v, f.path, distribution.OneLine(err))})
 			return false
 		}
 		trusted, trustedFile = next, f
@@ -393,14 +386,14 @@ func load[T metadata.Roles](w *work, name string, root *metadata.Metadata[metada
 	m, err := parse[T](f.raw)
 	if err != nil {
 		w.emit(f, &distribution.Finding{Check: CheckSigned, Subject: name, Outcome: distribution.Failed,
-			Message: fmt.Sprintf("%s metadata %s does not parse: %s", name, f.path, oneLine(err))})
+			Message: fmt.Sprintf("%s metadata %s does not parse: %s", name, f.path, distribution.OneLine(err))})
 		return nil
 	}
 	fd := &distribution.Finding{Check: CheckSigned, Subject: name, Outcome: distribution.Verified,
 		Message: fmt.Sprintf("%s metadata version %d is signed by a threshold of its keys in root version %d", name, f.version, root.Signed.Version)}
 	if err := delegator(root).VerifyDelegate(name, m); err != nil {
 		fd.Outcome = distribution.Failed
-		fd.Message = fmt.Sprintf("%s metadata version %d is not signed by a threshold of its keys in root version %d: %s", name, f.version, root.Signed.Version, oneLine(err))
+		fd.Message = fmt.Sprintf("%s metadata version %d is not signed by a threshold of its keys in root version %d: %s", name, f.version, root.Signed.Version, distribution.OneLine(err))
 	}
 	w.emit(f, fd)
 	if fd.Outcome != distribution.Verified {
@@ -465,7 +458,7 @@ func (w *work) compareMeta(from *file, fromRole, name string, mf *metadata.MetaF
 	default:
 		if err := mf.VerifyLengthHashes(f.raw); err != nil && (mf.Length != 0 || len(mf.Hashes) != 0) {
 			fd.Outcome = distribution.Failed
-			fd.Message = fmt.Sprintf("%s records %s version %d with another length or hash than %s: %s", fromRole, name, mf.Version, f.path, oneLine(err))
+			fd.Message = fmt.Sprintf("%s records %s version %d with another length or hash than %s: %s", fromRole, name, mf.Version, f.path, distribution.OneLine(err))
 		} else {
 			fd.Outcome = distribution.Verified
 			fd.Message = fmt.Sprintf("%s records %s version %d, the version present", fromRole, name, mf.Version)
@@ -510,7 +503,7 @@ func (w *work) walk(m *metadata.Metadata[metadata.TargetsType], f *file, name st
 		}
 		if err != nil {
 			fd.Outcome = distribution.Failed
-			fd.Message = fmt.Sprintf("delegated role %s (%s): %s", dr.Name, cf.path, oneLine(err))
+			fd.Message = fmt.Sprintf("delegated role %s (%s): %s", dr.Name, cf.path, distribution.OneLine(err))
 		}
 		w.emit(cf, fd)
 		if err != nil {
@@ -579,7 +572,7 @@ func (w *work) target(f *file, roleName, p string, tf *metadata.TargetFiles, all
 	sums, err := distribution.HashFile(w.t, rel, algs...)
 	if err != nil {
 		fd.Outcome = distribution.Failed
-		fd.Message = fmt.Sprintf("target %s: %s", rel, oneLine(err))
+		fd.Message = fmt.Sprintf("target %s: %s", rel, distribution.OneLine(err))
 		w.emit(f, fd)
 		return
 	}

@@ -1,7 +1,6 @@
 package tuf
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,37 +12,13 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/disttest"
 	"github.com/pedigree-dev/pedigree/collectors/distribution/tuf/tuftest"
-	"github.com/pedigree-dev/pedigree/evidence"
 )
 
 func scan(t testing.TB, dir string, o distribution.Options) []*distribution.Finding {
 	t.Helper()
-	tr, err := distribution.Load(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := collectors.OpenTarget("t", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	ev, err := New(tr).Collect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []*distribution.Finding
-	for i := range ev {
-		f, ok := evidence.PayloadAs[distribution.Finding](&ev[i])
-		if !ok {
-			t.Fatalf("payload %T", ev[i].Payload)
-		}
-		if ev[i].SHA256 == "" || ev[i].Source == "" {
-			t.Errorf("evidence without source digest: %+v", ev[i])
-		}
-		out = append(out, f)
-	}
-	return out
+	return disttest.Scan(t, func(tr *distribution.Trust) collectors.Collector { return New(tr) }, dir, o)
 }
 
 func pick(fs []*distribution.Finding, check, subject string) *distribution.Finding {
