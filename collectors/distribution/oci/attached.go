@@ -302,22 +302,22 @@ func legacyBundle(ann map[string]string, c content) ([]byte, error) {
 			} `json:"Payload"`
 		}
 		if err := json.Unmarshal([]byte(rb), &r); err != nil {
-			return nil, fmt.Errorf("Rekor bundle annotation: %w", err)
+			return nil, fmt.Errorf("rekor bundle annotation: %w", err)
 		}
 		body, err := base64.StdEncoding.DecodeString(r.Payload.Body)
 		if err != nil {
-			return nil, fmt.Errorf("Rekor entry body is not base64: %w", err)
+			return nil, fmt.Errorf("rekor entry body is not base64: %w", err)
 		}
 		var kv struct {
 			Kind       string `json:"kind"`
 			APIVersion string `json:"apiVersion"`
 		}
 		if err := json.Unmarshal(body, &kv); err != nil {
-			return nil, fmt.Errorf("Rekor entry body: %w", err)
+			return nil, fmt.Errorf("rekor entry body: %w", err)
 		}
 		logID, err := hex.DecodeString(r.Payload.LogID)
 		if err != nil {
-			return nil, fmt.Errorf("Rekor log id is not hex: %w", err)
+			return nil, fmt.Errorf("rekor log id is not hex: %w", err)
 		}
 		vm["tlogEntries"] = []any{map[string]any{
 			"logIndex":          fmt.Sprint(r.Payload.LogIndex),
