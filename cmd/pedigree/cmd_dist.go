@@ -143,7 +143,7 @@ failed, 2 on a usage or input error.`,
 					if e := byID[fd.Evidence[0]]; e != nil {
 						row.Evidence, row.Target = e.ID, e.Target
 						if o, ok := evidence.PayloadAs[distribution.Finding](e); ok {
-							row.Kind, row.Subject, row.SHA256 = o.Channel, o.Subject, o.SHA256
+							row.Path, row.Kind, row.Subject, row.SHA256 = o.Path, o.Channel, o.Subject, o.SHA256
 						}
 					}
 				}

@@ -157,6 +157,8 @@ type Finding struct {
 	Check   string `json:"check"`
 	// Path is the file or directory observed, relative to the target.
 	Path string `json:"path"`
+	// Line is the line of Path the observation is about, when it has one.
+	Line int `json:"line,omitempty"`
 	// Subject is what the observation is about (an image digest, a TUF
 	// role, an index file); empty means Path.
 	Subject string `json:"subject,omitempty"`

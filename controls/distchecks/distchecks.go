@@ -57,7 +57,14 @@ func judged(c controls.Check, judge func(f *distribution.Finding) (evidence.Stat
 	return controls.EachPayload(func(e *evidence.Evidence, f *distribution.Finding) evidence.Finding {
 		st, msg := judge(f)
 		out := c.Finding(st, msg, e.Subject)
-		out.Location = &evidence.Location{Path: f.Path}
+		// Anchored at the file that decided it (a Release, a targets.json,
+		// an index.json), whose bytes the evidence measured; the judged
+		// path is in the subject.
+		loc := e.Source
+		if loc == "" {
+			loc = f.Path
+		}
+		out.Location = &evidence.Location{Path: loc, Line: f.Line}
 		out.Evidence = []string{e.ID}
 		out.Identify()
 		return out

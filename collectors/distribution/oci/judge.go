@@ -254,7 +254,7 @@ func dockerfiles(t *collectors.Target, trust *distribution.Trust) []evidence.Evi
 				continue
 			}
 			img := m[1]
-			fd := &distribution.Finding{Channel: distribution.ChannelOCI, Check: CheckDigestPinned, Path: f.Path, Subject: fmt.Sprintf("line %d", line)}
+			fd := &distribution.Finding{Channel: distribution.ChannelOCI, Check: CheckDigestPinned, Path: f.Path, Line: line, Subject: fmt.Sprintf("line %d", line)}
 			switch {
 			case strings.EqualFold(img, "scratch") || stages[strings.ToLower(img)]:
 				continue
