@@ -20,6 +20,14 @@ fi
 have() { [ -f "$prefix/node_modules/$1/package.json" ] && grep -q "\"version\": \"$2\"" "$prefix/node_modules/$1/package.json"; }
 mkdir -p "$prefix"
 [ -f "$prefix/package.json" ] || echo '{"private": true}' >"$prefix/package.json"
+# The multitool's platform binary is made executable by its package's install
+# script, which --ignore-scripts (below) does not run: set the mode here.
+executable() {
+	for f in "$prefix"/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool; do
+		[ -f "$f" ] && chmod +x "$f"
+	done
+	return 0
+}
 want=""
 have @mitre/heimdall-lite "$HEIMDALL_VERSION" || want="$want @mitre/heimdall-lite@$HEIMDALL_VERSION"
 have @microsoft/sarif-multitool "$MULTITOOL_VERSION" || want="$want @microsoft/sarif-multitool@$MULTITOOL_VERSION"
