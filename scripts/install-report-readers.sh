@@ -31,9 +31,6 @@ executable() {
 want=""
 have @mitre/heimdall-lite "$HEIMDALL_VERSION" || want="$want @mitre/heimdall-lite@$HEIMDALL_VERSION"
 have @microsoft/sarif-multitool "$MULTITOOL_VERSION" || want="$want @microsoft/sarif-multitool@$MULTITOOL_VERSION"
-# --ignore-scripts also skips the package's own chmod of its platform
-# binary: make it executable here (a no-op when it already is).
-executable() { chmod +x "$prefix"/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool 2>/dev/null || true; }
 if [ -z "$want" ]; then
 	executable
 	echo "install-report-readers: Heimdall Lite $HEIMDALL_VERSION and SARIF Multitool $MULTITOOL_VERSION already in $prefix"
