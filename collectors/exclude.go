@@ -60,7 +60,9 @@ func RoleRuns(role, collector string) bool {
 		return true
 	}
 	for _, n := range names {
-		if n == collector {
+		// "distribution" names the family of channel collectors
+		// (distribution-oci, distribution-tuf, ...).
+		if n == collector || strings.HasPrefix(collector, n+"-") {
 			return true
 		}
 	}

@@ -136,6 +136,7 @@ func TestRoleRuns(t *testing.T) {
 		{RoleRelease, "files", true}, {RoleRelease, "signing", true}, {RoleRelease, "gitrepo", false}, {RoleRelease, "ci", false},
 		{RoleKeys, "keys", true}, {RoleKeys, "sbom", false},
 		{RoleDistribution, "distribution", true}, {RoleDistribution, "gitrepo", false},
+		{RoleDistribution, "distribution-oci", true}, {RoleRelease, "distribution-release", true}, {RoleSource, "distribution-tuf", false}, {RoleKeys, "distributions", false},
 	} {
 		if got := RoleRuns(tt.role, tt.collector); got != tt.want {
 			t.Errorf("RoleRuns(%q, %q) = %v", tt.role, tt.collector, got)

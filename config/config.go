@@ -47,13 +47,15 @@ type Config struct {
 	Quiet       bool   `yaml:"quiet"`
 	LogFormat   string `yaml:"log-format"`
 
-	Files   Files   `yaml:"files"`
-	SBOM    SBOM    `yaml:"sbom"`
-	Vuln    Vuln    `yaml:"vuln"`
-	Policy  Policy  `yaml:"policy"`
-	CI      CI      `yaml:"ci"`
-	Repo    Repo    `yaml:"repo"`
-	Reports Reports `yaml:"reports"`
+	Files  Files  `yaml:"files"`
+	SBOM   SBOM   `yaml:"sbom"`
+	Vuln   Vuln   `yaml:"vuln"`
+	Policy Policy `yaml:"policy"`
+	CI     CI     `yaml:"ci"`
+	Repo   Repo   `yaml:"repo"`
+	// Distribution judges OCI layouts, TUF and apt repositories, release pages.
+	Distribution Distribution `yaml:"distribution"`
+	Reports      Reports      `yaml:"reports"`
 
 	// Dir is the folder of the config file; relative paths are resolved
 	// against it.
@@ -147,5 +149,6 @@ func (c *Config) resolvePaths() {
 	c.Policy.resolve(c)
 	c.CI.resolve(c)
 	c.Repo.resolve(c)
+	c.Distribution.resolve(c)
 	c.Reports.resolve(c)
 }

@@ -99,6 +99,13 @@ func scanJSON(name string, b []byte) *Material {
 			m.Problem = oneLine(err)
 		}
 		return m
+	case isTUF(b):
+		assets, err := ParseTUF(name, b)
+		m := &Material{Path: name, Format: "tuf-metadata", Assets: assets}
+		if err != nil {
+			m.Problem = oneLine(err)
+		}
+		return m
 	case bytes.Contains(head, []byte("vnd.dev.sigstore.bundle")):
 		assets, err := ParseBundle(name, b)
 		m := &Material{Path: name, Format: "sigstore-bundle", Assets: assets}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/apt"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/oci"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/release"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/tuf"
+	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/controls/distchecks"
+)
+
+func init() {
+	registerPillar(pillar{
+		name: "distribution",
+		collectors: func(cfg *config.Config) ([]collectors.Collector, error) {
+			trust, err := distributionTrust(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return distributionCollectors(trust), nil
+		},
+		checks: func(cfg *config.Config) ([]controls.Check, error) {
+			return distchecks.All(distchecks.Options{MinThreshold: cfg.Distribution.MinThreshold}), nil
+		},
+	})
+}
+
+// distributionTrust loads the distribution: section with the trust policy
+// the other pillars share (policy.keys keyrings, policy.sigstore roots).
+func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
+	d := cfg.Distribution
+	at, err := d.Instant()
+	if err != nil {
+		return nil, usageError(err)
+	}
+	o := distribution.Options{
+		At:                at,
+		TUFRoot:           d.TUFRoot,
+		Keyrings:          append(append([]string{}, d.Keyrings...), cfg.Policy.Keys.OpenPGPKeyrings...),
+		Keys:              append([]string{}, d.Keys...),
+		WithoutTlogUnsafe: d.WithoutTlogUnsafe,
+		TrustedRoots:      append(append([]string{}, d.TrustedRoots...), cfg.Policy.Sigstore.TrustedRoots...),
+	}
+	t, err := distribution.Load(o)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return t, nil
+}
+
+func distributionCollectors(t *distribution.Trust) []collectors.Collector {
+	return []collectors.Collector{oci.New(t), tuf.New(t), apt.New(t), release.New(t)}
+}

@@ -1,0 +1,298 @@
+// Package distribution holds what the distribution-channel collectors share:
+// the options of a scan (the assessment instant, the pinned trust), the
+// trust they load once, and the evidence vocabulary the channel packages
+// (oci, tuf, apt, release) emit and controls/distchecks judges.
+//
+// Every channel reads only files a user exported or mirrored; nothing is
+// fetched, nothing found is run, and no path leaves the target.
+package distribution
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/sigstore/sigstore-go/pkg/root"
+
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
+	"github.com/pedigree-dev/pedigree/verify/minisign"
+	"github.com/pedigree-dev/pedigree/verify/pgp"
+	"github.com/pedigree-dev/pedigree/verify/sigstore"
+)
+
+// Channels, the `kind` of a distribution finding.
+const (
+	ChannelOCI     = "oci"
+	ChannelTUF     = "tuf"
+	ChannelApt     = "apt"
+	ChannelRelease = "release"
+)
+
+// Observation outcomes a collector records where it verified something
+// cryptographically (the checks map them to pass, fail, not-assessed).
+const (
+	Verified    = "verified"
+	Failed      = "failed"
+	NotVerified = "not-verified"
+)
+
+// Options are the user's choices for a scan: `dist scan` flags or the
+// distribution: section.
+type Options struct {
+	// At is the assessment instant; zero means now.
+	At time.Time
+	// TUFRoot is the path of a trusted root.json.
+	TUFRoot string
+	// Keyrings are OpenPGP keyrings (apt Release files, checksum lists).
+	Keyrings []string
+	// Keys are PEM public keys (cosign, Sigstore key-signed bundles) and
+	// minisign/signify public key files.
+	Keys []string
+	// WithoutTlogUnsafe accepts a key-signed signature with no
+	// transparency-log entry.
+	WithoutTlogUnsafe bool
+	// TrustedRoots are Sigstore trusted_root.json files.
+	TrustedRoots []string
+}
+
+// Trust is the loaded trust: every file of the options read once.
+type Trust struct {
+	// At is the instant every window is judged at (never zero).
+	At time.Time
+	// AtGiven is true when the user chose At (reports record it).
+	AtGiven bool
+	// TUFRoot is the pinned root's bytes and its path; nil: none pinned.
+	TUFRoot     []byte
+	TUFRootPath string
+	// Keyring holds the trusted OpenPGP keys.
+	Keyring openpgp.EntityList
+	// Keys are the trusted public keys that parsed as PEM/DER.
+	Keys []crypto.PublicKey
+	// RawKeys are the key files' bytes (minisign and signify keys are not
+	// PEM) by base name.
+	RawKeys map[string][]byte
+	// Minisign are the minisign and signify keys among them.
+	Minisign []*minisign.PublicKey
+	// Roots are the Sigstore trusted roots.
+	Roots             root.TrustedMaterialCollection
+	WithoutTlogUnsafe bool
+	// Problems are trust files that did not load; a scan reports them and
+	// judges without them (never as a pass).
+	Problems []string
+}
+
+// Load reads the files the options name. A file that does not load is an
+// error naming it: a user who pins trust wants to know it was not used.
+func Load(o Options) (*Trust, error) {
+	t := &Trust{At: o.At, AtGiven: !o.At.IsZero(), WithoutTlogUnsafe: o.WithoutTlogUnsafe, RawKeys: map[string][]byte{}}
+	if t.At.IsZero() {
+		t.At = time.Now().UTC()
+	}
+	if o.TUFRoot != "" {
+		b, err := readlimit.File(o.TUFRoot, readlimit.Trust)
+		if err != nil {
+			return nil, fmt.Errorf("tuf root: %w", err)
+		}
+		t.TUFRoot, t.TUFRootPath = b, o.TUFRoot
+	}
+	if len(o.Keyrings) > 0 {
+		kr, err := pgp.LoadKeyring(o.Keyrings...)
+		if err != nil {
+			return nil, err
+		}
+		t.Keyring = kr.Entities
+	}
+	for _, p := range o.Keys {
+		b, err := readlimit.File(p, readlimit.Trust)
+		if err != nil {
+			return nil, fmt.Errorf("key: %w", err)
+		}
+		t.RawKeys[filepath.Base(p)] = b
+		if k, err := sigstore.ParsePublicKey(b); err == nil {
+			t.Keys = append(t.Keys, k)
+		} else if !minisign.LooksLikeKey(b) {
+			return nil, fmt.Errorf("key %s: not a PEM public key, a minisign or a signify public key", p)
+		}
+	}
+	for _, b := range t.RawKeys {
+		if k, err := minisign.ParsePublicKey(b); err == nil {
+			t.Minisign = append(t.Minisign, k)
+		}
+	}
+	for _, p := range o.TrustedRoots {
+		tr, err := sigstore.LoadTrustedRoot(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted root %s: %w", p, err)
+		}
+		t.Roots = append(t.Roots, tr)
+	}
+	return t, nil
+}
+
+// SigstorePolicy is the policy Sigstore bundles and cosign signatures are
+// verified against: the trusted roots and keys, identities unconstrained
+// (a distribution scan asks who signed, the signing pillar's identities
+// pin it further).
+func (t *Trust) SigstorePolicy() sigstore.Policy {
+	p := sigstore.Policy{Keys: t.Keys, WithoutTransparencyLogUnsafe: t.WithoutTlogUnsafe}
+	if len(t.Roots) > 0 {
+		p.Trusted = t.Roots
+		p.Identities = []sigstore.Identity{{SANRegex: ".*", IssuerRegex: ".*"}}
+	}
+	return p
+}
+
+// Finding is one observation a channel collector made: the payload of
+// every distribution evidence. Check names the check that judges it; the
+// checks read only their own.
+type Finding struct {
+	Channel string `json:"channel"`
+	Check   string `json:"check"`
+	// Path is the file or directory observed, relative to the target.
+	Path string `json:"path"`
+	// Line is the line of Path the observation is about, when it has one.
+	Line int `json:"line,omitempty"`
+	// Subject is what the observation is about (an image digest, a TUF
+	// role, an index file); empty means Path.
+	Subject string `json:"subject,omitempty"`
+	// Outcome is Verified, Failed or NotVerified for cryptographic and
+	// integrity observations; the checks judge facts (expiry, thresholds)
+	// from the fields below.
+	Outcome string `json:"outcome,omitempty"`
+	Message string `json:"message"`
+	// At is the instant the observation was judged at; AtGiven says the
+	// user chose it.
+	At      time.Time `json:"at"`
+	AtGiven bool      `json:"atGiven,omitempty"`
+	// Issued is when the metadata says it was made (apt Date).
+	Issued time.Time `json:"issued,omitzero"`
+	// Expires is an expiry observed (TUF role, apt Valid-Until).
+	Expires time.Time `json:"expires,omitzero"`
+	// Threshold and Keys are a role's signature threshold and key count.
+	Threshold int `json:"threshold,omitempty"`
+	Keys      int `json:"keys,omitempty"`
+	// Weak lists weak hash algorithms relied on.
+	Weak []string `json:"weak,omitempty"`
+	// Related names other files the observation relied on (signatures,
+	// keyrings, referenced blobs).
+	Related []string `json:"related,omitempty"`
+	// SHA256 is the digest of what the observation is about, when it has one.
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// Kind is the evidence kind of the observations one check judges.
+func Kind(check string) string { return "distribution." + check }
+
+// Emit builds the evidence of one observation about the bytes raw read
+// from source (the file that decided it).
+func Emit(t *collectors.Target, collector, source string, raw []byte, f *Finding) evidence.Evidence {
+	return EmitSum(t, collector, source, Source{SHA256: evidence.SHA256Hex(raw), Size: int64(len(raw))}, f)
+}
+
+// Source is the digest and size of the file that decided observations,
+// computed once however many observations it decides.
+type Source struct {
+	SHA256 string
+	Size   int64
+}
+
+// SourceOf digests raw.
+func SourceOf(raw []byte) Source {
+	return Source{SHA256: evidence.SHA256Hex(raw), Size: int64(len(raw))}
+}
+
+// EmitSum is Emit with the source's digest already known.
+func EmitSum(t *collectors.Target, collector, source string, src Source, f *Finding) evidence.Evidence {
+	subj := evidence.Subject{Type: "distribution", Ref: f.Path}
+	if f.Subject != "" {
+		subj.Ref = f.Path + "#" + f.Subject
+	}
+	if f.SHA256 != "" {
+		subj.Digest = "sha256:" + f.SHA256
+	}
+	kind := Kind(f.Check)
+	return evidence.Evidence{
+		// One source file decides many observations (a targets.json,
+		// every target it lists): the subject keeps their ids apart.
+		ID:          evidence.NewID(collector, kind, t.Name, source+"#"+subj.Ref, src.SHA256),
+		Collector:   collector,
+		Kind:        kind,
+		Subject:     subj,
+		Target:      t.Name,
+		Source:      source,
+		SHA256:      src.SHA256,
+		Size:        src.Size,
+		CollectedAt: t.Now,
+		Payload:     f,
+	}
+}
+
+// Stamp sets the instant on a finding.
+func (t *Trust) Stamp(f *Finding) *Finding {
+	f.At, f.AtGiven = t.At, t.AtGiven
+	return f
+}
+
+// Head reads the first 4 KiB of a target file, to sniff its content.
+func Head(t *collectors.Target, rel string) ([]byte, error) {
+	f, err := t.Open(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, 4096)
+	n, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:n], nil
+}
+
+// Recorder collects the observations one source file decides, stamping
+// each with the channel, the instant and (by default) the file's path,
+// and digesting the file once.
+type Recorder struct {
+	T         *collectors.Target
+	Trust     *Trust
+	Collector string
+	Channel   string
+	// Path and Raw are the deciding file and its bytes.
+	Path string
+	Raw  []byte
+	Out  []evidence.Evidence
+	src  *Source
+}
+
+// Record adds one observation.
+func (r *Recorder) Record(fd *Finding) {
+	fd.Channel = r.Channel
+	if fd.Path == "" {
+		fd.Path = r.Path
+	}
+	r.Trust.Stamp(fd)
+	if r.src == nil {
+		s := SourceOf(r.Raw)
+		r.src = &s
+	}
+	r.Out = append(r.Out, EmitSum(r.T, r.Collector, r.Path, *r.src, fd))
+}
+
+// OrDefault is t, or the trust of no options (judged now, nothing
+// trusted) when t is nil.
+func OrDefault(t *Trust) *Trust {
+	if t != nil {
+		return t
+	}
+	d, _ := Load(Options{})
+	return d
+}
+
+// OneLine flattens an error message onto one line.
+func OneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }

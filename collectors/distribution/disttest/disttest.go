@@ -1,0 +1,43 @@
+// Package disttest runs a distribution collector over a folder in tests
+// and returns its observations.
+package disttest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// Scan loads the options, runs the collector mk builds over dir and
+// returns every observation, checking each evidence names its source.
+func Scan(t testing.TB, mk func(*distribution.Trust) collectors.Collector, dir string, o distribution.Options) []*distribution.Finding {
+	t.Helper()
+	tr, err := distribution.Load(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg, err := collectors.OpenTarget("t", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	ev, err := mk(tr).Collect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*distribution.Finding, 0, len(ev))
+	for i := range ev {
+		f, ok := evidence.PayloadAs[distribution.Finding](&ev[i])
+		if !ok {
+			t.Fatalf("payload %T", ev[i].Payload)
+		}
+		if ev[i].SHA256 == "" || ev[i].Source == "" {
+			t.Errorf("evidence without source digest: %+v", ev[i])
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -1,0 +1,349 @@
+package oci
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/verify/dsse"
+	"github.com/pedigree-dev/pedigree/verify/sigstore"
+	"github.com/pedigree-dev/pedigree/verify/statement"
+)
+
+// Media types of what cosign and the Sigstore tools attach to images.
+const (
+	mtSimpleSigning = "application/vnd.dev.cosign.simplesigning.v1+json"
+	mtDSSE          = "application/vnd.dsse.envelope.v1+json"
+	mtBundlePrefix  = "application/vnd.dev.sigstore.bundle"
+	annSignature    = "dev.cosignproject.cosign/signature"
+	annCertificate  = "dev.sigstore.cosign/certificate"
+	annChain        = "dev.sigstore.cosign/chain"
+	annRekorBundle  = "dev.sigstore.cosign/bundle"
+	annPredicate    = "predicateType"
+)
+
+// artifact is a signature, attestation or SBOM manifest.
+type artifact struct {
+	desc   v1.Descriptor
+	m      *manifest
+	orphan bool
+}
+
+// sigObs is one verified (or not) signature or attestation about a digest.
+type sigObs struct {
+	digest string
+	// kind is signature, attestation or sbom.
+	kind          string
+	format        string
+	predicateType string
+	outcome       string
+	message       string
+	where         string
+}
+
+func (w *work) note(o *sigObs) { w.sigs[o.digest] = append(w.sigs[o.digest], o) }
+
+// attached verifies every layer of one artifact manifest.
+func (w *work) attached(a *artifact) {
+	if a.m.image == nil {
+		return
+	}
+	to, scheme := attachedTo(a.desc, a.m)
+	for i, l := range a.m.image.Layers {
+		where := fmt.Sprintf("%s layer %d of %s", w.s.path, i, a.m.digest)
+		b, ok := w.s.blobs[l.Digest.String()]
+		if !ok {
+			continue // the integrity walk reported it
+		}
+		mt := string(l.MediaType)
+		switch {
+		case mt == mtSimpleSigning:
+			w.simpleSigning(to, l, b, where)
+		case mt == mtDSSE:
+			w.dsseLayer(to, l, b, where)
+		case strings.HasPrefix(mt, mtBundlePrefix) || strings.HasPrefix(a.m.artifactType(), mtBundlePrefix):
+			w.bundleLayer(to, b, where)
+		case isSBOMMediaType(mt) || scheme == "sbom":
+			if to != "" {
+				w.note(&sigObs{digest: to, kind: "sbom", format: mt, outcome: distribution.NotVerified, where: where,
+					message: "an SBOM is attached unsigned (" + mt + ")"})
+			}
+		}
+	}
+}
+
+func isSBOMMediaType(mt string) bool {
+	return strings.Contains(mt, "spdx") || strings.Contains(mt, "cyclonedx")
+}
+
+// policy is the Sigstore policy or a reason it cannot be used.
+func (w *work) policy() (sigstore.Policy, string) {
+	p := w.trust.SigstorePolicy()
+	if p.Trusted == nil && len(p.Keys) == 0 {
+		return p, "no key or trusted root to verify against (--key, --trusted-root, distribution.keys)"
+	}
+	return p, ""
+}
+
+// simpleSigning verifies a cosign signature layer: the payload names the
+// image digest; the signature, certificate and Rekor entry are
+// annotations. They are assembled into the Sigstore bundle they amount to
+// and verified by the same verifier as every other bundle.
+func (w *work) simpleSigning(to string, l v1.Descriptor, b *blob, where string) {
+	o := &sigObs{kind: "signature", format: "cosign", where: where, digest: to}
+	payload, err := w.s.json(b)
+	if err == nil {
+		var p struct {
+			Critical struct {
+				Image struct {
+					Digest string `json:"docker-manifest-digest"`
+				} `json:"image"`
+				Type string `json:"type"`
+			} `json:"critical"`
+		}
+		if err = json.Unmarshal(payload, &p); err == nil {
+			if to != "" && p.Critical.Image.Digest != to {
+				err = fmt.Errorf("the signed payload names %s, not the image %s it is attached to", p.Critical.Image.Digest, to)
+			}
+			o.digest = p.Critical.Image.Digest
+		}
+	}
+	if o.digest == "" {
+		return
+	}
+	defer w.note(o)
+	if err != nil {
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+		return
+	}
+	bundle, err := legacyBundle(l.Annotations, messageContent(payload, l.Annotations[annSignature]))
+	if err != nil {
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+		return
+	}
+	if w.noTlog(o, l.Annotations) {
+		return
+	}
+	w.verify(o, bundle, sigstore.ArtifactBytes(payload))
+}
+
+// noTlog fails a signature that carries no transparency-log entry, unless
+// the user accepted that (--without-tlog-unsafe), as cosign verify does
+// without --insecure-ignore-tlog.
+func (w *work) noTlog(o *sigObs, ann map[string]string) bool {
+	if ann[annRekorBundle] != "" || w.trust.WithoutTlogUnsafe {
+		return false
+	}
+	if _, why := w.policy(); why != "" {
+		o.outcome, o.message = distribution.NotVerified, why
+		return true
+	}
+	o.outcome = distribution.Failed
+	o.message = "no transparency-log entry (Rekor bundle) is attached, so the signing time is unproven; --without-tlog-unsafe accepts key signatures without one"
+	return true
+}
+
+func (w *work) verify(o *sigObs, bundle []byte, art sigstore.Artifact) {
+	pol, why := w.policy()
+	if why != "" {
+		o.outcome, o.message = distribution.NotVerified, why
+		return
+	}
+	res, err := w.c.batch.Verify(bundle, pol, art)
+	switch {
+	case errors.Is(err, sigstore.ErrPolicy):
+		o.outcome, o.message = distribution.NotVerified, distribution.OneLine(err)
+	case err != nil:
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+	default:
+		o.outcome = distribution.Verified
+		who := "key " + res.KeyAlgorithm
+		if res.Certificate != nil {
+			who = res.Certificate.SubjectAlternativeName + " (" + res.Certificate.Issuer + ")"
+		}
+		o.message = fmt.Sprintf("signed by %s, %d transparency-log entr(y/ies)", who, res.TlogEntries)
+	}
+}
+
+// dsseLayer verifies a cosign attestation layer (a DSSE envelope).
+func (w *work) dsseLayer(to string, l v1.Descriptor, b *blob, where string) {
+	o := &sigObs{kind: "attestation", format: "dsse", where: where, digest: to, predicateType: l.Annotations[annPredicate]}
+	raw, err := w.s.json(b)
+	var env *dsse.Envelope
+	if err == nil {
+		env, err = dsse.Parse(raw)
+	}
+	var st *statement.Statement
+	if err == nil {
+		st, err = statement.FromEnvelope(env)
+	}
+	if err == nil {
+		o.predicateType = st.PredicateType
+		matched := false
+		for _, s := range st.Subject {
+			if "sha256:"+strings.ToLower(s.Digest["sha256"]) == to || to == "" {
+				matched, o.digest = true, "sha256:"+strings.ToLower(s.Digest["sha256"])
+				break
+			}
+		}
+		if !matched {
+			err = fmt.Errorf("the attestation's subjects do not name the image %s it is attached to", to)
+		}
+	}
+	if o.digest == "" {
+		return
+	}
+	defer w.note(o)
+	if err != nil {
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+		return
+	}
+	bundle, err := legacyBundle(l.Annotations, dsseContent(env))
+	if err != nil {
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+		return
+	}
+	if w.noTlog(o, l.Annotations) {
+		return
+	}
+	hx, _ := hex.DecodeString(strings.TrimPrefix(o.digest, "sha256:"))
+	w.verify(o, bundle, sigstore.Artifact{Algorithm: "sha256", Digest: hx})
+}
+
+// bundleLayer verifies a Sigstore bundle attached as a referrer (cosign
+// --new-bundle-format, GitHub artifact attestations).
+func (w *work) bundleLayer(to string, b *blob, where string) {
+	o := &sigObs{kind: "signature", format: "sigstore-bundle", where: where, digest: to}
+	if to == "" {
+		return
+	}
+	defer w.note(o)
+	raw, err := w.s.json(b)
+	if err != nil {
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+		return
+	}
+	bun, err := sigstore.ParseBundle(raw)
+	if err != nil {
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+		return
+	}
+	if env := bun.GetDsseEnvelope(); env != nil {
+		o.kind = "attestation"
+		if st, err := statement.FromEnvelope(&dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()}); err == nil {
+			o.predicateType = st.PredicateType
+		}
+	}
+	hx, _ := hex.DecodeString(strings.TrimPrefix(to, "sha256:"))
+	w.verify(o, raw, sigstore.Artifact{Algorithm: "sha256", Digest: hx})
+}
+
+// content is the signed part of a bundle in protobuf-JSON form.
+type content map[string]any
+
+func messageContent(payload []byte, sigB64 string) content {
+	sum := sha256.Sum256(payload)
+	return content{"messageSignature": map[string]any{
+		"messageDigest": map[string]any{"algorithm": "SHA2_256", "digest": base64.StdEncoding.EncodeToString(sum[:])},
+		"signature":     sigB64,
+	}}
+}
+
+func dsseContent(env *dsse.Envelope) content {
+	var sigs []map[string]any
+	for _, s := range env.Signatures {
+		sig := s.Sig
+		// The bundle form wants standard base64.
+		if b, err := dsse.DecodeB64(s.Sig); err == nil {
+			sig = base64.StdEncoding.EncodeToString(b)
+		}
+		sigs = append(sigs, map[string]any{"keyid": s.KeyID, "sig": sig})
+	}
+	return content{"dsseEnvelope": map[string]any{
+		"payload": base64.StdEncoding.EncodeToString(env.Payload), "payloadType": env.PayloadType, "signatures": sigs,
+	}}
+}
+
+// legacyBundle assembles the Sigstore bundle that cosign's annotations
+// amount to: the certificate (or a key hint), and the Rekor entry with its
+// signed entry timestamp as an inclusion promise (bundle v0.1), or no
+// entry at all (v0.3, which verifies only with --without-tlog-unsafe).
+func legacyBundle(ann map[string]string, c content) ([]byte, error) {
+	vm := map[string]any{}
+	var certs []map[string]any
+	for _, k := range []string{annCertificate, annChain} {
+		rest := []byte(ann[k])
+		for {
+			var blk *pem.Block
+			blk, rest = pem.Decode(rest)
+			if blk == nil {
+				break
+			}
+			certs = append(certs, map[string]any{"rawBytes": base64.StdEncoding.EncodeToString(blk.Bytes)})
+		}
+	}
+	version := "0.3"
+	if rb := ann[annRekorBundle]; rb != "" {
+		var r struct {
+			SET     string `json:"SignedEntryTimestamp"`
+			Payload struct {
+				Body           string `json:"body"`
+				IntegratedTime int64  `json:"integratedTime"`
+				LogIndex       int64  `json:"logIndex"`
+				LogID          string `json:"logID"`
+			} `json:"Payload"`
+		}
+		if err := json.Unmarshal([]byte(rb), &r); err != nil {
+			return nil, fmt.Errorf("rekor bundle annotation: %w", err)
+		}
+		body, err := base64.StdEncoding.DecodeString(r.Payload.Body)
+		if err != nil {
+			return nil, fmt.Errorf("rekor entry body is not base64: %w", err)
+		}
+		var kv struct {
+			Kind       string `json:"kind"`
+			APIVersion string `json:"apiVersion"`
+		}
+		if err := json.Unmarshal(body, &kv); err != nil {
+			return nil, fmt.Errorf("rekor entry body: %w", err)
+		}
+		logID, err := hex.DecodeString(r.Payload.LogID)
+		if err != nil {
+			return nil, fmt.Errorf("rekor log id is not hex: %w", err)
+		}
+		vm["tlogEntries"] = []any{map[string]any{
+			"logIndex":          fmt.Sprint(r.Payload.LogIndex),
+			"logId":             map[string]any{"keyId": base64.StdEncoding.EncodeToString(logID)},
+			"kindVersion":       map[string]any{"kind": kv.Kind, "version": kv.APIVersion},
+			"integratedTime":    fmt.Sprint(r.Payload.IntegratedTime),
+			"inclusionPromise":  map[string]any{"signedEntryTimestamp": r.SET},
+			"canonicalizedBody": r.Payload.Body,
+		}}
+		version = "0.1"
+	}
+	switch {
+	case len(certs) > 0 && version == "0.1":
+		vm["x509CertificateChain"] = map[string]any{"certificates": certs}
+	case len(certs) > 0:
+		vm["certificate"] = certs[0]
+	default:
+		vm["publicKey"] = map[string]any{"hint": ""}
+	}
+	mt := "application/vnd.dev.sigstore.bundle.v0.3+json"
+	if version == "0.1" {
+		mt = "application/vnd.dev.sigstore.bundle+json;version=0.1"
+	}
+	b := map[string]any{"mediaType": mt, "verificationMaterial": vm}
+	for k, v := range c {
+		b[k] = v
+	}
+	return json.Marshal(b)
+}

@@ -1,0 +1,427 @@
+// Package release judges release pages exported as folders (what a GitHub
+// or GitLab release or a download site holds): is the checksum list itself
+// signed (OpenPGP, Sigstore bundle, minisign or signify) and does it cover
+// every artifact, and does each artifact come with provenance and an SBOM.
+package release
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/files"
+	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/verify/dsse"
+	"github.com/pedigree-dev/pedigree/verify/minisign"
+	"github.com/pedigree-dev/pedigree/verify/pgp"
+	"github.com/pedigree-dev/pedigree/verify/sigstore"
+	"github.com/pedigree-dev/pedigree/verify/statement"
+)
+
+// Name is the collector name.
+const Name = "distribution-release"
+
+// Check ids this collector observes for.
+const (
+	CheckChecksumsSigned = "DIST-RELEASE-CHECKSUMS-SIGNED"
+	CheckAttestations    = "DIST-RELEASE-ATTESTATIONS"
+)
+
+// maxList bounds a checksum list or signature read whole.
+const maxList = 16 << 20
+
+// Collector finds release folders in a target.
+type Collector struct {
+	Trust *distribution.Trust
+	batch *sigstore.Batch
+}
+
+// New returns the collector over loaded trust.
+func New(t *distribution.Trust) *Collector { return &Collector{Trust: t, batch: sigstore.NewBatch()} }
+
+// Name implements collectors.Collector.
+func (c *Collector) Name() string { return Name }
+
+// signatureSuffixes are the detached signatures looked for beside a list.
+var signatureSuffixes = []string{".asc", ".sig", ".gpg", ".minisig", ".sigstore.json", ".sigstore", ".bundle"}
+
+// Collect implements collectors.Collector.
+func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
+	trust := distribution.OrDefault(c.Trust)
+	if c.batch == nil {
+		c.batch = sigstore.NewBatch()
+	}
+	present := map[string]collectors.File{}
+	byDir := map[string][]string{}
+	for _, f := range t.Files {
+		present[f.Path] = f
+		byDir[path.Dir(f.Path)] = append(byDir[path.Dir(f.Path)], f.Path)
+	}
+	var out []evidence.Evidence
+	attested := map[string]bool{} // folders whose artifacts were judged
+	for _, f := range t.Files {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		if f.Size == 0 || f.Size > maxList {
+			continue
+		}
+		raw, list, cleartext := c.checksumList(t, f)
+		if list == nil || sidecar(f.Path, list) {
+			continue
+		}
+		dir := path.Dir(f.Path)
+		w := &work{c: c, t: t, trust: trust, present: present, path: f.Path, raw: raw,
+			Recorder: &distribution.Recorder{T: t, Trust: trust, Collector: Name, Channel: distribution.ChannelRelease, Path: f.Path, Raw: raw}}
+		w.judge(list, cleartext, byDir[dir], !attested[dir])
+		attested[dir] = true
+		out = append(out, w.Out...)
+	}
+	return out, nil
+}
+
+// checksumList reads a file that is a checksum list by its content (every
+// line a checksum entry), cleartext-signed or not.
+func (c *Collector) checksumList(t *collectors.Target, f collectors.File) ([]byte, *files.ChecksumFile, bool) {
+	head, err := distribution.Head(t, f.Path)
+	if err != nil {
+		return nil, nil, false
+	}
+	cleartext := bytes.HasPrefix(head, []byte("-----BEGIN PGP SIGNED MESSAGE-----"))
+	if !cleartext && !files.IsChecksumFile(f.Path) && !looksLikeSums(head) {
+		return nil, nil, false
+	}
+	tt := *t
+	tt.MaxFileSize = maxList
+	raw, err := tt.ReadFile(f.Path)
+	if err != nil {
+		return nil, nil, false
+	}
+	body := raw
+	if cleartext {
+		body = cleartextBody(raw)
+	}
+	cf := files.ParseChecksumFile(f.Path, body)
+	if len(cf.Entries) == 0 || len(cf.Problems) > len(cf.Entries) {
+		return nil, nil, false
+	}
+	return raw, cf, cleartext
+}
+
+// looksLikeSums: the first line is "<hex>  name" or "SHA256 (name) = <hex>".
+func looksLikeSums(head []byte) bool {
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) == 2 && len(f[0]) >= 32 && strings.Trim(strings.ToLower(f[0]), "0123456789abcdef") == "" {
+		return true
+	}
+	return len(f) == 4 && strings.HasPrefix(f[0], "SHA") && f[2] == "="
+}
+
+func cleartextBody(raw []byte) []byte {
+	i := bytes.Index(raw, []byte("\n\n"))
+	if i < 0 {
+		return nil
+	}
+	b := raw[i+2:]
+	if j := bytes.Index(b, []byte("-----BEGIN PGP SIGNATURE-----")); j >= 0 {
+		b = b[:j]
+	}
+	return b
+}
+
+type work struct {
+	c       *Collector
+	t       *collectors.Target
+	trust   *distribution.Trust
+	present map[string]collectors.File
+	path    string
+	raw     []byte
+	*distribution.Recorder
+}
+
+// judge verifies the list's signature and its coverage of the folder's
+// artifacts, then looks for each artifact's provenance and SBOM.
+func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string, attestations bool) {
+	fd := &distribution.Finding{Check: CheckChecksumsSigned, Subject: path.Base(w.path), SHA256: evidence.SHA256Hex(w.raw)}
+	sigOutcome, sigMsg, related := w.signature(cleartext)
+	fd.Related = related
+	// Coverage: every release artifact of the folder is listed, and
+	// matches.
+	listed := map[string]files.ChecksumEntry{}
+	for _, e := range list.Entries {
+		if e.Path != "" {
+			listed[e.Path] = e
+		}
+	}
+	var artifacts, uncovered, mismatched []string
+	for _, p := range siblings {
+		if p == w.path || files.IsMetadata(p) || !files.IsReleaseArtifact(p) {
+			continue
+		}
+		artifacts = append(artifacts, p)
+		e, ok := listed[p]
+		if !ok {
+			uncovered = append(uncovered, path.Base(p))
+			continue
+		}
+		sums, err := distribution.HashFile(w.t, p, e.Algorithm)
+		if err != nil || sums.Hex[e.Algorithm] != e.Digest {
+			mismatched = append(mismatched, path.Base(p))
+		}
+	}
+	sort.Strings(uncovered)
+	var cover []string
+	if len(uncovered) > 0 {
+		cover = append(cover, fmt.Sprintf("%d artifact(s) not in the list: %s", len(uncovered), strings.Join(uncovered, ", ")))
+	}
+	if len(mismatched) > 0 {
+		cover = append(cover, fmt.Sprintf("%d artifact(s) differ from their checksum: %s", len(mismatched), strings.Join(mismatched, ", ")))
+	}
+	switch {
+	case sigOutcome == distribution.Failed || len(cover) > 0:
+		fd.Outcome = distribution.Failed
+	default:
+		fd.Outcome = sigOutcome
+	}
+	msg := []string{sigMsg}
+	if len(cover) == 0 {
+		msg = append(msg, fmt.Sprintf("it covers all %d artifact(s) beside it", len(artifacts)))
+	}
+	fd.Message = w.path + ": " + strings.Join(append(msg, cover...), "; ")
+	w.Record(fd)
+	if attestations {
+		w.attestations(artifacts, siblings)
+	}
+}
+
+// sidecar tells a one-artifact checksum file (app.tar.gz.sha256) from a
+// release's checksum list: it vouches for its artifact only, not for the
+// folder, and the files pillar already compares it.
+func sidecar(p string, list *files.ChecksumFile) bool {
+	if len(list.Entries) != 1 {
+		return false
+	}
+	e := list.Entries[0]
+	base := path.Base(p)
+	return e.Style == "bare" || strings.HasPrefix(base, path.Base(e.Name)+".")
+}
+
+// signature finds and verifies the list's signature.
+func (w *work) signature(cleartext bool) (string, string, []string) {
+	if cleartext {
+		if len(w.trust.Keyring) == 0 {
+			return distribution.NotVerified, "cleartext OpenPGP signature not verified: no keyring given (--keyring)", nil
+		}
+		res, _, err := pgp.VerifyCleartext(w.raw, pgp.Options{Keyring: w.trust.Keyring, Now: w.trust.At})
+		if err != nil {
+			return distribution.Failed, "cleartext OpenPGP signature does not verify: " + distribution.OneLine(err), nil
+		}
+		return distribution.Verified, res.String(), nil
+	}
+	var tried []string
+	outcome, msg := distribution.Failed, "the checksum list is not signed (no .asc, .sig, .minisig or Sigstore bundle beside it)"
+	for _, suf := range signatureSuffixes {
+		sp := w.path + suf
+		if _, ok := w.present[sp]; !ok {
+			continue
+		}
+		tried = append(tried, sp)
+		o, m := w.verifyOne(sp)
+		switch {
+		case o == distribution.Verified:
+			return o, fmt.Sprintf("%s: %s", path.Base(sp), m), tried
+		case o == distribution.Failed || outcome != distribution.Failed || len(tried) == 1:
+			outcome, msg = o, fmt.Sprintf("%s: %s", path.Base(sp), m)
+		}
+	}
+	return outcome, msg, tried
+}
+
+func (w *work) verifyOne(sp string) (string, string) {
+	sig, err := w.t.ReadFile(sp)
+	if err != nil {
+		return distribution.Failed, distribution.OneLine(err)
+	}
+	trimmed := bytes.TrimSpace(sig)
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("{")):
+		pol := w.trust.SigstorePolicy()
+		if pol.Trusted == nil && len(pol.Keys) == 0 {
+			return distribution.NotVerified, "Sigstore bundle not verified: no trusted root or key (--trusted-root, --key)"
+		}
+		res, err := w.c.batch.Verify(sig, pol, sigstore.ArtifactBytes(w.raw))
+		switch {
+		case errors.Is(err, sigstore.ErrPolicy):
+			return distribution.NotVerified, distribution.OneLine(err)
+		case err != nil:
+			return distribution.Failed, "Sigstore bundle does not verify: " + distribution.OneLine(err)
+		}
+		who := "key " + res.KeyAlgorithm
+		if res.Certificate != nil {
+			who = res.Certificate.SubjectAlternativeName
+		}
+		return distribution.Verified, "Sigstore bundle verified, signed by " + who
+	case bytes.HasPrefix(trimmed, []byte("untrusted comment:")):
+		s, err := minisign.ParseSignature(sig)
+		if err != nil {
+			return distribution.Failed, distribution.OneLine(err)
+		}
+		if len(w.trust.Minisign) == 0 {
+			return distribution.NotVerified, fmt.Sprintf("%s signature not verified: no minisign/signify public key given (--key)", s.Format)
+		}
+		res, err := minisign.Verify(bytes.NewReader(w.raw), s, w.trust.Minisign)
+		if err != nil {
+			return distribution.Failed, fmt.Sprintf("%s signature does not verify: %s", s.Format, distribution.OneLine(err))
+		}
+		return distribution.Verified, fmt.Sprintf("%s signature by key %s verified", res.Format, res.KeyID)
+	default:
+		if len(w.trust.Keyring) == 0 {
+			return distribution.NotVerified, "OpenPGP signature not verified: no keyring given (--keyring)"
+		}
+		res, err := pgp.VerifyDetached(bytes.NewReader(w.raw), sig, pgp.Options{Keyring: w.trust.Keyring, Now: w.trust.At})
+		if err != nil {
+			return distribution.Failed, "OpenPGP signature does not verify: " + distribution.OneLine(err)
+		}
+		return distribution.Verified, res.String()
+	}
+}
+
+// attestations looks, for each artifact, for provenance (an in-toto
+// statement with a SLSA predicate whose subject digest is the artifact's)
+// and for an SBOM (an SBOM file named after it, or an SBOM attestation).
+func (w *work) attestations(artifacts, siblings []string) {
+	type seen struct{ prov, sbom []string }
+	byDigest := map[string]*seen{}
+	sbomFiles := map[string]bool{}
+	for _, p := range siblings {
+		base := strings.ToLower(path.Base(p))
+		if isSBOMName(base) {
+			sbomFiles[p] = true
+		}
+		if !(strings.HasSuffix(base, ".intoto.jsonl") || strings.HasSuffix(base, ".intoto.json") || strings.HasSuffix(base, ".sigstore.json") ||
+			strings.HasSuffix(base, ".sigstore") || strings.HasSuffix(base, ".dsse") || strings.HasSuffix(base, ".dsse.json") || strings.HasSuffix(base, ".att") || strings.HasSuffix(base, ".provenance")) {
+			continue
+		}
+		if f := w.present[p]; f.Size > maxList {
+			continue
+		}
+		raw, err := w.t.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for _, st := range statements(raw) {
+			for _, s := range st.Subject {
+				d := strings.ToLower(s.Digest["sha256"])
+				if d == "" {
+					continue
+				}
+				if byDigest[d] == nil {
+					byDigest[d] = &seen{}
+				}
+				switch {
+				case strings.HasPrefix(st.PredicateType, "https://slsa.dev/provenance/"):
+					byDigest[d].prov = append(byDigest[d].prov, p)
+				case strings.HasPrefix(st.PredicateType, "https://spdx.dev/Document") || strings.HasPrefix(st.PredicateType, "https://cyclonedx.org/"):
+					byDigest[d].sbom = append(byDigest[d].sbom, p)
+				}
+			}
+		}
+	}
+	for _, a := range artifacts {
+		fd := &distribution.Finding{Check: CheckAttestations, Path: a, Subject: path.Base(a)}
+		sums, err := distribution.HashFile(w.t, a)
+		if err != nil {
+			continue
+		}
+		fd.SHA256 = sums.SHA256
+		s := byDigest[sums.SHA256]
+		if s == nil {
+			s = &seen{}
+		}
+		stem := stemOf(path.Base(a))
+		for p := range sbomFiles {
+			if strings.HasPrefix(strings.ToLower(path.Base(p)), strings.ToLower(stem)) {
+				s.sbom = append(s.sbom, p)
+			}
+		}
+		sort.Strings(s.sbom)
+		var missing []string
+		if len(s.prov) == 0 {
+			missing = append(missing, "provenance")
+		}
+		if len(s.sbom) == 0 {
+			missing = append(missing, "SBOM")
+		}
+		fd.Related = append(append([]string{}, s.prov...), s.sbom...)
+		if len(missing) == 0 {
+			fd.Outcome = distribution.Verified
+			fd.Message = fmt.Sprintf("%s has provenance (%s) and an SBOM (%s)", a, strings.Join(s.prov, ", "), strings.Join(s.sbom, ", "))
+		} else {
+			fd.Outcome = distribution.Failed
+			fd.Message = fmt.Sprintf("%s has no %s beside it", a, strings.Join(missing, " and no "))
+		}
+		w.Record(fd)
+	}
+}
+
+func isSBOMName(base string) bool {
+	for _, s := range []string{".spdx.json", ".spdx", ".cdx.json", ".cdx.xml", ".bom.json", ".sbom", ".sbom.json", ".spdx.yaml"} {
+		if strings.HasSuffix(base, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// stemOf drops an artifact's archive suffixes: app-1.0.tar.gz -> app-1.0.
+func stemOf(b string) string {
+	for _, s := range []string{".tar.gz", ".tar.xz", ".tar.bz2", ".tgz", ".zip", ".deb", ".rpm", ".exe", ".msi", ".dmg", ".apk", ".whl", ".jar"} {
+		if strings.HasSuffix(strings.ToLower(b), s) {
+			return b[:len(b)-len(s)]
+		}
+	}
+	return b
+}
+
+// statements reads the in-toto statements of a JSON-lines file of DSSE
+// envelopes or Sigstore bundles, a single envelope or a bundle.
+func statements(raw []byte) []*statement.Statement {
+	var out []*statement.Statement
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		if bytes.Contains(line, []byte("vnd.dev.sigstore.bundle")) {
+			if b, err := sigstore.ParseBundle(line); err == nil {
+				if env := b.GetDsseEnvelope(); env != nil {
+					if st, err := statement.FromEnvelope(&dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()}); err == nil {
+						out = append(out, st)
+					}
+				}
+			}
+			continue
+		}
+		if env, err := dsse.Parse(line); err == nil {
+			if st, err := statement.FromEnvelope(env); err == nil {
+				out = append(out, st)
+			}
+		}
+	}
+	if len(out) == 0 && json.Valid(raw) {
+		if env, err := dsse.Parse(raw); err == nil {
+			if st, err := statement.FromEnvelope(env); err == nil {
+				out = append(out, st)
+			}
+		}
+	}
+	return out
+}
