@@ -31,6 +31,7 @@ CREATE TABLE pedigree_runs (
 	started_at      BIGINT NOT NULL DEFAULT 0,
 	finished_at     BIGINT NOT NULL DEFAULT 0,
 	attempt         INTEGER NOT NULL DEFAULT 0,
+	worker          TEXT NOT NULL DEFAULT '',
 	error           TEXT NOT NULL DEFAULT '',
 	satisfied       INTEGER NOT NULL DEFAULT 0,
 	not_satisfied   INTEGER NOT NULL DEFAULT 0,

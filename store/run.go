@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-const runColumns = `id, system, status, trigger_kind, requested_by, queued_at, started_at, finished_at, attempt, error,
+const runColumns = `id, system, status, trigger_kind, requested_by, queued_at, started_at, finished_at, attempt, worker, error,
 	satisfied, not_satisfied, not_assessed, findings_failed, assessment_id`
 
 type scanner interface{ Scan(dst ...any) error }
@@ -17,7 +17,7 @@ type scanner interface{ Scan(dst ...any) error }
 func scanRun(sc scanner) (Run, error) {
 	var r Run
 	var q, st, fin int64
-	err := sc.Scan(&r.ID, &r.System, &r.Status, &r.Trigger, &r.RequestedBy, &q, &st, &fin, &r.Attempt, &r.Error,
+	err := sc.Scan(&r.ID, &r.System, &r.Status, &r.Trigger, &r.RequestedBy, &q, &st, &fin, &r.Attempt, &r.Worker, &r.Error,
 		&r.Summary.Satisfied, &r.Summary.NotSatisfied, &r.Summary.NotAssessed, &r.Summary.FindingsFailed, &r.AssessmentID)
 	r.QueuedAt, r.StartedAt, r.FinishedAt = fromNS(q), fromNSPtr(st), fromNSPtr(fin)
 	return r, err
@@ -40,11 +40,12 @@ func (s *sqlStore) StartRun(ctx context.Context, r Run) error {
 	}
 	// A run that already succeeded (its job was rescued after the result
 	// committed) is not reopened.
-	_, err := s.exec(ctx, s.w, `INSERT INTO pedigree_runs (id, system, status, trigger_kind, requested_by, queued_at, started_at, attempt)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, attempt = excluded.attempt, error = ''
+	_, err := s.exec(ctx, s.w, `INSERT INTO pedigree_runs (id, system, status, trigger_kind, requested_by, queued_at, started_at, attempt, worker)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, attempt = excluded.attempt,
+			worker = excluded.worker, error = ''
 		WHERE pedigree_runs.status <> 'succeeded'`,
-		r.ID, r.System, StatusRunning, r.Trigger, r.RequestedBy, ns(r.QueuedAt), started, r.Attempt)
+		r.ID, r.System, StatusRunning, r.Trigger, r.RequestedBy, ns(r.QueuedAt), started, r.Attempt, r.Worker)
 	if err != nil {
 		return fmt.Errorf("start run %d: %w", r.ID, err)
 	}

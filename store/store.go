@@ -139,8 +139,10 @@ type Run struct {
 	StartedAt   *time.Time `json:"startedAt"`
 	FinishedAt  *time.Time `json:"finishedAt"`
 	Attempt     int        `json:"attempt"`
-	Error       string     `json:"error,omitempty"`
-	Summary     Summary    `json:"summary"`
+	// Worker is the River client that ran (or runs) the latest attempt.
+	Worker  string  `json:"worker,omitempty"`
+	Error   string  `json:"error,omitempty"`
+	Summary Summary `json:"summary"`
 	// AssessmentID is the runId inside the run's pedigree.json.
 	AssessmentID string `json:"assessmentId,omitempty"`
 }
