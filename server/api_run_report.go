@@ -1,0 +1,148 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pedigree-dev/pedigree/jobs"
+	"github.com/pedigree-dev/pedigree/store"
+)
+
+// formatName is what a report format may look like; anything else (a path,
+// "..") is refused before the store is asked.
+var formatName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+
+// nativeFormat is the stored format whose file is the run's pedigree.json.
+const nativeFormat = "json"
+
+func (s *Server) apiRunResults(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	s.serveReport(w, r, id, nativeFormat)
+}
+
+func (s *Server) apiRunReport(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	s.serveReport(w, r, id, r.PathValue("format"))
+}
+
+// report finds a run's report: stored, or rendered from its pedigree.json.
+func (s *Server) report(r *http.Request, id int64, format string) (*store.ReportFile, int, error) {
+	if !formatName.MatchString(format) || (!slices.Contains(s.opts.Formats, format) && format != nativeFormat) {
+		return nil, http.StatusNotFound, errors.New("report format " + quote(format) + " is unknown (available: " + strings.Join(s.opts.Formats, ", ") + ")")
+	}
+	run, err := s.st.Run(r.Context(), id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if run.Status != store.StatusSucceeded {
+		return nil, http.StatusNotFound, errors.New("run " + itoa(id) + " is " + run.Status + ": it has no reports")
+	}
+	f, err := s.st.Report(r.Context(), id, format)
+	if err == nil || !errors.Is(err, store.ErrNotFound) || s.opts.Render == nil || format == nativeFormat {
+		return f, 0, err
+	}
+	native, err := s.st.Report(r.Context(), id, nativeFormat)
+	if err != nil {
+		return nil, 0, err
+	}
+	b, name, err := s.opts.Render(r.Context(), run.System, format, native.Data)
+	if err != nil {
+		s.log.Error("render report", "run", id, "format", format, "err", err)
+		return nil, http.StatusInternalServerError, errors.New("rendering " + format + " of run " + itoa(id) + " failed")
+	}
+	return &store.ReportFile{ReportMeta: store.ReportMeta{Format: format, Filename: name, ContentType: jobs.ContentType(name), Size: int64(len(b))}, Data: b}, 0, nil
+}
+
+func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, id int64, format string) {
+	f, status, err := s.report(r, id, format)
+	if err != nil {
+		if status != 0 {
+			writeError(w, r, status, err.Error())
+			return
+		}
+		s.storeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
+	if f.SHA256 != "" {
+		h.Set("Digest", "sha-256="+f.SHA256)
+	}
+	disp := "inline"
+	if strings.HasSuffix(f.Filename, ".xlsx") {
+		disp = "attachment"
+	}
+	h.Set("Content-Disposition", disp+`; filename="`+f.Filename+`"`)
+	if strings.HasPrefix(f.ContentType, "text/html") {
+		// The HTML report is self-contained, with its own inline script:
+		// it runs sandboxed, in an origin of its own that cannot reach the
+		// dashboard's cookies or API.
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; sandbox allow-scripts allow-downloads")
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(f.Data)
+}
+
+func (s *Server) apiRunReportList(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	if _, err := s.st.Run(r.Context(), id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	reps, err := s.st.Reports(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"stored": reps, "available": s.available(reps)})
+}
+
+// available lists every format a run's reports can be had in.
+func (s *Server) available(stored []store.ReportMeta) []string {
+	var out []string
+	have := map[string]bool{}
+	for _, m := range stored {
+		have[m.Format] = true
+		out = append(out, m.Format)
+	}
+	if s.opts.Render != nil && have[nativeFormat] {
+		for _, f := range s.opts.Formats {
+			if !have[f] {
+				out = append(out, f)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (s *Server) apiRunEvidence(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	if _, err := s.st.Run(r.Context(), id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	ev, err := s.st.Evidence(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"runId": id, "evidence": ev})
+}
