@@ -43,7 +43,9 @@ func (p *principal) String() string {
 	return "token " + itoa(p.TokenID) + " (" + p.Name + ")"
 }
 
-func (p *principal) can(role string) bool { return p != nil && store.RoleRank(p.Role) >= store.RoleRank(role) }
+func (p *principal) can(role string) bool {
+	return p != nil && store.RoleRank(p.Role) >= store.RoleRank(role)
+}
 
 func principalOf(r *http.Request) *principal {
 	p, _ := r.Context().Value(principalKey).(*principal)

@@ -20,7 +20,9 @@ type apiError struct {
 	Status int    `json:"status"`
 }
 
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" }
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api"
+}
 
 // writeError answers with status and a one-line message: JSON for the
 // API, a small page for the dashboard.
