@@ -39,7 +39,15 @@ func Aggregate(scope []string, idx ControlIndex, m *Mapping, ran []Check, findin
 			r.Baselines, r.CSCRM, r.Methods = ctl.Baselines, ctl.CSCRM, ctl.Methods
 		}
 		mapped := m.ChecksOf(id)
-		for chk, why := range mapped {
+		// In check order, not map order: the SSDF and CMMC lists built
+		// here must come out the same in every run over the same input.
+		chks := make([]string, 0, len(mapped))
+		for chk := range mapped {
+			chks = append(chks, chk)
+		}
+		sort.Strings(chks)
+		for _, chk := range chks {
+			why := mapped[chk]
 			if ranIDs[chk] {
 				r.Checks = append(r.Checks, chk)
 				r.Rationales[chk] = why
