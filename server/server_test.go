@@ -36,6 +36,9 @@ type fixture struct {
 	tokens map[string]string // role → token
 	// next is the assessment the next run produces.
 	next func() *assessment.Assessment
+	// gate, when set, holds every run until it is closed or the run is
+	// cancelled.
+	gate chan struct{}
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -47,6 +50,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{st: st, tokens: map[string]string{}, next: assessmenttest.Small}
 	assess := func(ctx context.Context, cfg, out string, _ *slog.Logger) (*assessment.Assessment, []jobs.Output, error) {
+		if f.gate != nil {
+			select {
+			case <-f.gate:
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			}
+		}
 		a := f.next()
 		p := filepath.Join(out, native.Filename)
 		var b bytes.Buffer
