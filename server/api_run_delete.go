@@ -30,6 +30,7 @@ func (s *Server) deleteRun(w http.ResponseWriter, r *http.Request, id int64) boo
 		s.storeError(w, r, err)
 		return false
 	}
+	s.cache.forget(id)
 	s.audit(r, "run.delete", "run "+itoa(id), "system "+run.System)
 	return true
 }

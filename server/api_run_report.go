@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"regexp"
@@ -47,11 +49,17 @@ func (s *Server) report(r *http.Request, id int64, format string) (*store.Report
 	if run.Status != store.StatusSucceeded {
 		return nil, http.StatusNotFound, errors.New("run " + itoa(id) + " is " + run.Status + ": it has no reports")
 	}
+	if f := s.cache.get(id, format); f != nil {
+		return f, 0, nil
+	}
 	f, err := s.st.Report(r.Context(), id, format)
+	if err == nil {
+		s.cache.put(id, format, f)
+	}
 	if err == nil || !errors.Is(err, store.ErrNotFound) || s.opts.Render == nil || format == nativeFormat {
 		return f, 0, err
 	}
-	native, err := s.st.Report(r.Context(), id, nativeFormat)
+	native, _, err := s.report(r, id, nativeFormat)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -60,7 +68,10 @@ func (s *Server) report(r *http.Request, id int64, format string) (*store.Report
 		s.log.Error("render report", "run", id, "format", format, "err", err)
 		return nil, http.StatusInternalServerError, errors.New("rendering " + format + " of run " + itoa(id) + " failed")
 	}
-	return &store.ReportFile{ReportMeta: store.ReportMeta{Format: format, Filename: name, ContentType: jobs.ContentType(name), Size: int64(len(b))}, Data: b}, 0, nil
+	sum := sha256.Sum256(b)
+	f = &store.ReportFile{ReportMeta: store.ReportMeta{Format: format, Filename: name, ContentType: jobs.ContentType(name), Size: int64(len(b)), SHA256: hex.EncodeToString(sum[:])}, Data: b}
+	s.cache.put(id, format, f)
+	return f, 0, nil
 }
 
 func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, id int64, format string) {

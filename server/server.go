@@ -41,6 +41,9 @@ type Options struct {
 	Now func() time.Time
 	// SessionTTL is how long a dashboard login lasts (default 12h).
 	SessionTTL time.Duration
+	// CacheBytes bounds the in-memory cache of served reports (default
+	// 256 MiB; negative turns it off).
+	CacheBytes int64
 }
 
 // Server is the HTTP handler.
@@ -51,6 +54,7 @@ type Server struct {
 	mux    *http.ServeMux
 	routes []route
 	h      http.Handler
+	cache  *reportCache
 }
 
 // New builds the handler with every route registered.
@@ -64,7 +68,10 @@ func New(opts Options) *Server {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{opts: opts, st: opts.Store, log: opts.Logger, mux: http.NewServeMux()}
+	if opts.CacheBytes == 0 {
+		opts.CacheBytes = 256 << 20
+	}
+	s := &Server{opts: opts, st: opts.Store, log: opts.Logger, mux: http.NewServeMux(), cache: newReportCache(max(opts.CacheBytes, 0))}
 	s.registerRoutes()
 	s.h = s.recoverPanics(s.secureHeaders(s.notFound(s.mux)))
 	return s
