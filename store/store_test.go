@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -369,5 +370,51 @@ func TestReopen(t *testing.T) {
 	defer s.Close()
 	if r, err := s.Run(context.Background(), 1); err != nil || r.Status != StatusSucceeded {
 		t.Fatalf("after reopen: %+v, %v", r, err)
+	}
+}
+
+func TestCopySQLiteToPostgres(t *testing.T) {
+	ctx := context.Background()
+	from, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "pedigree.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer from.Close()
+	from.SetSystems(ctx, []System{{Name: "web", Config: "web.yaml", Schedule: "@daily"}})
+	finish(t, from, 1, "web", assessmenttest.Small(), t0)
+	finish(t, from, 2, "web", assessmenttest.Small(), t0.Add(time.Hour))
+	tid, _ := from.CreateToken(ctx, Token{Name: "ci", Role: RoleAdmin, Hash: "h1", CreatedAt: t0})
+	from.Audit(ctx, AuditEntry{At: t0, Actor: "cli", Action: "token.create", Target: "token 1"})
+	to, err := OpenPostgres(ctx, pgtest.Shared(t).NewDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer to.Close()
+	counts, err := Copy(ctx, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts["pedigree_runs"] != 2 || counts["pedigree_run_reports"] != 4 || counts["pedigree_tokens"] != 1 {
+		t.Fatalf("counts = %v", counts)
+	}
+	r, err := to.Run(ctx, 2)
+	if err != nil || r.Status != StatusSucceeded || r.Summary.NotSatisfied != 2 {
+		t.Fatalf("copied run = %+v, %v", r, err)
+	}
+	if rep, err := to.Report(ctx, 1, "md"); err != nil || string(rep.Data) != "# report\n" {
+		t.Fatalf("copied report = %+v, %v", rep, err)
+	}
+	if tok, err := to.TokenByHash(ctx, "h1"); err != nil || tok.ID != tid {
+		t.Fatalf("copied token = %+v, %v", tok, err)
+	}
+	if items, _ := to.POAM(ctx, "web"); len(items) != 2 || items[0].FirstRun != 1 {
+		t.Fatalf("copied POA&M = %+v", items)
+	}
+	// New ids continue after the copied ones; a second copy is refused.
+	if id, err := to.CreateToken(ctx, Token{Name: "new", Role: RoleViewer, Hash: "h2"}); err != nil || id != tid+1 {
+		t.Fatalf("token after copy = %d, %v", id, err)
+	}
+	if _, err := Copy(ctx, from, to); err == nil || !strings.Contains(err.Error(), "empty database") {
+		t.Fatalf("second copy: %v", err)
 	}
 }
