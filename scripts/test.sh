@@ -37,8 +37,24 @@ if [ -x scripts/install-chromium.sh ]; then
   scripts/install-chromium.sh || echo "chromium could not be installed: the browser test will skip and say so"
 fi
 
+step "PostgreSQL server binaries for the pedigree serve tests"
+if pgbin=$(scripts/install-postgresql.sh) && [ -n "$pgbin" ]; then
+  export PATH="$PATH:$pgbin"
+  echo "using $pgbin/initdb"
+fi
+
 step "go test -race"
-go test -race -timeout 30m ./...
+# Tests that need PostgreSQL (initdb, pg_ctl, postgres on PATH) start a
+# throwaway cluster; without them they skip, and are counted here.
+skiplog=$(mktemp)
+PEDIGREE_SKIP_LOG="$skiplog" go test -race -timeout 30m ./...
+if [ -s "$skiplog" ]; then
+  echo "PostgreSQL not available: $(sort -u "$skiplog" | wc -l) test(s) skipped:"
+  sort -u "$skiplog" | sed 's/^/  /'
+else
+  echo "PostgreSQL tests: none skipped"
+fi
+rm -f "$skiplog"
 
 step "quick start: assess the bundled example"
 go build -o "$bin/pedigree" ./cmd/pedigree

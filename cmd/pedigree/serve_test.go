@@ -313,7 +313,7 @@ func TestServeKill9(t *testing.T) {
 func TestServePostgresWorkers(t *testing.T) {
 	c, err := pgtest.Start()
 	if err != nil {
-		t.Skipf("%s: %v", pgtest.SkipMessage, err)
+		pgtest.Skip(t, err)
 	}
 	t.Cleanup(c.Stop)
 	url := c.NewDatabase(t)
