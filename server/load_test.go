@@ -42,10 +42,10 @@ func loadStore(t testing.TB, dialect string) store.Store {
 
 // seedRuns records n succeeded runs of system "web", each with a
 // pedigree.json of the given size class.
-func seedRuns(t testing.TB, st store.Store, n int, findings int) {
+func seedRuns(t testing.TB, st store.Store, n, findings, controls int) {
 	t.Helper()
 	ctx := context.Background()
-	a := assessmenttest.Random(1, findings, 300)
+	a := assessmenttest.Random(1, findings, controls)
 	var b bytes.Buffer
 	if err := native.New().Write(ctx, &b, a); err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestLoadReadResults(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(d, func(t *testing.T) {
 			st := loadStore(t, d)
-			seedRuns(t, st, 5, 400)
+			seedRuns(t, st, 5, 400, 300)
 			tok := NewToken()
 			st.CreateToken(context.Background(), store.Token{Name: "load", Role: store.RoleViewer, Hash: HashToken(tok), CreatedAt: time.Now()})
 			ts := httptest.NewServer(New(Options{Store: st, Formats: []string{"json"}}))
@@ -160,7 +160,7 @@ func BenchmarkHistory10k(b *testing.B) {
 	for _, d := range []string{"sqlite", "postgres"} {
 		b.Run(d, func(b *testing.B) {
 			st := loadStore(b, d)
-			seedRuns(b, st, 10000, 20)
+			seedRuns(b, st, 10000, 20, 30)
 			tok := NewToken()
 			st.CreateToken(context.Background(), store.Token{Name: "bench", Role: store.RoleViewer, Hash: HashToken(tok), CreatedAt: time.Now()})
 			srv := New(Options{Store: st, Formats: []string{"json"}})
