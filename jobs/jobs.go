@@ -7,6 +7,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -117,7 +119,8 @@ func ParseSchedule(expr string) (cron.Schedule, error) {
 }
 
 // New builds the River client over the store's database and runs River's
-// migrations. The store must be a *store.SQLite or a *store.Postgres.
+// migrations. The store must be a *store.SQLite or a *store.Postgres (or
+// wrap one).
 func New(ctx context.Context, st store.Store, opts Options) (*Queue, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -168,10 +171,12 @@ func New(ctx context.Context, st store.Store, opts Options) (*Queue, error) {
 		cfg.PeriodicJobs = pj
 	}
 	var err error
+	// River shares the store's database: SQLite's one writing connection,
+	// or PostgreSQL's pool.
 	switch s := st.(type) {
-	case *store.SQLite:
+	case interface{ Writer() *sql.DB }:
 		q.client, err = newClient(ctx, riversqlite.New(s.Writer()), cfg, true)
-	case *store.Postgres:
+	case interface{ Pool() *pgxpool.Pool }:
 		q.client, err = newClient(ctx, riverpgxv5.New(s.Pool()), cfg, false)
 	default:
 		err = fmt.Errorf("jobs: store %T has no River driver", st)

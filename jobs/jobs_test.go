@@ -261,3 +261,41 @@ func TestParseSchedule(t *testing.T) {
 		}
 	}
 }
+
+// flakyStore fails the first commits of a result, as a locked, full or
+// vanished database would.
+type flakyStore struct {
+	*store.SQLite
+	fails atomic.Int32
+}
+
+func (f *flakyStore) FinishRun(ctx context.Context, id int64, res *store.Result) error {
+	if f.fails.Add(-1) >= 0 {
+		return errors.New("finish run: commit: database is locked (5) (SQLITE_BUSY)")
+	}
+	return f.SQLite.FinishRun(ctx, id, res)
+}
+
+func TestDatabaseFailsMidRun(t *testing.T) {
+	s, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "pedigree.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st := &flakyStore{SQLite: s}
+	st.fails.Store(1)
+	sc := &script{}
+	q := newQueue(t, st, sc)
+	r, err := q.Enqueue(context.Background(), "web", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := waitStatus(t, st, r.ID, store.StatusSucceeded)
+	if got.Attempt != 2 || sc.calls.Load() != 2 {
+		t.Fatalf("after a failed commit: %+v, %d assessments", got, sc.calls.Load())
+	}
+	reps, _ := st.Reports(context.Background(), r.ID)
+	if len(reps) != 1 {
+		t.Fatalf("reports = %+v", reps)
+	}
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -13,8 +14,6 @@ func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, msg string) {
-	// The login page shows no principal: render it with none.
-	r = r.WithContext(r.Context())
 	s.render(w, r, status, "login.html", "Log in", struct{ Error string }{msg})
 }
 
@@ -43,6 +42,7 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", Expires: exp, HttpOnly: true, Secure: s.opts.TLS, SameSite: http.SameSiteStrictMode})
+	s.audit(r.WithContext(context.WithValue(r.Context(), principalKey, &principal{TokenID: t.ID, Name: t.Name, Role: t.Role})), "session.login", "dashboard", "from "+r.RemoteAddr)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
