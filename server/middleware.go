@@ -237,8 +237,20 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 	})
 }
 
-// checkCSRF is called by handlers of unsafe methods once the principal is
-// known.
+// csrfToken refuses an unsafe request made with a session cookie unless it
+// carries the session's CSRF token (form field csrf or X-CSRF-Token).
+func csrfToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !checkCSRF(r, principalOf(r)) {
+			writeError(w, r, http.StatusForbidden, "missing or wrong CSRF token: reload the page and try again")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkCSRF compares the request's CSRF token with the session's; Bearer
+// calls need none.
 func checkCSRF(r *http.Request, p *principal) bool {
 	if p == nil || !p.Session {
 		return true

@@ -88,12 +88,15 @@ type route struct {
 }
 
 // handle registers h for method and path, behind authentication and the
-// role check (role "" needs none), CSRF checks on unsafe methods, and the
-// body limit.
+// role check (role "" needs none), CSRF checks on unsafe methods (the
+// session's token on every authenticated one), and the body limit.
 func (s *Server) handle(method, path, role string, h http.HandlerFunc) {
 	api := len(path) >= 4 && path[:4] == "/api"
 	s.routes = append(s.routes, route{method: method, path: path, role: role, api: api})
 	var hh http.Handler = h
+	if role != "" && method != "GET" {
+		hh = csrfToken(hh)
+	}
 	hh = s.limitBody(hh)
 	if role != "" {
 		hh = s.authorize(role, api, hh)

@@ -123,15 +123,6 @@ func trendChart(points []trendPoint) template.HTML {
 // runStatusOpen reports whether a run can still be cancelled.
 func runStatusOpen(s string) bool { return s == store.StatusQueued || s == store.StatusRunning }
 
-// formCSRF refuses a dashboard form without the session's token.
-func (s *Server) formCSRF(w http.ResponseWriter, r *http.Request) bool {
-	if !checkCSRF(r, principalOf(r)) {
-		writeError(w, r, http.StatusForbidden, "the form has expired or did not come from this dashboard; reload the page and try again")
-		return false
-	}
-	return true
-}
-
 // dict builds a map from key, value pairs, to pass several values to a
 // sub-template.
 func dict(kv ...any) map[string]any {
