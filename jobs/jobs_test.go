@@ -247,6 +247,33 @@ func TestSchedule(t *testing.T) {
 	})
 }
 
+func TestPausedSchedule(t *testing.T) {
+	s, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "pedigree.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.SetSystems(context.Background(), []store.System{{Name: "web", Config: "web.yaml", Schedule: "@every 1s"}})
+	if err := s.SetPaused(context.Background(), "web", true); err != nil {
+		t.Fatal(err)
+	}
+	sc := &script{}
+	q := newQueue(t, s, sc, System{Name: "web", Config: "web.yaml", Schedule: "@every 1s"})
+	time.Sleep(3 * time.Second)
+	if sc.calls.Load() != 0 {
+		t.Fatalf("a paused system ran %d times on its schedule", sc.calls.Load())
+	}
+	// A manual run still runs.
+	r, err := q.Enqueue(context.Background(), "web", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, s, r.ID, store.StatusSucceeded)
+	if rs, _ := s.Runs(context.Background(), store.RunFilter{}); len(rs) != 1 {
+		t.Fatalf("runs = %+v", rs)
+	}
+}
+
 func TestParseSchedule(t *testing.T) {
 	for _, tc := range []struct {
 		expr string

@@ -41,6 +41,14 @@ func (w *worker) Work(ctx context.Context, job *river.Job[AssessArgs]) error {
 		q.store.EndRun(ctx, job.ID, store.StatusFailed, msg, now)
 		return river.JobCancel(errors.New(msg))
 	}
+	// An admin paused the system's schedule: its scheduled runs do
+	// nothing (manual ones still run).
+	if job.Args.Trigger == "schedule" {
+		if cur, err := q.store.System(ctx, sys.Name); err == nil && cur.Paused {
+			log.Info("system paused: scheduled run skipped")
+			return nil
+		}
+	}
 	now := time.Now().UTC()
 	if err := q.store.StartRun(ctx, store.Run{ID: job.ID, System: sys.Name, Trigger: job.Args.Trigger, RequestedBy: job.Args.RequestedBy,
 		QueuedAt: job.CreatedAt.UTC(), StartedAt: &now, Attempt: job.Attempt, Worker: q.client.ID()}); err != nil {

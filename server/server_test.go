@@ -344,6 +344,16 @@ func TestRunsAPI(t *testing.T) {
 	if sys := r.json(t)["systems"].([]any); len(sys) != 3 {
 		t.Fatalf("systems = %s", r.body)
 	}
+	r = f.do(t, "POST", "/api/systems/web/pause", "admin", "")
+	if r.status != 200 || r.json(t)["paused"] != true {
+		t.Fatalf("pause = %d %s", r.status, r.body)
+	}
+	if r := f.do(t, "POST", "/api/systems/nope/pause", "admin", ""); r.status != http.StatusNotFound {
+		t.Fatalf("pause unknown = %d", r.status)
+	}
+	if r := f.do(t, "POST", "/api/systems/web/resume", "admin", ""); r.status != 200 || r.json(t)["paused"] != false {
+		t.Fatalf("resume = %d %s", r.status, r.body)
+	}
 	if r := f.do(t, "POST", "/api/runs/"+itoa(first)+"/cancel", "operator", ""); r.status != http.StatusConflict {
 		t.Fatalf("cancel of a finished run = %d %s", r.status, r.body)
 	}
@@ -371,7 +381,7 @@ func TestRunsAPI(t *testing.T) {
 	for _, e := range r.json(t)["entries"].([]any) {
 		actions = append(actions, e.(map[string]any)["action"].(string))
 	}
-	for _, want := range []string{"run.start", "run.delete", "token.create", "token.delete"} {
+	for _, want := range []string{"run.start", "run.delete", "token.create", "token.delete", "system.pause", "system.resume"} {
 		if !slices.Contains(actions, want) {
 			t.Errorf("audit log lacks %s: %v", want, actions)
 		}

@@ -19,6 +19,7 @@ CREATE TABLE pedigree_systems (
 	config     TEXT NOT NULL,
 	schedule   TEXT NOT NULL,
 	broken     TEXT NOT NULL DEFAULT '',
+	paused     INTEGER NOT NULL DEFAULT 0,
 	updated_at BIGINT NOT NULL
 );
 CREATE TABLE pedigree_runs (

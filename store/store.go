@@ -55,6 +55,9 @@ type Store interface {
 	// schedule, and why a system is broken when its config fails to load).
 	SetSystems(ctx context.Context, systems []System) error
 	Systems(ctx context.Context) ([]SystemStatus, error)
+	// System is one system as configured, without its runs.
+	System(ctx context.Context, name string) (*System, error)
+	SetPaused(ctx context.Context, name string, paused bool) error
 
 	// QueueRun records a run that was just enqueued; it does nothing when
 	// the worker already recorded it.
@@ -108,6 +111,9 @@ type System struct {
 	Schedule string `json:"schedule"`
 	// Broken says why the system cannot run (its config fails to load).
 	Broken string `json:"broken,omitempty"`
+	// Paused systems are not run on their schedule (manual runs still
+	// are); an admin pauses and resumes them.
+	Paused bool `json:"paused"`
 }
 
 // SystemStatus is a system with its latest run.

@@ -202,12 +202,25 @@ func TestSystemsAndControls(t *testing.T) {
 		if err != nil || len(h) != 1 || h[0].RunID != 1 {
 			t.Fatalf("cm-8 history = %+v, %v", h, err)
 		}
-		// Replacing the systems drops the ones gone from the config.
-		if err := s.SetSystems(ctx, []System{{Name: "web", Config: "web.yaml", Schedule: "@daily"}}); err != nil {
+		if err := s.SetPaused(ctx, "web", true); err != nil {
 			t.Fatal(err)
 		}
-		if sys, _ := s.Systems(ctx); len(sys) != 1 {
+		if err := s.SetPaused(ctx, "nope", true); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("pause unknown: %v", err)
+		}
+		// Replacing the systems drops the ones gone from the config and
+		// keeps a pause.
+		if err := s.SetSystems(ctx, []System{{Name: "web", Config: "web2.yaml", Schedule: "@daily"}}); err != nil {
+			t.Fatal(err)
+		}
+		if sys, _ := s.Systems(ctx); len(sys) != 1 || !sys[0].Paused || sys[0].Config != "web2.yaml" {
 			t.Fatalf("systems after reconfig = %+v", sys)
+		}
+		if one, err := s.System(ctx, "web"); err != nil || !one.Paused {
+			t.Fatalf("system web = %+v, %v", one, err)
+		}
+		if _, err := s.System(ctx, "api"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("removed system: %v", err)
 		}
 	})
 }
