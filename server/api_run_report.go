@@ -39,6 +39,15 @@ func (s *Server) apiRunReport(w http.ResponseWriter, r *http.Request) {
 
 // report finds a run's report: stored, or rendered from its pedigree.json.
 func (s *Server) report(r *http.Request, id int64, format string) (*store.ReportFile, int, error) {
+	e, status, err := s.reportEntry(r, id, format)
+	if err != nil {
+		return nil, status, err
+	}
+	return e.f, 0, nil
+}
+
+// reportEntry is report with the cache entry that can gzip it.
+func (s *Server) reportEntry(r *http.Request, id int64, format string) (*reportEntry, int, error) {
 	if !formatName.MatchString(format) || (!slices.Contains(s.opts.Formats, format) && format != nativeFormat) {
 		return nil, http.StatusNotFound, errors.New("report format " + quote(format) + " is unknown (available: " + strings.Join(s.opts.Formats, ", ") + ")")
 	}
@@ -49,15 +58,15 @@ func (s *Server) report(r *http.Request, id int64, format string) (*store.Report
 	if run.Status != store.StatusSucceeded {
 		return nil, http.StatusNotFound, errors.New("run " + itoa(id) + " is " + run.Status + ": it has no reports")
 	}
-	if f := s.cache.get(id, format); f != nil {
-		return f, 0, nil
+	if e := s.cache.get(id, format); e != nil {
+		return e, 0, nil
 	}
 	f, err := s.st.Report(r.Context(), id, format)
 	if err == nil {
-		s.cache.put(id, format, f)
+		return s.cache.put(id, format, f), 0, nil
 	}
-	if err == nil || !errors.Is(err, store.ErrNotFound) || s.opts.Render == nil || format == nativeFormat {
-		return f, 0, err
+	if !errors.Is(err, store.ErrNotFound) || s.opts.Render == nil || format == nativeFormat {
+		return nil, 0, err
 	}
 	native, _, err := s.report(r, id, nativeFormat)
 	if err != nil {
@@ -70,12 +79,11 @@ func (s *Server) report(r *http.Request, id int64, format string) (*store.Report
 	}
 	sum := sha256.Sum256(b)
 	f = &store.ReportFile{ReportMeta: store.ReportMeta{Format: format, Filename: name, ContentType: jobs.ContentType(name), Size: int64(len(b)), SHA256: hex.EncodeToString(sum[:])}, Data: b}
-	s.cache.put(id, format, f)
-	return f, 0, nil
+	return s.cache.put(id, format, f), 0, nil
 }
 
 func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, id int64, format string) {
-	f, status, err := s.report(r, id, format)
+	e, status, err := s.reportEntry(r, id, format)
 	if err != nil {
 		if status != 0 {
 			writeError(w, r, status, err.Error())
@@ -84,12 +92,26 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, id int64, f
 		s.storeError(w, r, err)
 		return
 	}
+	f := e.f
 	h := w.Header()
 	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
-	if f.SHA256 != "" {
-		h.Set("Digest", "sha-256="+f.SHA256)
+	// A run's reports never change: the SHA-256 is a strong validator.
+	etag := `"` + f.SHA256 + `"`
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
+	body := f.Data
+	if !strings.HasSuffix(f.Filename, ".xlsx") && acceptsGzip(r) {
+		if gz := e.gzipped(); gz != nil {
+			h.Set("Content-Encoding", "gzip")
+			body = gz
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	disp := "inline"
 	if strings.HasSuffix(f.Filename, ".xlsx") {
 		disp = "attachment"
@@ -102,7 +124,17 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request, id int64, f
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; sandbox allow-scripts allow-downloads")
 	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(f.Data)
+	w.Write(body)
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(enc) == "gzip" && strings.ReplaceAll(q, " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) apiRunReportList(w http.ResponseWriter, r *http.Request) {

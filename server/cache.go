@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"container/list"
 	"sync"
 
@@ -26,34 +28,52 @@ type reportKey struct {
 type reportEntry struct {
 	key reportKey
 	f   *store.ReportFile
+	// gz is the file gzipped, made on the first request that accepts it.
+	gzOnce sync.Once
+	gz     []byte
+}
+
+// gzipped returns the entry's bytes gzipped (nil when that does not pay).
+func (e *reportEntry) gzipped() []byte {
+	e.gzOnce.Do(func() {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		zw.Write(e.f.Data)
+		zw.Close()
+		if b.Len() < len(e.f.Data)*9/10 {
+			e.gz = b.Bytes()
+		}
+	})
+	return e.gz
 }
 
 func newReportCache(maxBytes int64) *reportCache {
 	return &reportCache{max: maxBytes, order: list.New(), items: map[reportKey]*list.Element{}}
 }
 
-func (c *reportCache) get(run int64, format string) *store.ReportFile {
+func (c *reportCache) get(run int64, format string) *reportEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[reportKey{run, format}]; ok {
 		c.order.MoveToFront(e)
-		return e.Value.(*reportEntry).f
+		return e.Value.(*reportEntry)
 	}
 	return nil
 }
 
-func (c *reportCache) put(run int64, format string, f *store.ReportFile) {
+func (c *reportCache) put(run int64, format string, f *store.ReportFile) *reportEntry {
+	ent := &reportEntry{key: reportKey{run, format}, f: f}
 	n := int64(len(f.Data))
 	if n > c.max/4 {
-		return // one huge report must not flush the rest
+		return ent // one huge report must not flush the rest
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	k := reportKey{run, format}
-	if _, ok := c.items[k]; ok {
-		return
+	k := ent.key
+	if e, ok := c.items[k]; ok {
+		return e.Value.(*reportEntry)
 	}
-	c.items[k] = c.order.PushFront(&reportEntry{key: k, f: f})
+	c.items[k] = c.order.PushFront(ent)
 	c.size += n
 	for c.size > c.max {
 		e := c.order.Back()
@@ -62,6 +82,7 @@ func (c *reportCache) put(run int64, format string, f *store.ReportFile) {
 		delete(c.items, ent.key)
 		c.size -= int64(len(ent.f.Data))
 	}
+	return c.items[k].Value.(*reportEntry)
 }
 
 // forget drops a deleted run's reports.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -309,6 +310,22 @@ func TestRunsAPI(t *testing.T) {
 	}
 	if _, err := native.Decode(r.body); err != nil {
 		t.Fatalf("results are not a valid pedigree.json: %v", err)
+	}
+	plain := r.body
+	r = f.do(t, "GET", "/api/runs/"+itoa(first)+"/results", "viewer", "", "Accept-Encoding", "gzip")
+	if r.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("results not gzipped for a client that accepts it: %v", r.header)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unz, _ := io.ReadAll(zr); !bytes.Equal(unz, plain) {
+		t.Fatal("gzipped results differ from the plain ones")
+	}
+	etag := r.header.Get("ETag")
+	if r := f.do(t, "GET", "/api/runs/"+itoa(first)+"/results", "viewer", "", "If-None-Match", etag); r.status != http.StatusNotModified || len(etag) != 66 {
+		t.Fatalf("If-None-Match %s = %d", etag, r.status)
 	}
 	r = f.do(t, "GET", "/api/runs/"+itoa(first)+"/reports/md", "viewer", "")
 	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/markdown") || !bytes.Contains(r.body, []byte("CM-8")) {
