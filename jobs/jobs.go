@@ -66,8 +66,6 @@ type Options struct {
 	// worker takes it over, e.g. after its worker was killed (default
 	// JobTimeout + 1 minute).
 	RescueAfter time.Duration
-	// RescueInterval is how often stuck runs are looked for (default 30s).
-	RescueInterval time.Duration
 	// RetryDelay is the delay before the first retry; later ones grow
 	// with the attempt number to the fourth power (default 1s).
 	RetryDelay time.Duration

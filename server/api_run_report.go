@@ -68,9 +68,9 @@ func (s *Server) reportEntry(r *http.Request, id int64, format string) (*reportE
 	if !errors.Is(err, store.ErrNotFound) || s.opts.Render == nil || format == nativeFormat {
 		return nil, 0, err
 	}
-	native, _, err := s.report(r, id, nativeFormat)
+	native, status, err := s.report(r, id, nativeFormat)
 	if err != nil {
-		return nil, 0, err
+		return nil, status, err
 	}
 	b, name, err := s.opts.Render(r.Context(), run.System, format, native.Data)
 	if err != nil {
