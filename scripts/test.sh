@@ -32,10 +32,11 @@ if ! "$bin/staticcheck" -version 2>/dev/null | grep -q "(${STATICCHECK_VERSION#v
 fi
 "$bin/staticcheck" ./...
 
-step "browser for the HTML report test"
+step "report readers: Chromium, LibreOffice, openpyxl (Debian), Heimdall Lite, SARIF Multitool (npm)"
 if [ -x scripts/install-chromium.sh ]; then
-  scripts/install-chromium.sh || echo "chromium could not be installed: the browser test will skip and say so"
+  scripts/install-chromium.sh || echo "the Debian readers could not be installed: their tests will skip and say so"
 fi
+scripts/install-report-readers.sh || echo "the npm readers could not be installed: their tests will skip and say so"
 
 step "PostgreSQL server binaries for the pedigree serve tests"
 if pgbin=$(scripts/install-postgresql.sh) && [ -n "$pgbin" ]; then
@@ -44,17 +45,17 @@ if pgbin=$(scripts/install-postgresql.sh) && [ -n "$pgbin" ]; then
 fi
 
 step "go test -race"
-# Tests that need PostgreSQL (initdb, pg_ctl, postgres on PATH) start a
-# throwaway cluster; without them they skip, and are counted here.
-skiplog=$(mktemp)
-PEDIGREE_SKIP_LOG="$skiplog" go test -race -timeout 30m ./...
-if [ -s "$skiplog" ]; then
-  echo "PostgreSQL not available: $(sort -u "$skiplog" | wc -l) test(s) skipped:"
-  sort -u "$skiplog" | sed 's/^/  /'
+# Tests whose program is absent (a report reader, PostgreSQL's server
+# binaries) skip and append a line here.
+export PEDIGREE_SKIPLOG="$root/.cache/reader-skips.log"
+rm -f "$PEDIGREE_SKIPLOG"
+go test -race -timeout 30m ./...
+if [ -s "$PEDIGREE_SKIPLOG" ]; then
+  echo "$(sort -u "$PEDIGREE_SKIPLOG" | wc -l) test(s) skipped for want of a program (reader or PostgreSQL):"
+  sort -u "$PEDIGREE_SKIPLOG" | sed 's/^/  /'
 else
-  echo "PostgreSQL tests: none skipped"
+  echo "reader and PostgreSQL tests: none skipped"
 fi
-rm -f "$skiplog"
 
 step "quick start: assess the bundled example"
 go build -o "$bin/pedigree" ./cmd/pedigree

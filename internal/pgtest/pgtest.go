@@ -52,12 +52,12 @@ func Shared(t testing.TB) *Cluster {
 	return shared
 }
 
-// Skip skips t for want of PostgreSQL, and counts the skip in the file
-// PEDIGREE_SKIP_LOG names (scripts/test.sh reports the count).
+// Skip skips t for want of PostgreSQL, and records the skip in the file
+// PEDIGREE_SKIPLOG names (scripts/test.sh reports the count).
 func Skip(t testing.TB, why error) {
 	t.Helper()
 	msg := fmt.Sprintf("%s: %v", SkipMessage, why)
-	if p := os.Getenv("PEDIGREE_SKIP_LOG"); p != "" {
+	if p := os.Getenv("PEDIGREE_SKIPLOG"); p != "" {
 		if f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
 			fmt.Fprintf(f, "%s: %s\n", t.Name(), msg)
 			f.Close()
