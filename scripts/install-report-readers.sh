@@ -23,7 +23,11 @@ mkdir -p "$prefix"
 want=""
 have @mitre/heimdall-lite "$HEIMDALL_VERSION" || want="$want @mitre/heimdall-lite@$HEIMDALL_VERSION"
 have @microsoft/sarif-multitool "$MULTITOOL_VERSION" || want="$want @microsoft/sarif-multitool@$MULTITOOL_VERSION"
+# --ignore-scripts below skips the package's own install step, which would
+# mark its platform binary executable; do that here.
+binmode() { chmod +x "$prefix"/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool 2>/dev/null || true; }
 if [ -z "$want" ]; then
+	binmode
 	echo "install-report-readers: Heimdall Lite $HEIMDALL_VERSION and SARIF Multitool $MULTITOOL_VERSION already in $prefix"
 	exit 0
 fi
@@ -34,4 +38,5 @@ if ! npm install --prefix "$prefix" --no-audit --no-fund --ignore-scripts --logl
 	echo "install-report-readers: npm install failed; the Heimdall and SARIF Multitool tests will skip" >&2
 	exit 0
 fi
+binmode
 echo "install-report-readers: installed$want into $prefix"
