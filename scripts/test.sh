@@ -38,16 +38,23 @@ if [ -x scripts/install-chromium.sh ]; then
 fi
 scripts/install-report-readers.sh || echo "the npm readers could not be installed: their tests will skip and say so"
 
+step "PostgreSQL server binaries for the pedigree serve tests"
+if pgbin=$(scripts/install-postgresql.sh) && [ -n "$pgbin" ]; then
+  export PATH="$PATH:$pgbin"
+  echo "using $pgbin/initdb"
+fi
+
 step "go test -race"
-# Tests whose reader program is absent skip and append a line here.
+# Tests whose program is absent (a report reader, PostgreSQL's server
+# binaries) skip and append a line here.
 export PEDIGREE_SKIPLOG="$root/.cache/reader-skips.log"
 rm -f "$PEDIGREE_SKIPLOG"
 go test -race -timeout 30m ./...
 if [ -s "$PEDIGREE_SKIPLOG" ]; then
-  echo "$(sort -u "$PEDIGREE_SKIPLOG" | wc -l) reader test(s) skipped for want of a reader:"
+  echo "$(sort -u "$PEDIGREE_SKIPLOG" | wc -l) test(s) skipped for want of a program (reader or PostgreSQL):"
   sort -u "$PEDIGREE_SKIPLOG" | sed 's/^/  /'
 else
-  echo "reader tests: none skipped"
+  echo "reader and PostgreSQL tests: none skipped"
 fi
 
 step "quick start: assess the bundled example"

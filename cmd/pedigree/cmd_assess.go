@@ -109,17 +109,16 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	prog.say("assessing %d target(s), %d control(s) in scope", len(plan.opts.Targets), len(plan.opts.Scope.ControlIDs))
 	plan.opts.Progress = prog.step
 	plan.opts.Logger = log
-	a, err := engine.Run(ctx, plan.opts)
+	a, written, err := runPlan(ctx, plan, prog.done)
 	if err != nil {
+		var ee engineError
+		if !errors.As(err, &ee) {
+			return err
+		}
 		if ctx.Err() != nil {
 			return withCode(exitInterrupted, fmt.Errorf("interrupted: nothing written"))
 		}
 		return usageError(err)
-	}
-	prog.done()
-	written, err := writeReports(ctx, plan.out, plan.writers, a)
-	if err != nil {
-		return err
 	}
 	if bundlePath != "" {
 		if err := writeBundle(ctx, bundlePath, signer, written, a); err != nil {
@@ -133,6 +132,30 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
+
+// runPlan is the assess pipeline itself, the one code path of `pedigree
+// assess` and of every run `pedigree serve` schedules: the engine, then
+// every report format, all or nothing. afterEngine (if not nil) runs
+// between the two.
+func runPlan(ctx context.Context, plan *assessPlan, afterEngine func()) (*assessment.Assessment, []string, error) {
+	a, err := engine.Run(ctx, plan.opts)
+	if err != nil {
+		return nil, nil, engineError{err}
+	}
+	if afterEngine != nil {
+		afterEngine()
+	}
+	written, err := writeReports(ctx, plan.out, plan.writers, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, written, nil
+}
+
+// engineError is an error of the engine (bad input), not of writing.
+type engineError struct{ error }
+
+func (e engineError) Unwrap() error { return e.error }
 
 // assessPlan is everything decided before the run starts; building it
 // validates all input so a bad flag fails before any work is done.
