@@ -17,6 +17,7 @@ import (
 	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/engine"
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 	"github.com/pedigree-dev/pedigree/reports"
 )
 
@@ -232,19 +233,11 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 	}, nil
 }
 
-// checkOutputFile refuses, before any work is done, an output file whose
-// folder does not exist or that names a folder.
+// checkOutputFile refuses, before any work is done, an output file that
+// could not be written: its folder missing, a folder, a link or a socket.
 func checkOutputFile(flag, p string) error {
-	dir := filepath.Dir(p)
-	st, err := os.Stat(dir)
-	if err != nil {
-		return usageError(fmt.Errorf("%s %s: folder %s: %w", flag, p, dir, unwrapPath(err)))
-	}
-	if !st.IsDir() {
-		return usageError(fmt.Errorf("%s %s: %s is not a folder", flag, p, dir))
-	}
-	if st, err := os.Stat(p); err == nil && st.IsDir() {
-		return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
+	if err := outfile.Check(p); err != nil {
+		return usageError(fmt.Errorf("%s %w", flag, err))
 	}
 	return nil
 }
@@ -298,44 +291,32 @@ func writeReports(ctx context.Context, dir string, ws []reports.Writer, a *asses
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, usageError(fmt.Errorf("--out %s: %w", dir, unwrapPath(err)))
 	}
-	type pending struct{ tmp, final string }
-	var done []pending
+	var done []*outfile.File
 	cleanup := func() {
-		for _, p := range done {
-			os.Remove(p.tmp)
+		for _, o := range done {
+			o.Abort()
 		}
 	}
 	for _, w := range ws {
 		final := filepath.Join(dir, w.Filename())
-		f, err := os.CreateTemp(dir, "."+w.Filename()+".*.tmp")
+		o, err := outfile.Create(ctx, final, 0o644, nil)
 		if err != nil {
 			cleanup()
-			return nil, fmt.Errorf("write %s: %w", final, err)
+			return nil, usageError(fmt.Errorf("write %w", err))
 		}
-		done = append(done, pending{f.Name(), final})
-		err = w.Write(ctx, f, a)
-		if err == nil {
-			// CreateTemp makes the file private; reports are for sharing.
-			err = f.Chmod(0o644)
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = ctx.Err()
-		}
-		if err != nil {
+		done = append(done, o)
+		if err := w.Write(ctx, o, a); err != nil {
 			cleanup()
 			return nil, fmt.Errorf("write %s (%s): %w", final, w.Format(), err)
 		}
 	}
 	var written []string
-	for _, p := range done {
-		if err := os.Rename(p.tmp, p.final); err != nil {
+	for _, o := range done {
+		if err := o.Commit(); err != nil {
 			cleanup()
-			return nil, fmt.Errorf("write %s: %w", p.final, err)
+			return nil, fmt.Errorf("write %w", err)
 		}
-		written = append(written, p.final)
+		written = append(written, o.Name())
 	}
 	return written, nil
 }

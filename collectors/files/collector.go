@@ -70,6 +70,9 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			evidence.Subject{Type: "checksum-file", Ref: f.Path, Digest: "sha256:" + evidence.SHA256Hex(raw)}, cf))
 	}
 
+	for _, u := range t.Unread {
+		out = append(out, t.SkippedEvidence(Name, u.Path, u.Size, u.Reason))
+	}
 	arts, err := c.hashAll(ctx, t, extra)
 	if err != nil {
 		return nil, err
