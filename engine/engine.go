@@ -251,6 +251,14 @@ func runCheck(c controls.Check, in []evidence.Evidence) (fs []evidence.Finding) 
 		if fs[i].Severity == "" {
 			fs[i].Severity = c.Severity
 		}
+		// Whatever a check quoted, a finding stays small (Check.Finding
+		// clips too; this covers findings built by hand).
+		fs[i].Message = evidence.Clip(fs[i].Message, evidence.MaxMessage)
+		if l := fs[i].Location; l != nil && len(l.Path) > evidence.MaxRef {
+			cl := *l
+			cl.Path = evidence.Clip(l.Path, evidence.MaxRef)
+			fs[i].Location = &cl
+		}
 	}
 	return fs
 }
