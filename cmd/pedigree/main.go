@@ -109,6 +109,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Assess software supply-chain integrity against NIST SP 800-53 Rev 5 and SP 800-161",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyEnv(cmd)
+		},
 	}
 	root.PersistentFlags().Bool("quiet", false, "no progress output on stderr")
 	root.PersistentFlags().String("log-format", "text", "log format on stderr: text or json")
