@@ -52,6 +52,7 @@ Exit codes: 0 every assessed control satisfied; 1 a --fail-on gate tripped
 	f.StringSlice("fail-on", nil, "exit 1 when: status=not-satisfied (default), status=not-assessed, severity>=LEVEL, rule=CHECK-ID, none")
 	f.Bool("include-mapped", true, "also assess controls outside the baseline that an automated check evidences")
 	f.Int64("max-file-size", collectors.DefaultMaxFileSize, "largest file a collector reads, in bytes")
+	f.String("archive-budget", "2GiB", "bytes decompressed over all the release archives of a target to read their build times")
 	f.String("title", "", "title of the assessment in reports")
 	f.String("bundle", "", "also write an evidence bundle (tar.gz) to this path")
 	f.String("sign-key", "", "private key (PEM: ECDSA, Ed25519, ML-DSA) that signs the evidence bundle")
@@ -92,6 +93,15 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	if bundlePath != "" {
 		if err := checkOutputFile("--bundle", bundlePath); err != nil {
 			return err
+		}
+	}
+	// A report's name in --out that is a link, a socket or a folder is
+	// refused now, not after the whole run.
+	if st, err := os.Stat(plan.out); err == nil && st.IsDir() {
+		for _, w := range plan.writers {
+			if err := checkOutputFile("--out", filepath.Join(plan.out, w.Filename())); err != nil {
+				return err
+			}
 		}
 	}
 	prog.say("assessing %d target(s), %d control(s) in scope", len(plan.opts.Targets), len(plan.opts.Scope.ControlIDs))

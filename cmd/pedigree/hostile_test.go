@@ -385,10 +385,19 @@ func TestHostileInputs(t *testing.T) {
 // slowest legitimate case and short enough that a hang fails quickly.
 func runHostileIn(t *testing.T, dir string, args ...string) hostileRun {
 	t.Helper()
+	return runHostileEnv(t, dir, nil, args...)
+}
+
+// runHostileEnv is runHostileIn with extra environment variables.
+func runHostileEnv(t *testing.T, dir string, env []string, args ...string) hostileRun {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, pedigreeBin, args...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.WaitDelay = time.Second
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

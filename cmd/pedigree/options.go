@@ -80,6 +80,7 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	str("manual", &cfg.Manual)
 	str("title", &cfg.Title)
 	str("log-format", &cfg.LogFormat)
+	str("archive-budget", &cfg.Files.ArchiveBudget)
 	list("format", &cfg.Format)
 	list("fail-on", &cfg.FailOn)
 	if cmd.Flags().Changed("quiet") || envSet("quiet") {
@@ -97,7 +98,8 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 
 // envKeys are the settings a PEDIGREE_* environment variable may give.
 var envKeys = []string{"config", "out", "baseline", "profile", "catalog", "mapping", "manual", "title",
-	"log-format", "format", "fail-on", "quiet", "include-mapped", "max-file-size"}
+	"log-format", "format", "fail-on", "quiet", "include-mapped", "max-file-size",
+	"archive-budget"}
 
 // applyEnv parses each PEDIGREE_* variable as the flag it stands for, so
 // that PEDIGREE_MAX_FILE_SIZE=abc is refused exactly as --max-file-size abc
