@@ -117,10 +117,16 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	prog.done()
 	written, err := writeReports(ctx, plan.out, plan.writers, a)
 	if err != nil {
+		if ctx.Err() != nil {
+			return withCode(exitInterrupted, fmt.Errorf("interrupted: nothing written"))
+		}
 		return err
 	}
 	if bundlePath != "" {
 		if err := writeBundle(ctx, bundlePath, signer, written, a); err != nil {
+			if ctx.Err() != nil {
+				return withCode(exitInterrupted, fmt.Errorf("interrupted: reports written to %s, evidence bundle not written", plan.out))
+			}
 			return fmt.Errorf("evidence bundle %s: %w", bundlePath, err)
 		}
 		written = append(written, bundlePath)
