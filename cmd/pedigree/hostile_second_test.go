@@ -8,13 +8,17 @@ import (
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -230,6 +234,21 @@ func secondFixture(t *testing.T, dir string) {
 		`"components":[{"type":"library","bom-ref":"c1","name":"` + name + `","version":"` + name[:1<<20] + `","purl":"pkg:npm/` + name[:1<<20] + `"}]}`
 	write("sbom-huge/app.cdx.json", []byte(sbomDoc))
 
+	// 1,200 certificates: more findings of one check than are kept whole.
+	ck, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1200 {
+		tpl := &x509.Certificate{SerialNumber: big.NewInt(int64(i + 1)), Subject: pkix.Name{CommonName: "c" + strconv.Itoa(i)},
+			NotBefore: time.Unix(1700000000, 0), NotAfter: time.Unix(1700000000, 0).Add(3 * 365 * 24 * time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &ck.PublicKey, ck)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(fmt.Sprintf("certs-many/c%04d.pem", i), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	}
+
 	// A DSSE envelope with 10,000 signatures.
 	var sigs []string
 	for i := range 10_000 {
@@ -338,6 +357,16 @@ func TestHostileSecondPass(t *testing.T) {
 			}},
 		{name: "assess 16 MB component name", args: []string{"assess", "sbom-huge", "--out", "out-huge", "--quiet", "--fail-on", "none", "--format", "oscal-ar,json,md,sarif,csv,html,hdf"}, where: inFile, file: "out-huge/pedigree.json", want: "more bytes)", maxMiB: 512,
 			after: reportsBoundedBy(filepath.Join(dir, "out-huge"), 20<<20)},
+
+		// 7. Memory and report size proportional to the work.
+		{name: "assess 1,200 certificates", args: []string{"assess", "certs-many", "--out", "out-certs", "--quiet", "--fail-on", "none"}, where: inFile, file: "out-certs/pedigree.json", want: `"folded": 1100`,
+			after: func(t *testing.T, _ hostileRun) {
+				b, _ := os.ReadFile(filepath.Join(dir, "out-certs", "pedigree.json"))
+				if !bytes.Contains(b, []byte("1100 more ")) {
+					t.Error("pedigree.json has no folded summary finding")
+				}
+				reportsBoundedBy(filepath.Join(dir, "out-certs"), 16<<20)(t, hostileRun{})
+			}},
 
 		// 6. CPU: attacker-chosen counts.
 		{name: "verify dsse 10,000 signatures", args: []string{"verify", "dsse", "--envelope", "dsse-10k.json", "--key", key}, code: 1, where: onStdout, want: "10000 signatures, above the limit of 32"},
