@@ -13,10 +13,8 @@ func FuzzDecodeMapping(f *testing.F) {
 	f.Add([]byte("replace: true\nchecks: []\n"))
 	f.Add([]byte("checks: &a [*a]\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := DefaultMapping()
-		if err != nil {
-			t.Fatal(err)
-		}
+		// An empty mapping: loading the embedded one costs 50 ms a run.
+		m := &Mapping{Entries: map[string]*Entry{}}
 		if _, err := m.merge("m.yaml", b); err != nil && !strings.HasPrefix(err.Error(), "m.yaml") {
 			t.Fatalf("error does not name the file: %v", err)
 		}
