@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -89,7 +88,10 @@ func walkTree(ctx context.Context, s storage.Storer, root *object.Tree, maxEntri
 			if entries++; entries > maxEntries {
 				return fmt.Errorf("%w: more than %d paths in the HEAD tree", errBudget, maxEntries)
 			}
-			name := path.Join(prefix, e.Name)
+			name := e.Name // tree entry names hold no slash: no Join needed
+			if prefix != "" {
+				name = prefix + "/" + e.Name
+			}
 			if e.Mode == filemode.Dir {
 				if err := walk(name, e.Hash, depth+1); err != nil {
 					return err

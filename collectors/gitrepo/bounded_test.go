@@ -130,3 +130,16 @@ func FuzzParseCodeOwners(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWalkTreeDAG is the cost of refusing a 10^11-path tree DAG: the
+// walk stops at the default budget of paths.
+func BenchmarkWalkTreeDAG(b *testing.B) {
+	s := memory.NewStorage()
+	root := dag(b, s, 10)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := walkTree(context.Background(), s, root, MaxTreeEntries, MaxSubtrees); !errors.Is(err, errBudget) {
+			b.Fatal(err)
+		}
+	}
+}
