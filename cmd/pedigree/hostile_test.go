@@ -243,13 +243,13 @@ func TestHostileInputs(t *testing.T) {
 		{name: "catalog resolve alias bomb", args: []string{"catalog", "resolve", "--profile", "bomb.yaml"}, code: 2, want: "bomb.yaml: document contains excessive aliasing"},
 		{name: "catalog resolve 300 MB", args: []string{"catalog", "resolve", "--profile", "big.json"}, code: 2, want: "big.json: larger than 64 MB", maxMiB: 300},
 		{name: "catalog resolve self import", args: []string{"catalog", "resolve", "--profile", "self.json"}, code: 2, want: "self.json"},
-		{name: "catalog resolve output folder missing", args: []string{"catalog", "resolve", "--profile", "profile.json", "-o", "nodir/x.json"}, code: 2, want: "nodir/x.json: no such file or directory"},
+		{name: "catalog resolve output folder missing", args: []string{"catalog", "resolve", "--profile", "profile.json", "-o", "nodir/x.json"}, code: 2, want: "nodir/x.json: folder nodir: no such file or directory"},
 		{name: "controls list truncated catalog", args: []string{"controls", "list", "--catalog", "trunc.json"}, code: 2, want: "trunc.json: line 1, column 11"},
 		{name: "controls show empty catalog", args: []string{"controls", "show", "sr-4", "--catalog", "empty.json"}, code: 2, want: "empty.json: empty document"},
 		{name: "controls mapping empty", args: []string{"controls", "mapping", "--mapping", "empty.json"}, code: 2, want: "empty.json: no checks"},
 		{name: "controls mapping 300 MB", args: []string{"controls", "mapping", "--mapping", "big.json"}, code: 2, want: "big.json: file exceeds the size limit"},
 		{name: "controls mapping /dev/zero", args: []string{"controls", "mapping", "--mapping", "/dev/zero"}, code: 2, want: "/dev/zero: file exceeds the size limit"},
-		{name: "controls mapping output folder missing", args: []string{"controls", "mapping", "-o", "nodir/m.yaml"}, code: 2, want: "nodir/m.yaml: no such file or directory"},
+		{name: "controls mapping output folder missing", args: []string{"controls", "mapping", "-o", "nodir/m.yaml"}, code: 2, want: "nodir/m.yaml: folder nodir: no such file or directory"},
 
 		// sbom inspect
 		{name: "sbom inspect missing", args: []string{"sbom", "inspect", "nope.json"}, code: 2, want: "nope.json: no such file or directory"},
