@@ -342,13 +342,22 @@ func printSummary(cmd *cobra.Command, a *assessment.Assessment, written []string
 	fails := 0
 	for _, f := range a.Findings {
 		if f.Status == "fail" {
-			fails++
+			fails += 1 + f.Folded // a folded finding stands for more
+		}
+	}
+	skipped := 0
+	for i := range a.Evidence {
+		if a.Evidence[i].Kind == collectors.KindSkipped {
+			skipped++
 		}
 	}
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "controls: %d satisfied, %d not satisfied, %d not assessed (of %d in scope)\n",
 		n[assessment.Satisfied], n[assessment.NotSatisfied], n[assessment.NotAssessed], len(a.Controls))
 	fmt.Fprintf(w, "findings: %d from %d checks over %d evidence items; %d failed\n", len(a.Findings), len(a.Checks), len(a.Evidence), fails)
+	if skipped > 0 {
+		fmt.Fprintf(w, "skipped: %d file(s) not read (TARGET-FILE-SKIPPED says which and why)\n", skipped)
+	}
 	for _, p := range written {
 		fmt.Fprintf(w, "wrote %s\n", p)
 	}

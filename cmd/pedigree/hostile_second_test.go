@@ -339,7 +339,10 @@ func TestHostileSecondPass(t *testing.T) {
 		{name: "assess --bundle character device", args: []string{"assess", "victim.txt", "--out", "out-nb", "--quiet", "--fail-on", "none", "--bundle", "out-null"}, code: 0, where: onStdout, want: "wrote out-null", after: stillA(filepath.Join(dir, "out-null"), os.ModeCharDevice)},
 
 		// 3. Nothing skipped silently.
-		{name: "assess padded private key", args: []string{"assess", "keys-padded", "--out", "out-keys", "--quiet", "--fail-on", "none"}, where: inFile, file: "out-keys/pedigree.json", want: "deploy/id_rsa: 1", after: func(t *testing.T, _ hostileRun) {
+		{name: "assess padded private key", args: []string{"assess", "keys-padded", "--out", "out-keys", "--quiet", "--fail-on", "none"}, where: inFile, file: "out-keys/pedigree.json", want: "deploy/id_rsa: 1", after: func(t *testing.T, r hostileRun) {
+			if !strings.Contains(r.stdout, "skipped: 1 file(s) not read") {
+				t.Errorf("summary does not count the skipped file: %s", r.stdout)
+			}
 			b, _ := os.ReadFile(filepath.Join(dir, "out-keys", "pedigree.json"))
 			for _, w := range []string{"TARGET-FILE-SKIPPED", "above the 8388608-byte limit for key material: not read", "key file(s) were too large to read: deploy/id_rsa"} {
 				if !bytes.Contains(b, []byte(w)) {
