@@ -70,13 +70,14 @@ func walk(r io.Reader, lim Limits, fn func(name string, size int64, r io.Reader)
 		return fmt.Errorf("not a gzip archive: %w", err)
 	}
 	defer gz.Close()
-	tr := tar.NewReader(&countingReader{r: gz, max: lim.MaxTotal})
+	cr := &countingReader{r: gz, max: lim.MaxTotal}
+	tr := tar.NewReader(cr)
 	seen := map[string]bool{}
 	var total int64
 	for n := 0; ; n++ {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return trailing(cr)
 		}
 		if err != nil {
 			return fmt.Errorf("read archive: %w", truncated(err))
@@ -104,6 +105,13 @@ func walk(r io.Reader, lim Limits, fn func(name string, size int64, r io.Reader)
 		if err := checkName(name); err != nil {
 			return err
 		}
+		// A sparse entry's holes read as zeros: a few bytes of header could
+		// claim gigabytes. Bundles pedigree writes are never sparse.
+		for k := range h.PAXRecords {
+			if strings.HasPrefix(k, "GNU.sparse.") {
+				return fmt.Errorf("%w: entry %q is a sparse file", ErrUnsafe, name)
+			}
+		}
 		if seen[name] {
 			return fmt.Errorf("%w: entry %q appears twice", ErrUnsafe, name)
 		}
@@ -117,6 +125,28 @@ func walk(r io.Reader, lim Limits, fn func(name string, size int64, r io.Reader)
 		}
 		if err := fn(name, h.Size, tr); err != nil {
 			return fmt.Errorf("%s: %w", name, truncated(err))
+		}
+	}
+}
+
+// trailing checks what follows the tar's end-of-archive marker: only the
+// zero padding of its last record may. Anything else (another gzip member
+// appended to the file, garbage) could hold entries a reader other than
+// pedigree would extract, so it is an error.
+func trailing(r io.Reader) error {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		for _, c := range buf[:n] {
+			if c != 0 {
+				return fmt.Errorf("%w: data after the end of the archive", ErrUnsafe)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: after the end of the archive: %v", ErrUnsafe, err)
 		}
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,6 +26,7 @@ import (
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 
 	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 	"github.com/pedigree-dev/pedigree/reports/view"
 )
 
@@ -135,19 +135,13 @@ type Predicate struct {
 // signer is not nil, its DSSE signature. The bundle is written to a
 // temporary file and renamed into place only when complete.
 func Create(ctx context.Context, dst string, outputs []string, sources []Source, a *assessment.Assessment, signer Signer) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".pedigree-bundle-*")
+	tmp, err := outfile.Create(ctx, dst, 0o644, os.Stdout)
 	if err != nil {
-		// Name the bundle asked for, not the temporary file.
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("bundle %s: %w", dst, err)
+		return fmt.Errorf("bundle %w", err)
 	}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			tmp.Abort()
 		}
 	}()
 	mtime := a.FinishedAt.UTC().Truncate(time.Second)
@@ -269,15 +263,9 @@ func Create(ctx context.Context, dst string, outputs []string, sources []Source,
 	if err := gz.Close(); err != nil {
 		return err
 	}
-	// CreateTemp makes the file private; a bundle is made to be handed over.
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("bundle %s: %w", dst, err)
+	// Reports and bundles are for sharing: world-readable (0644).
+	if err := tmp.Commit(); err != nil {
+		return fmt.Errorf("bundle %w", err)
 	}
 	return nil
 }

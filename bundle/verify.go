@@ -230,6 +230,9 @@ func ReadFile(ctx context.Context, path, name string, lim Limits) ([]byte, error
 			return err
 		}
 		names = append(names, n)
+		if (n == name || n == ManifestName) && size > lim.MaxManifest {
+			return fmt.Errorf("%w: %d bytes, more than %d", ErrUnsafe, size, lim.MaxManifest)
+		}
 		switch n {
 		case name:
 			b, err := readAll(r, lim.MaxManifest)

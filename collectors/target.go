@@ -49,6 +49,10 @@ type Target struct {
 	// Files lists every regular file below Dir in lexical order (for a
 	// single-file target, just that file).
 	Files []File
+	// Unread lists what the inventory met but no collector may open:
+	// pipes, devices, sockets, dangling links (the files collector records
+	// each as KindSkipped evidence).
+	Unread []Skipped
 	// MaxFileSize bounds ReadFile; zero means DefaultMaxFileSize.
 	MaxFileSize int64
 	// Now is the collection time recorded in evidence.
@@ -113,7 +117,9 @@ func (t *Target) inventory() error {
 			return t.addLink(p)
 		}
 		if !d.Type().IsRegular() {
-			return nil // devices, sockets, fifos are never read
+			// Devices, sockets, fifos are never read, and never silently.
+			t.Unread = append(t.Unread, Skipped{Path: p, Reason: readlimit.Kind(d.Type()) + ": never read"})
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -146,7 +152,8 @@ func (t *Target) addLink(p string) error {
 		if errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "escapes") {
 			return fmt.Errorf("target %s: symlink %s -> %s: %w", t.Dir, p, dest, ErrOutsideTree)
 		}
-		return nil // dangling link: nothing to read
+		t.Unread = append(t.Unread, Skipped{Path: p, Reason: fmt.Sprintf("a symbolic link to %s, which does not exist", dest)})
+		return nil
 	}
 	if st.Mode().IsRegular() {
 		t.Files = append(t.Files, File{Path: p, Size: st.Size(), Mode: st.Mode(), Link: resolved})

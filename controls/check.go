@@ -55,7 +55,18 @@ func (c Check) Finding(status evidence.Status, msg string, subjects ...evidence.
 	if status != evidence.Fail {
 		sev = evidence.Info
 	}
-	return evidence.Finding{CheckID: c.ID, Status: status, Severity: sev, Message: msg, Subjects: subjects}
+	// Messages and subjects quote what was assessed, which an attacker
+	// controls: each is bounded here, once for every check.
+	for i := range subjects {
+		if len(subjects[i].Ref) > evidence.MaxRef {
+			subjects = append([]evidence.Subject(nil), subjects...) // the caller's stay whole
+			for j := range subjects {
+				subjects[j].Ref = evidence.Clip(subjects[j].Ref, evidence.MaxRef)
+			}
+			break
+		}
+	}
+	return evidence.Finding{CheckID: c.ID, Status: status, Severity: sev, Message: evidence.Clip(msg, evidence.MaxMessage), Subjects: subjects}
 }
 
 // Inventorier derives report tables (SBOM components, crypto assets) from

@@ -43,6 +43,11 @@ func LoadManual(path string, idx ControlIndex) (map[string]*assessment.ManualEvi
 	if err != nil {
 		return nil, fmt.Errorf("manual evidence: %w", err)
 	}
+	return parseManual(path, b, idx)
+}
+
+// parseManual decodes manual-evidence bytes read from path.
+func parseManual(path string, b []byte, idx ControlIndex) (map[string]*assessment.ManualEvidence, error) {
 	var mf manualFile
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)

@@ -176,6 +176,11 @@ func decodeMapping(name string, b []byte) (*mappingFile, error) {
 	if err := dec.Decode(&mf); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %s", name, YAMLError(err))
 	}
+	for i, e := range mf.Checks {
+		if e == nil { // "checks:\n  -": an empty list item
+			return nil, fmt.Errorf("%s: checks[%d] is empty", name, i)
+		}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err == nil {
 		annotateLines(name, &doc, mf.Checks)

@@ -135,7 +135,7 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	findings := RunChecks(o.Checks, ev)
+	findings := Fold(RunChecks(o.Checks, ev), FoldAbove, FoldKeep)
 	findings = append(findings, errFindings...)
 	finalizeIDs(findings)
 	a.Findings = findings
@@ -287,6 +287,14 @@ func runCheck(c controls.Check, in []evidence.Evidence) (fs []evidence.Finding) 
 		if fs[i].Severity == "" {
 			fs[i].Severity = c.Severity
 		}
+		// Whatever a check quoted, a finding stays small (Check.Finding
+		// clips too; this covers findings built by hand).
+		fs[i].Message = evidence.Clip(fs[i].Message, evidence.MaxMessage)
+		if l := fs[i].Location; l != nil && len(l.Path) > evidence.MaxRef {
+			cl := *l
+			cl.Path = evidence.Clip(l.Path, evidence.MaxRef)
+			fs[i].Location = &cl
+		}
 	}
 	return fs
 }
@@ -303,4 +311,65 @@ func finalizeIDs(fs []evidence.Finding) {
 		}
 		seen[fs[i].ID]++
 	}
+}
+
+// Beyond FoldAbove findings of one check with one status, the first
+// FoldKeep are kept as they are and the rest become one finding that counts
+// them and lists their evidence: 100,000 certificates make a report of a
+// few hundred findings, not a gigabyte that nothing can read back.
+const (
+	FoldAbove = 1000
+	FoldKeep  = 100
+)
+
+// Fold folds the findings of each (check, status) group larger than above
+// into keep findings and one summary, keeping the groups' order.
+func Fold(fs []evidence.Finding, above, keep int) []evidence.Finding {
+	type key struct {
+		check  string
+		status evidence.Status
+	}
+	count := map[key]int{}
+	for i := range fs {
+		count[key{fs[i].CheckID, fs[i].Status}]++
+	}
+	big := false
+	for _, n := range count {
+		big = big || n > above
+	}
+	if !big {
+		return fs
+	}
+	seen := map[key]int{}
+	summary := map[key]int{} // index in out of the group's summary
+	out := make([]evidence.Finding, 0, len(fs))
+	for _, f := range fs {
+		k := key{f.CheckID, f.Status}
+		if count[k] <= above {
+			out = append(out, f)
+			continue
+		}
+		seen[k]++
+		if seen[k] <= keep {
+			out = append(out, f)
+			continue
+		}
+		i, ok := summary[k]
+		if !ok {
+			i = len(out)
+			summary[k] = i
+			out = append(out, evidence.Finding{
+				CheckID: f.CheckID, Status: f.Status, Severity: f.Severity,
+				Message: fmt.Sprintf("%d more %s findings of %s, like the %d above (first: %s); every one's evidence is listed",
+					count[k]-keep, f.Status, f.CheckID, keep, evidence.Clip(f.Message, evidence.MaxQuoted)),
+			})
+		}
+		s := &out[i]
+		s.Folded++
+		s.Evidence = append(s.Evidence, f.Evidence...)
+		if f.Severity.Rank() > s.Severity.Rank() {
+			s.Severity = f.Severity
+		}
+	}
+	return out
 }

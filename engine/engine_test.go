@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/assessment"
@@ -164,5 +166,47 @@ func TestUnreadableTargetStopsTheRun(t *testing.T) {
 	o := options(t, filepath.Join(t.TempDir(), "missing"))
 	if _, err := Run(context.Background(), o); err == nil {
 		t.Fatal("want an error for a missing target")
+	}
+}
+
+func TestFold(t *testing.T) {
+	var fs []evidence.Finding
+	add := func(check string, st evidence.Status, sev evidence.Severity, n int) {
+		for i := range n {
+			fs = append(fs, evidence.Finding{CheckID: check, Status: st, Severity: sev, Message: fmt.Sprintf("%s %d", check, i), Evidence: []string{fmt.Sprintf("%s-%s-%d", check, st, i)}})
+		}
+	}
+	add("A", evidence.Fail, evidence.Low, 12)
+	add("A", evidence.Pass, evidence.Info, 3)
+	add("B", evidence.Fail, evidence.High, 10)
+	fs[5].Severity = evidence.Critical
+	got := Fold(fs, 10, 4)
+	// A/fail (12 > 10): 4 kept and one summary of 8; A/pass and B/fail (10,
+	// not above) untouched.
+	if len(got) != 4+1+3+10 {
+		t.Fatalf("%d findings", len(got))
+	}
+	s := got[4]
+	if s.Folded != 8 || len(s.Evidence) != 8 || s.Evidence[0] != "A-fail-4" || s.Severity != evidence.Critical || s.Status != evidence.Fail ||
+		!strings.HasPrefix(s.Message, "8 more fail findings of A, like the 4 above (first: A 4)") {
+		t.Fatalf("summary %+v", s)
+	}
+	if n := len(Fold(fs, 100, 4)); n != len(fs) {
+		t.Fatalf("nothing above the threshold, yet %d of %d findings", n, len(fs))
+	}
+}
+
+// BenchmarkFold folds 100,000 findings of one check (a folder of 100,000
+// certificates) into 101.
+func BenchmarkFold(b *testing.B) {
+	fs := make([]evidence.Finding, 100_000)
+	for i := range fs {
+		fs[i] = evidence.Finding{CheckID: "C", Status: evidence.Pass, Message: "m", Evidence: []string{fmt.Sprint(i)}}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if n := len(Fold(fs, FoldAbove, FoldKeep)); n != FoldKeep+1 {
+			b.Fatal(n)
+		}
 	}
 }

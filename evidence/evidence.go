@@ -120,6 +120,10 @@ type Finding struct {
 	// Evidence lists the ids of the evidence that decided this finding.
 	Evidence []string  `json:"evidence,omitempty"`
 	Location *Location `json:"location,omitempty"`
+	// Folded counts the findings of this check and status that this one
+	// stands for beyond the threshold (engine.FoldAbove): their evidence
+	// ids are all in Evidence, so a run over 100,000 files stays readable.
+	Folded int `json:"folded,omitempty"`
 }
 
 // SHA256Hex is the lower-case hex SHA-256 of b.

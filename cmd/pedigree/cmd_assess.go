@@ -20,6 +20,7 @@ import (
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/cmmc"
 	"github.com/pedigree-dev/pedigree/engine"
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 	"github.com/pedigree-dev/pedigree/reports"
 )
 
@@ -54,6 +55,7 @@ Exit codes: 0 every assessed control satisfied; 1 a --fail-on gate tripped
 	f.StringSlice("fail-on", nil, "exit 1 when: status=not-satisfied (default), status=not-assessed, severity>=LEVEL, rule=CHECK-ID, none")
 	f.Bool("include-mapped", true, "also assess controls outside the baseline that an automated check evidences")
 	f.Int64("max-file-size", collectors.DefaultMaxFileSize, "largest file a collector reads, in bytes")
+	f.String("archive-budget", "2GiB", "bytes decompressed over all the release archives of a target to read their build times")
 	f.String("title", "", "title of the assessment in reports")
 	f.String("bundle", "", "also write an evidence bundle (tar.gz) to this path")
 	f.String("sign-key", "", "private key (PEM: ECDSA, Ed25519, ML-DSA) that signs the evidence bundle")
@@ -106,22 +108,34 @@ func runAssess(cmd *cobra.Command, args []string) error {
 			return err
 		}
 	}
+	// A report's name in --out that is a link, a socket or a folder is
+	// refused now, not after the whole run.
+	if st, err := os.Stat(plan.out); err == nil && st.IsDir() {
+		for _, w := range plan.writers {
+			if err := checkOutputFile("--out", filepath.Join(plan.out, w.Filename()), ""); err != nil {
+				return err
+			}
+		}
+	}
 	prog.say("assessing %d target(s), %d control(s) in scope", len(plan.opts.Targets), len(plan.opts.Scope.ControlIDs))
 	plan.opts.Progress = prog.step
 	plan.opts.Logger = log
 	a, written, err := runPlan(ctx, plan, prog.done)
 	if err != nil {
+		if ctx.Err() != nil {
+			return withCode(exitInterrupted, fmt.Errorf("interrupted: nothing written"))
+		}
 		var ee engineError
 		if !errors.As(err, &ee) {
 			return err
-		}
-		if ctx.Err() != nil {
-			return withCode(exitInterrupted, fmt.Errorf("interrupted: nothing written"))
 		}
 		return usageError(err)
 	}
 	if bundlePath != "" {
 		if err := writeBundle(ctx, bundlePath, signer, written, a); err != nil {
+			if ctx.Err() != nil {
+				return withCode(exitInterrupted, fmt.Errorf("interrupted: reports written to %s, evidence bundle not written", plan.out))
+			}
 			return fmt.Errorf("evidence bundle %s: %w", bundlePath, err)
 		}
 		written = append(written, bundlePath)
@@ -277,27 +291,18 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 	}, nil
 }
 
-// checkOutputFile refuses, before any work is done, an output file whose
-// folder does not exist or that names a folder. A folder that the run
-// creates anyway (outDir, which the reports create with its parents) is
-// accepted: `--out DIR --bundle DIR/evidence.tar.gz` must work on a fresh DIR.
+// checkOutputFile refuses, before any work is done, an output file that
+// could not be written: its folder missing, a folder, a link or a socket. A
+// folder that the run creates anyway (outDir, which the reports create with
+// its parents) is accepted: `--out DIR --bundle DIR/evidence.tar.gz` must
+// work on a fresh DIR.
 func checkOutputFile(flag, p, outDir string) error {
 	dir := filepath.Dir(p)
-	st, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) && outDir != "" && createdWith(dir, outDir) {
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
-		}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) && outDir != "" && createdWith(dir, outDir) {
 		return nil
 	}
-	if err != nil {
-		return usageError(fmt.Errorf("%s %s: folder %s: %w", flag, p, dir, unwrapPath(err)))
-	}
-	if !st.IsDir() {
-		return usageError(fmt.Errorf("%s %s: %s is not a folder", flag, p, dir))
-	}
-	if st, err := os.Stat(p); err == nil && st.IsDir() {
-		return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
+	if err := outfile.Check(p); err != nil {
+		return usageError(fmt.Errorf("%s %w", flag, err))
 	}
 	return nil
 }
@@ -394,44 +399,32 @@ func writeReports(ctx context.Context, dir string, ws []reports.Writer, a *asses
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, usageError(fmt.Errorf("--out %s: %w", dir, unwrapPath(err)))
 	}
-	type pending struct{ tmp, final string }
-	var done []pending
+	var done []*outfile.File
 	cleanup := func() {
-		for _, p := range done {
-			os.Remove(p.tmp)
+		for _, o := range done {
+			o.Abort()
 		}
 	}
 	for _, w := range ws {
 		final := filepath.Join(dir, w.Filename())
-		f, err := os.CreateTemp(dir, "."+w.Filename()+".*.tmp")
+		o, err := outfile.Create(ctx, final, 0o644, nil)
 		if err != nil {
 			cleanup()
-			return nil, fmt.Errorf("write %s: %w", final, err)
+			return nil, usageError(fmt.Errorf("write %w", err))
 		}
-		done = append(done, pending{f.Name(), final})
-		err = w.Write(ctx, f, a)
-		if err == nil {
-			// CreateTemp makes the file private; reports are for sharing.
-			err = f.Chmod(0o644)
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = ctx.Err()
-		}
-		if err != nil {
+		done = append(done, o)
+		if err := w.Write(ctx, o, a); err != nil {
 			cleanup()
 			return nil, fmt.Errorf("write %s (%s): %w", final, w.Format(), err)
 		}
 	}
 	var written []string
-	for _, p := range done {
-		if err := os.Rename(p.tmp, p.final); err != nil {
+	for _, o := range done {
+		if err := o.Commit(); err != nil {
 			cleanup()
-			return nil, fmt.Errorf("write %s: %w", p.final, err)
+			return nil, fmt.Errorf("write %w", err)
 		}
-		written = append(written, p.final)
+		written = append(written, o.Name())
 	}
 	return written, nil
 }
@@ -441,13 +434,22 @@ func printSummary(cmd *cobra.Command, a *assessment.Assessment, written []string
 	fails := 0
 	for _, f := range a.Findings {
 		if f.Status == "fail" {
-			fails++
+			fails += 1 + f.Folded // a folded finding stands for more
+		}
+	}
+	skipped := 0
+	for i := range a.Evidence {
+		if a.Evidence[i].Kind == collectors.KindSkipped {
+			skipped++
 		}
 	}
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "controls: %d satisfied, %d not satisfied, %d not assessed (of %d in scope)\n",
 		n[assessment.Satisfied], n[assessment.NotSatisfied], n[assessment.NotAssessed], len(a.Controls))
 	fmt.Fprintf(w, "findings: %d from %d checks over %d evidence items; %d failed\n", len(a.Findings), len(a.Checks), len(a.Evidence), fails)
+	if skipped > 0 {
+		fmt.Fprintf(w, "skipped: %d file(s) not read (TARGET-FILE-SKIPPED says which and why)\n", skipped)
+	}
 	for _, p := range written {
 		fmt.Fprintf(w, "wrote %s\n", p)
 	}

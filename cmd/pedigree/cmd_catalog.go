@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pedigree-dev/pedigree/catalogs"
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 	oscalschema "github.com/pedigree-dev/pedigree/oscal"
 )
 
@@ -78,11 +79,10 @@ func newCatalogResolveCmd() *cobra.Command {
 					fmt.Fprintln(stderr, "warning: "+w)
 				}
 			}
-			if out == "" || out == "-" {
-				if _, err := cmd.OutOrStdout().Write(data); err != nil {
-					return err
-				}
-			} else if err := catalogs.WriteFileAtomic(out, data); err != nil {
+			if out == "" {
+				out = outfile.Stdout
+			}
+			if err := outfile.WriteFile(cmd.Context(), out, data, 0o644, cmd.OutOrStdout()); err != nil {
 				return usageError(err)
 			}
 			if !quiet {

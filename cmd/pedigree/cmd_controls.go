@@ -16,6 +16,7 @@ import (
 	"github.com/pedigree-dev/pedigree/catalogs/compdef"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/cmmc"
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 )
 
 func init() {
@@ -504,11 +505,10 @@ func newControlsMappingCmd() *cobra.Command {
 			default:
 				return usageError(fmt.Errorf("unknown --format %q (want yaml, json, markdown or oscal-component-definition)", format))
 			}
-			if out == "" || out == "-" {
-				_, err = cmd.OutOrStdout().Write(data)
-				return err
+			if out == "" {
+				out = outfile.Stdout
 			}
-			if err := catalogs.WriteFileAtomic(out, data); err != nil {
+			if err := outfile.WriteFile(cmd.Context(), out, data, 0o644, cmd.OutOrStdout()); err != nil {
 				return usageError(err)
 			}
 			return nil

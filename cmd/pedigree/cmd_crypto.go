@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/keys"
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 )
 
 func init() {
@@ -41,26 +41,30 @@ func init() {
 				if err != nil {
 					return usageError(err)
 				}
-				w := cmd.OutOrStdout()
-				if output != "" && output != "-" {
-					f, err := os.Create(output)
-					if err != nil {
-						return usageError(err)
-					}
-					defer f.Close()
-					w = f
+				if output == "" {
+					output = outfile.Stdout
+				}
+				w, err := outfile.Create(cmd.Context(), output, 0o644, cmd.OutOrStdout())
+				if err != nil {
+					return usageError(fmt.Errorf("--output %w", err))
 				}
 				switch format {
 				case "json":
 					enc := json.NewEncoder(w)
 					enc.SetIndent("", "  ")
-					return enc.Encode(mats)
+					err = enc.Encode(mats)
 				case "cyclonedx":
 					abs, _ := filepath.Abs(args[0])
 					bom := keys.CBOM(mats, keys.CBOMMeta{Name: filepath.Base(abs), ToolVersion: toolVersion(), Timestamp: time.Now()})
-					return keys.EncodeCBOM(w, bom)
+					err = keys.EncodeCBOM(w, bom)
+				default:
+					err = cryptoTable(w, mats)
 				}
-				return cryptoTable(w, mats)
+				if err != nil {
+					w.Abort()
+					return err
+				}
+				return w.Commit()
 			},
 		}
 		inv.Flags().StringVar(&format, "format", "table", "output format: table, json or cyclonedx (CycloneDX 1.6 CBOM)")

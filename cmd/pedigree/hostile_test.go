@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -243,13 +244,13 @@ func TestHostileInputs(t *testing.T) {
 		{name: "catalog resolve alias bomb", args: []string{"catalog", "resolve", "--profile", "bomb.yaml"}, code: 2, want: "bomb.yaml: document contains excessive aliasing"},
 		{name: "catalog resolve 300 MB", args: []string{"catalog", "resolve", "--profile", "big.json"}, code: 2, want: "big.json: larger than 64 MB", maxMiB: 300},
 		{name: "catalog resolve self import", args: []string{"catalog", "resolve", "--profile", "self.json"}, code: 2, want: "self.json"},
-		{name: "catalog resolve output folder missing", args: []string{"catalog", "resolve", "--profile", "profile.json", "-o", "nodir/x.json"}, code: 2, want: "nodir/x.json: no such file or directory"},
+		{name: "catalog resolve output folder missing", args: []string{"catalog", "resolve", "--profile", "profile.json", "-o", "nodir/x.json"}, code: 2, want: "nodir/x.json: folder nodir: no such file or directory"},
 		{name: "controls list truncated catalog", args: []string{"controls", "list", "--catalog", "trunc.json"}, code: 2, want: "trunc.json: line 1, column 11"},
 		{name: "controls show empty catalog", args: []string{"controls", "show", "sr-4", "--catalog", "empty.json"}, code: 2, want: "empty.json: empty document"},
 		{name: "controls mapping empty", args: []string{"controls", "mapping", "--mapping", "empty.json"}, code: 2, want: "empty.json: no checks"},
 		{name: "controls mapping 300 MB", args: []string{"controls", "mapping", "--mapping", "big.json"}, code: 2, want: "big.json: file exceeds the size limit"},
 		{name: "controls mapping /dev/zero", args: []string{"controls", "mapping", "--mapping", "/dev/zero"}, code: 2, want: "/dev/zero: file exceeds the size limit"},
-		{name: "controls mapping output folder missing", args: []string{"controls", "mapping", "-o", "nodir/m.yaml"}, code: 2, want: "nodir/m.yaml: no such file or directory"},
+		{name: "controls mapping output folder missing", args: []string{"controls", "mapping", "-o", "nodir/m.yaml"}, code: 2, want: "nodir/m.yaml: folder nodir: no such file or directory"},
 
 		// sbom inspect
 		{name: "sbom inspect missing", args: []string{"sbom", "inspect", "nope.json"}, code: 2, want: "nope.json: no such file or directory"},
@@ -387,14 +388,45 @@ func TestHostileInputs(t *testing.T) {
 // slowest legitimate case and short enough that a hang fails quickly.
 func runHostileIn(t *testing.T, dir string, args ...string) hostileRun {
 	t.Helper()
+	return runHostileEnv(t, dir, nil, args...)
+}
+
+// runHostileEnv is runHostileIn with extra environment variables.
+func runHostileEnv(t *testing.T, dir string, env []string, args ...string) hostileRun {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, pedigreeBin, args...)
 	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.WaitDelay = time.Second
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
+	var polled int64
+	err := cmd.Start()
+	if err == nil {
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+			for {
+				if hwm := vmHWM(status); hwm > polled {
+					polled = hwm
+				}
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+		}()
+		err = cmd.Wait()
+		close(stop)
+		<-done
+	}
 	r := hostileRun{result: result{stdout: out.String(), stderr: errb.String()}}
 	var ee *exec.ExitError
 	switch {
@@ -410,7 +442,33 @@ func runHostileIn(t *testing.T, dir string, args ...string) hostileRun {
 			r.maxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
 		}
 	}
+	// Linux keeps a process's peak RSS across fork and exec, so a child
+	// started by a large test process (the race detector's) reports the
+	// parent's peak. When that explains the figure, the child's own
+	// high-water mark, polled while it ran, is its peak.
+	if self := vmHWM("/proc/self/status"); polled > 0 && r.maxRSS <= self {
+		r.maxRSS = polled
+	}
 	return r
+}
+
+// vmHWM reads the peak resident set size (VmHWM) from a /proc status file,
+// in bytes; 0 when it cannot.
+func vmHWM(status string) int64 {
+	b, err := os.ReadFile(status)
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(b), "VmHWM:")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 1 {
+		return 0
+	}
+	kb, _ := strconv.ParseInt(f[0], 10, 64)
+	return kb * 1024
 }
 
 // A command blocked reading a named pipe that no one writes to still stops

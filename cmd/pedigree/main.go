@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 )
 
 // Exit codes are a contract scripts rely on.
@@ -61,6 +63,7 @@ func main() {
 		cancel()          // commands stop and remove their temporary files
 		signal.Stop(sigs) // a second signal kills at once
 		time.Sleep(interruptGrace)
+		outfile.RemoveTemps() // the command may never get to clean up
 		fmt.Fprintf(os.Stderr, "pedigree: interrupted (%v)\n", s)
 		os.Exit(exitInterrupted)
 	}()
@@ -72,6 +75,12 @@ func run(ctx context.Context, args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if err == nil && ctx.Err() != nil {
+		// A command that made nothing of its cancelled context still
+		// stopped short: its output is not a result.
+		fmt.Fprintln(os.Stderr, "pedigree: interrupted")
+		return exitInterrupted
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -100,6 +109,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Assess software supply-chain integrity against NIST SP 800-53 Rev 5 and SP 800-161",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyEnv(cmd)
+		},
 	}
 	root.PersistentFlags().Bool("quiet", false, "no progress output on stderr")
 	root.PersistentFlags().String("log-format", "text", "log format on stderr: text or json")

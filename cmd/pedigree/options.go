@@ -80,6 +80,7 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	str("manual", &cfg.Manual)
 	str("title", &cfg.Title)
 	str("log-format", &cfg.LogFormat)
+	str("archive-budget", &cfg.Files.ArchiveBudget)
 	list("format", &cfg.Format)
 	list("fail-on", &cfg.FailOn)
 	if cmd.Flags().Changed("quiet") || envSet("quiet") {
@@ -95,8 +96,44 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	return cfg, nil
 }
 
+// envKeys are the settings a PEDIGREE_* environment variable may give.
+var envKeys = []string{"config", "out", "baseline", "profile", "catalog", "mapping", "manual", "title",
+	"log-format", "format", "fail-on", "quiet", "include-mapped", "max-file-size",
+	"archive-budget"}
+
+// applyEnv parses each PEDIGREE_* variable as the flag it stands for, so
+// that PEDIGREE_MAX_FILE_SIZE=abc is refused exactly as --max-file-size abc
+// is, instead of being ignored. A flag given on the command line wins.
+func applyEnv(cmd *cobra.Command) error {
+	fs := cmd.Flags()
+	for _, key := range envKeys {
+		f := fs.Lookup(key)
+		if f == nil || f.Changed {
+			continue
+		}
+		name := envName(key)
+		val, ok := os.LookupEnv(name)
+		if !ok {
+			continue
+		}
+		if err := fs.Set(key, val); err != nil {
+			// pflag says `invalid argument "abc" for "--max-file-size" flag: why`.
+			msg := err.Error()
+			if _, why, ok := strings.Cut(msg, " flag: "); ok {
+				msg = why
+			}
+			return usageError(fmt.Errorf("%s=%q: invalid value for --%s: %s", name, val, key, msg))
+		}
+	}
+	return nil
+}
+
+func envName(key string) string {
+	return "PEDIGREE_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
+}
+
 func envSet(key string) bool {
-	_, ok := os.LookupEnv("PEDIGREE_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
+	_, ok := os.LookupEnv(envName(key))
 	return ok
 }
 

@@ -32,6 +32,9 @@ type Collector struct {
 	ReleasePatterns []string
 	// Workers bounds concurrent hashing (default GOMAXPROCS).
 	Workers int
+	// ArchiveBudget bounds the bytes decompressed over all the release
+	// archives of one target (default DefaultArchiveBudget).
+	ArchiveBudget int64
 }
 
 // New returns a files collector.
@@ -67,6 +70,9 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			evidence.Subject{Type: "checksum-file", Ref: f.Path, Digest: "sha256:" + evidence.SHA256Hex(raw)}, cf))
 	}
 
+	for _, u := range t.Unread {
+		out = append(out, t.SkippedEvidence(Name, u.Path, u.Size, u.Reason))
+	}
 	arts, err := c.hashAll(ctx, t, extra)
 	if err != nil {
 		return nil, err
@@ -96,6 +102,10 @@ func (c *Collector) hashAll(ctx context.Context, t *collectors.Target, extra map
 	arts := make([]*Artifact, len(t.Files))
 	errs := make([]error, len(t.Files))
 	idx := make(chan int)
+	budget := newArchiveBudget(c.ArchiveBudget)
+	if c.ArchiveBudget <= 0 {
+		budget = newArchiveBudget(DefaultArchiveBudget)
+	}
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
@@ -104,7 +114,7 @@ func (c *Collector) hashAll(ctx context.Context, t *collectors.Target, extra map
 			buf := make([]byte, 256<<10)
 			for i := range idx {
 				f := t.Files[i]
-				a, err := hashFile(ctx, t, f, extra[f.Path], buf)
+				a, err := hashFile(ctx, t, f, extra[f.Path], buf, budget)
 				if err != nil {
 					errs[i] = err
 					continue
@@ -134,7 +144,7 @@ func (c *Collector) hashAll(ctx context.Context, t *collectors.Target, extra map
 	return arts, nil
 }
 
-func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extra map[string]bool, buf []byte) (*Artifact, error) {
+func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extra map[string]bool, buf []byte, budget *archiveBudget) (*Artifact, error) {
 	r, err := t.Open(f.Path)
 	if err != nil {
 		return nil, err
@@ -174,7 +184,7 @@ func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extr
 	}
 	a.SHA256 = a.Digests["sha256"]
 	if IsReleaseArtifact(f.Path) {
-		a.BuiltAt = builtAt(ctx, r, f.Path, size)
+		a.BuiltAt, a.BuiltAtProblem = builtAt(ctx, r, f.Path, size, budget)
 	}
 	return a, nil
 }

@@ -28,6 +28,8 @@ type Artifact struct {
 	// BuiltAt is when a release archive says its contents were made (the
 	// newest member time of a zip or tar.gz); zero when it does not say.
 	BuiltAt time.Time `json:"builtAt,omitzero"`
+	// BuiltAtProblem says which limit stopped the reading of BuiltAt.
+	BuiltAtProblem string `json:"builtAtProblem,omitempty"`
 }
 
 // ChecksumFile is a checksum list shipped with a release.

@@ -62,6 +62,10 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		}
 		out = append(out, c.collectRepo(ctx, t, root)...)
 	}
+	// A cancelled read is not a finding about the repository.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -132,8 +136,8 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 	// alternates resolve against the same bound filesystem, so an
 	// objects/info/alternates file cannot reach outside either.
 	fs := osfs.New(gitDir, osfs.WithBoundOS())
-	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{AlternatesFS: fs})
-	repo, err := git.Open(st, nil)
+	st := filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{AlternatesFS: fs, LargeObjectThreshold: lazyObject})
+	repo, err := git.Open(cappedStorer{Storer: st, limit: metadataLimit(t)}, nil)
 	if err != nil {
 		return problem("cannot open the repository: " + err.Error())
 	}
@@ -159,8 +163,8 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 
 // maxMetadata bounds the files go-git reads whole before anything else
 // (config, HEAD, packed-refs, refs, index): a 300 MB config would otherwise
-// take a gigabyte to parse. Objects and packs are read as needed and are
-// not bounded here.
+// take a gigabyte to parse. Objects and packs are read as needed, commits,
+// trees and tags within the same limit (cappedStorer).
 const maxMetadata = 64 << 20
 
 func gitDirRel(r repoRoot) string {
@@ -173,10 +177,7 @@ func gitDirRel(r repoRoot) string {
 // oversizedMetadata names the first repository metadata file above the
 // limit (the smaller of maxMetadata and the target's file size limit).
 func oversizedMetadata(t *collectors.Target, gitDir string) string {
-	limit := int64(maxMetadata)
-	if t.MaxFileSize > 0 && t.MaxFileSize < limit {
-		limit = t.MaxFileSize
-	}
+	limit := metadataLimit(t)
 	prefix := gitDir + "/"
 	if gitDir == "." {
 		prefix = ""
@@ -189,6 +190,15 @@ func oversizedMetadata(t *collectors.Target, gitDir string) string {
 		return fmt.Sprintf("%s: %d bytes, above the %d-byte limit for repository metadata; the repository is not read", f.Path, f.Size, limit)
 	}
 	return ""
+}
+
+// metadataLimit is the smaller of maxMetadata and the target's file size
+// limit: it bounds metadata files and commit, tree and tag objects alike.
+func metadataLimit(t *collectors.Target) int64 {
+	if t.MaxFileSize > 0 && t.MaxFileSize < maxMetadata {
+		return t.MaxFileSize
+	}
+	return maxMetadata
 }
 
 var versionTag = lazyre.New(`^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$`)

@@ -9,8 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/object"
-
 	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
@@ -30,7 +28,7 @@ var lockfiles = map[string]struct {
 
 type reader func(name string) ([]byte, bool)
 
-func manifests(order []string, files map[string]*object.File, read reader) []Manifest {
+func manifests(order []string, files map[string]*treeFile, read reader) []Manifest {
 	var out []Manifest
 	for _, name := range order {
 		if strings.Contains(name, "node_modules/") || strings.Contains(name, "vendor/") || strings.Contains(name, "testdata/") {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -42,36 +43,53 @@ func scanTree(ctx context.Context, repo *git.Repository, root string, limit int6
 		limit = maxReadSize
 	}
 	t := &Tree{Root: root}
-	files := map[string]*object.File{}
-	var order []string
-	err = tree.Files().ForEach(func(f *object.File) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		files[f.Name] = f
-		order = append(order, f.Name)
-		return nil
-	})
+	list, err := walkTree(ctx, repo.Storer, tree, MaxTreeEntries, MaxSubtrees)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, errBudget) {
+			return nil, fmt.Errorf("HEAD tree not assessed: %w", err)
+		}
 		return nil, fmt.Errorf("HEAD tree is corrupt: %w", err)
 	}
+	files := make(map[string]*treeFile, len(list))
+	order := make([]string, len(list))
+	for i := range list {
+		files[list[i].name] = &list[i]
+		order[i] = list[i].name
+	}
 	t.Files = len(order)
+	blob := func(f *treeFile) *object.Blob {
+		if f.mode == filemode.Submodule {
+			return nil
+		}
+		b, err := object.GetBlob(repo.Storer, f.hash)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
 	read := func(name string) ([]byte, bool) {
 		f := files[name]
 		if f == nil {
 			return nil, false
 		}
-		if f.Size > limit {
+		b := blob(f)
+		if b == nil {
+			return nil, false
+		}
+		if b.Size > limit {
 			t.SkippedTooLarge = append(t.SkippedTooLarge, name)
 			return nil, false
 		}
-		r, err := f.Reader()
+		r, err := b.Reader()
 		if err != nil {
 			return nil, false
 		}
 		defer r.Close()
-		b, err := io.ReadAll(io.LimitReader(r, limit))
-		return b, err == nil
+		data, err := io.ReadAll(io.LimitReader(r, limit))
+		return data, err == nil
 	}
 
 	for _, p := range codeOwnersPaths {
@@ -100,18 +118,25 @@ func scanTree(ctx context.Context, repo *git.Repository, root string, limit int6
 	t.Manifests = manifests(order, files, read)
 	for _, name := range order {
 		f := files[name]
-		if f.Mode == filemode.Symlink || f.Mode == filemode.Submodule {
+		if f.mode == filemode.Symlink || f.mode == filemode.Submodule {
 			continue
 		}
-		if format := binaryFormat(name, f); format != "" {
-			t.Binaries = append(t.Binaries, Binary{Path: name, Format: format, Size: f.Size})
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		b := blob(f)
+		if b == nil {
+			continue
+		}
+		if format := binaryFormat(name, b); format != "" {
+			t.Binaries = append(t.Binaries, Binary{Path: name, Format: format, Size: b.Size})
 		}
 	}
 	return t, nil
 }
 
 // binaryFormat reads a blob's first bytes for an executable's magic.
-func binaryFormat(name string, f *object.File) string {
+func binaryFormat(name string, f *object.Blob) string {
 	low := strings.ToLower(name)
 	switch {
 	case strings.HasSuffix(low, ".jar"), strings.HasSuffix(low, ".war"):

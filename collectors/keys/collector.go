@@ -68,9 +68,17 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		}
 		sigLike := isSignatureName(f.Path)
 		if !Candidate(f.Path, f.Size) && !sigLike {
+			// A file named like key material but too large to be one is
+			// exactly where a padded private key would hide.
+			if limit := candidateLimit(f.Path); limit > 0 && f.Size > limit {
+				out = append(out, t.SkippedEvidence(Name, f.Path, f.Size,
+					fmt.Sprintf("%d bytes, above the %d-byte limit for key material: not read", f.Size, limit)))
+			}
 			continue
 		}
 		if f.Size > MaxJSONFileSize {
+			out = append(out, t.SkippedEvidence(Name, f.Path, f.Size,
+				fmt.Sprintf("%d bytes, above the %d-byte limit for key material: not read", f.Size, MaxJSONFileSize)))
 			continue
 		}
 		b, err := t.ReadFile(f.Path)

@@ -33,6 +33,21 @@ const (
 // keyExts are file name endings that may hold key material.
 var keyExts = []string{".pem", ".crt", ".cer", ".der", ".key", ".pub", ".asc", ".gpg", ".pgp", ".sig", ".kbx", ".p7b", ".cert"}
 
+// candidateLimit is the size limit of a file whose name makes it a
+// candidate (0 when the name does not).
+func candidateLimit(name string) int64 {
+	base := strings.ToLower(path.Base(name))
+	switch {
+	case strings.HasSuffix(base, ".sigstore.json"), strings.HasSuffix(base, ".sigstore"), strings.HasSuffix(base, ".bundle"):
+		return MaxJSONFileSize
+	case strings.HasSuffix(base, ".json"):
+		return 0 // any JSON file: most are not trust material
+	case Candidate(name, 0):
+		return MaxKeyFileSize
+	}
+	return 0
+}
+
 // Candidate reports whether a file of this name and size is worth reading.
 func Candidate(name string, size int64) bool {
 	base := strings.ToLower(path.Base(name))

@@ -1,6 +1,10 @@
 package sbom
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pedigree-dev/pedigree/evidence"
+)
 
 // The predicates below follow the counting rules documented with the
 // shared SBOM corpus (and sbomqs's NTIA check), so that pedigree's counts
@@ -28,7 +32,8 @@ func (c *Component) HasProvenance() bool {
 	return c.Pedigree != nil || c.Originator != "" || c.DownloadLocation != "" || c.VCS != ""
 }
 
-// Label names a component in messages: name@version, or its ref.
+// Label names a component in messages: name@version, or its ref, each
+// clipped (the SBOM is untrusted; the evidence keeps the whole value).
 func (c *Component) Label() string {
 	n := c.Name
 	if n == "" {
@@ -37,8 +42,9 @@ func (c *Component) Label() string {
 	if n == "" {
 		n = "(unnamed)"
 	}
+	n = evidence.Clip(n, evidence.MaxQuoted)
 	if c.Version != "" {
-		n += "@" + c.Version
+		n += "@" + evidence.Clip(c.Version, evidence.MaxQuoted)
 	}
 	return n
 }

@@ -125,3 +125,29 @@ func TestJSFUnsupported(t *testing.T) {
 		t.Errorf("bad key: %+v", s)
 	}
 }
+
+// FuzzJSF: the JSF signature of a BOM is attacker-chosen JSON; verifying it
+// must end with a verdict or a problem, never a panic.
+func FuzzJSF(f *testing.F) {
+	for _, name := range []string{"p256-es256-jwk.json", "ed25519-jwk-kid.json", "r2048-rs256-jwk.json"} {
+		if raw, err := os.ReadFile("testdata/jsf/" + name); err == nil {
+			f.Add(raw)
+		}
+	}
+	f.Add([]byte(`{"signature":{"algorithm":"ES256","publicKey":{"kty":"EC","crv":"P-256","x":"AA","y":"AA"},"value":"AA"}}`))
+	f.Add([]byte(`{"signature":{"algorithm":"RS256","publicKey":{"kty":"RSA","n":"AQ","e":"AQAB"},"value":"AA"}}`))
+	f.Add([]byte(`{"signature":{"signers":[{"algorithm":"Ed25519"}]}}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		g, err := decodeGeneric(raw)
+		if err != nil {
+			return
+		}
+		s := verifyJSF(g)
+		if s == nil {
+			t.Fatal("nil signature")
+		}
+		if s.Verified && s.Problem != "" {
+			t.Fatalf("verified with a problem: %q", s.Problem)
+		}
+	})
+}

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // Default bounds of what a database may make pedigree read.
@@ -428,6 +430,12 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 // and in total, and a header that lies about a size is caught by the
 // limited reader. It returns false when the run was cancelled.
 func readZip(ctx context.Context, file string, o LoadOptions, send func(job) bool, problem func(Problem)) bool {
+	// The entry count is checked from the directory's end record before
+	// archive/zip allocates a header per entry.
+	if n, err := zipEntries(file); err == nil && n > uint64(o.MaxZipEntries) {
+		problem(Problem{File: file, Error: fmt.Sprintf("zip archive has %d members, above the limit of %d: skipped", n, o.MaxZipEntries)})
+		return true
+	}
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		problem(Problem{File: file, Error: "not a readable zip archive: " + oneLine(err.Error())})
@@ -548,4 +556,17 @@ func splitArray(b []byte) ([][]byte, error) {
 func oneLine(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	return truncate(s, 300)
+}
+
+func zipEntries(file string) (uint64, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return readlimit.ZipEntries(f, st.Size())
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/keys"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -313,11 +314,21 @@ func NewPrivateKeyExposed() controls.Check {
 		Severity:    evidence.Critical,
 		Pillar:      controls.PillarSigning,
 		Method:      "EXAMINE",
-		Reads:       []string{keys.KindMaterial},
+		Reads:       []string{keys.KindMaterial, collectors.KindSkipped},
 	}
 	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
 		var out []evidence.Finding
 		any := false
+		// A key file too large to read may hold a private key: no pass
+		// while one is unread.
+		var unread []string
+		var unreadIDs []string
+		for i := range ev {
+			if s, ok := payload[collectors.Skipped](&ev[i]); ok && ev[i].Kind == collectors.KindSkipped && s.Collector == keys.Name {
+				unread = append(unread, s.Path)
+				unreadIDs = append(unreadIDs, ev[i].ID)
+			}
+		}
 		var last *evidence.Evidence
 		for _, x := range materials(ev) {
 			last = x.e
@@ -330,6 +341,12 @@ func NewPrivateKeyExposed() controls.Check {
 				f := finding(c, evidence.Fail, fmt.Sprintf("%s: %s private key", a.Location(), label(a)), x.e, fileLoc(a))
 				out = append(out, f)
 			}
+		}
+		if !any && len(unread) > 0 {
+			f := c.Finding(evidence.NotAssessed, fmt.Sprintf("no private key among the files read, but %d key file(s) were too large to read: %s", len(unread), joinMax(unread, 3)))
+			f.Evidence = unreadIDs
+			f.Identify()
+			return append(out, f)
 		}
 		if !any && last != nil {
 			ids := []string{}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pedigree-dev/pedigree/catalogs"
+	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/keys"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -125,6 +126,15 @@ func TestPrivateKeyExposed(t *testing.T) {
 		[]want{{evidence.Fail, evidence.Critical, "Ed25519 private key"}})
 	run(t, NewPrivateKeyExposed(), []evidence.Evidence{mat("ok.pem", at2026, ecdsa)},
 		[]want{{evidence.Pass, evidence.Info, "no private key"}})
+	// A key file too large to read: no pass, whatever else was read.
+	big := evidence.Evidence{ID: "big", Kind: collectors.KindSkipped, Subject: evidence.Subject{Type: "file", Ref: "id_rsa"},
+		Payload: &collectors.Skipped{Path: "id_rsa", Collector: keys.Name, Reason: "too large"}}
+	run(t, NewPrivateKeyExposed(), []evidence.Evidence{mat("ok.pem", at2026, ecdsa), big},
+		[]want{{evidence.NotAssessed, evidence.Info, "1 key file(s) were too large to read: id_rsa"}})
+	run(t, NewPrivateKeyExposed(), []evidence.Evidence{big},
+		[]want{{evidence.NotAssessed, evidence.Info, "too large to read"}})
+	run(t, NewPrivateKeyExposed(), []evidence.Evidence{mat("k.pem", at2026, private), big},
+		[]want{{evidence.Fail, evidence.Critical, "Ed25519 private key"}})
 }
 
 func TestUnreadable(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 
 // All returns every files check.
 func All() []controls.Check {
-	return []controls.Check{NewChecksumMismatch(), NewChecksumUncovered(), NewChecksumWeak(), NewChecksumMalformed()}
+	return []controls.Check{NewChecksumMismatch(), NewChecksumUncovered(), NewChecksumWeak(), NewChecksumMalformed(), NewFileSkipped()}
 }
 
 // release is what the checks see of one target: its artifacts by path and

@@ -2,6 +2,7 @@ package repochecks
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors/gitrepo"
@@ -20,6 +21,11 @@ func NewCodeOwners() controls.Check {
 		Severity:    evidence.Medium,
 	}, func(t *gitrepo.Tree) (evidence.Status, string) {
 		if t.CodeOwners == "" {
+			for _, p := range t.SkippedTooLarge {
+				if path.Base(p) == "CODEOWNERS" {
+					return evidence.NotAssessed, p + " is too large to read: its rules are unknown"
+				}
+			}
 			return evidence.Fail, "no CODEOWNERS file (looked in .github/, the root, docs/ and .gitlab/)"
 		}
 		var unowned []string
@@ -133,10 +139,26 @@ func NewRepositoryReadable() controls.Check {
 		Severity:    evidence.Medium,
 		Pillar:      controls.PillarBuild,
 		Method:      "TEST",
-		Reads:       []string{gitrepo.KindProblem},
+		Reads:       []string{gitrepo.KindProblem, gitrepo.KindTree},
 	}
-	c.Run = controls.EachPayload(func(e *evidence.Evidence, p *gitrepo.Problem) evidence.Finding {
+	problems := controls.EachPayload(func(e *evidence.Evidence, p *gitrepo.Problem) evidence.Finding {
 		return c.Finding(evidence.NotAssessed, p.Root+": "+p.Reason, e.Subject)
 	})
+	c.Run = func(ev []evidence.Evidence) []evidence.Finding {
+		out := problems(ev)
+		// Files of HEAD too large to read were not assessed: each is said.
+		for i := range ev {
+			t, ok := evidence.PayloadAs[gitrepo.Tree](&ev[i])
+			if !ok || ev[i].Kind != gitrepo.KindTree {
+				continue
+			}
+			for _, p := range t.SkippedTooLarge {
+				f := c.Finding(evidence.NotAssessed, fmt.Sprintf("%s: %s in HEAD is above the file size limit: not read", t.Root, p), ev[i].Subject)
+				f.Evidence = []string{ev[i].ID}
+				out = append(out, f)
+			}
+		}
+		return out
+	}
 	return c
 }

@@ -171,6 +171,13 @@ func judgeStale(c controls.Check, d docEv, describes []artifactEv, maxAge time.D
 	if maxAge > 0 && age > maxAge {
 		return finding(c, d, evidence.Fail, fmt.Sprintf("timestamp %s is %s old, beyond sbom.max-age %s", ts.UTC().Format(time.RFC3339), days(age), days(maxAge)))
 	}
+	// An archive whose build time a limit kept unread cannot show the SBOM
+	// is current.
+	for _, a := range describes {
+		if a.a.BuiltAt.IsZero() && a.a.BuiltAtProblem != "" {
+			return finding(c, d, evidence.NotAssessed, fmt.Sprintf("%s: %s", a.a.Path, a.a.BuiltAtProblem), a.ev.ID)
+		}
+	}
 	if maxAge == 0 {
 		return finding(c, d, evidence.NotAssessed, fmt.Sprintf("timestamp %s (%s old) is valid; no sbom.max-age is configured to judge staleness", ts.UTC().Format(time.RFC3339), days(age)))
 	}

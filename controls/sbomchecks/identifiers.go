@@ -213,7 +213,7 @@ func validateIdentifiers(comps []sbom.Component) (checked, nBad int, first []str
 				if err := ValidPURL(comp.PURL); err != nil {
 					r.bad++
 					if len(r.first) < 3 {
-						r.first = append(r.first, fmt.Sprintf("%s purl %q: %s", comp.Label(), comp.PURL, err))
+						r.first = append(r.first, fmt.Sprintf("%s purl %q: %s", comp.Label(), evidence.Clip(comp.PURL, evidence.MaxQuoted), evidence.Clip(err.Error(), evidence.MaxQuoted)))
 					}
 				}
 			}
@@ -222,7 +222,7 @@ func validateIdentifiers(comps []sbom.Component) (checked, nBad int, first []str
 				if err := ValidCPE(comp.CPE); err != nil {
 					r.bad++
 					if len(r.first) < 3 {
-						r.first = append(r.first, fmt.Sprintf("%s cpe %q: %s", comp.Label(), comp.CPE, err))
+						r.first = append(r.first, fmt.Sprintf("%s cpe %q: %s", comp.Label(), evidence.Clip(comp.CPE, evidence.MaxQuoted), evidence.Clip(err.Error(), evidence.MaxQuoted)))
 					}
 				}
 			}

@@ -25,9 +25,12 @@ func Inventory(ev []evidence.Evidence) assessment.Inventory {
 		}
 		for i := range d.doc.Components {
 			c := &d.doc.Components[i]
+			// The table is for reading: each cell is clipped; the SBOM's
+			// evidence keeps every value whole.
+			clip := func(s string) string { return evidence.Clip(s, evidence.MaxRef) }
 			row := assessment.Component{
-				SBOM: name, Name: c.Name, Version: c.Version,
-				Supplier: firstNonEmpty(c.Supplier, c.Originator), PURL: c.PURL, CPE: c.CPE,
+				SBOM: name, Name: clip(c.Name), Version: clip(c.Version),
+				Supplier: clip(firstNonEmpty(c.Supplier, c.Originator)), PURL: clip(c.PURL), CPE: clip(c.CPE),
 				Licenses: c.Licenses,
 			}
 			if len(c.Hashes) > 0 {

@@ -1,7 +1,10 @@
 package readlimit
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -67,4 +70,45 @@ func TestKind(t *testing.T) {
 			t.Errorf("Kind(%v) = %q, want %q", m, got, want)
 		}
 	}
+}
+
+func TestZipEntries(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 70000} {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for i := range n {
+			zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprint(i), Method: zip.Store})
+		}
+		zw.SetComment("a comment with PK\x05\x06 inside it")
+		zw.Close()
+		got, err := ZipEntries(bytes.NewReader(b.Bytes()), int64(b.Len()))
+		if err != nil || got != uint64(n) {
+			t.Errorf("%d entries: got %d, %v", n, got, err)
+		}
+	}
+	for _, bad := range []string{"", "hello", strings.Repeat("x", 100)} {
+		if _, err := ZipEntries(strings.NewReader(bad), int64(len(bad))); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+func FuzzZipEntries(f *testing.F) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	zw.Create("a")
+	zw.Close()
+	f.Add(b.Bytes())
+	f.Add([]byte("PK\x05\x06\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := ZipEntries(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		// When archive/zip can read the archive it must agree on the count
+		// (it refuses ZIP64 counts it cannot hold).
+		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil && uint64(len(zr.File)) != n {
+			t.Fatalf("ZipEntries %d, archive/zip %d", n, len(zr.File))
+		}
+	})
 }

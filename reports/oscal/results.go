@@ -208,6 +208,9 @@ func (m *model) add(o *observed) {
 	m.observations = append(m.observations, o.obs)
 }
 
+// maxFoldedEvidence bounds the evidence linked from a folded finding.
+const maxFoldedEvidence = 100
+
 // observe turns one check outcome into an observation. It only reads the
 // model, so that outcomes can be observed in parallel.
 func (m *model) observe(f *evidence.Finding, o *observed) {
@@ -218,7 +221,13 @@ func (m *model) observe(f *evidence.Finding, o *observed) {
 	var target string
 	var collected time.Time
 	var rel []types.RelevantEvidence
-	for _, eid := range f.Evidence {
+	for n, eid := range f.Evidence {
+		if f.Folded > 0 && n == maxFoldedEvidence {
+			// A folded finding stands for thousands: the first few are
+			// linked, and pedigree.json lists them all.
+			rel = append(rel, types.RelevantEvidence{Description: fmt.Sprintf("and %d more evidence items of the %d folded findings, listed in pedigree.json", len(f.Evidence)-n, f.Folded)})
+			break
+		}
 		ref := m.ev[eid]
 		if ref == nil {
 			continue

@@ -26,6 +26,11 @@ import (
 const (
 	MaxEnvelopeSize = 16 << 20
 	MaxDepth        = 64
+	// MaxSignatures bounds the signatures an envelope may carry: each costs
+	// a public-key verification per key (an RSA-4096 or a post-quantum one
+	// is milliseconds), so 10,000 of them would take minutes. Real
+	// envelopes carry one or two; sigstore-go considers only one.
+	MaxSignatures = 32
 )
 
 // Sentinel errors.
@@ -114,6 +119,9 @@ func Parse(b []byte) (*Envelope, error) {
 	}
 	if len(e.Signatures) == 0 {
 		return nil, fmt.Errorf("%w: no signatures", ErrMalformed)
+	}
+	if len(e.Signatures) > MaxSignatures {
+		return nil, fmt.Errorf("%w: %d signatures, above the limit of %d", ErrMalformed, len(e.Signatures), MaxSignatures)
 	}
 	p, err := DecodeB64(e.PayloadB64)
 	if err != nil {

@@ -211,7 +211,33 @@ func ParseBundle(b []byte) (bun *bundle.Bundle, err error) {
 	if err := bun.UnmarshalJSON(b); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBundle, err)
 	}
+	if err := checkCounts(bun); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBundle, err)
+	}
 	return bun, nil
+}
+
+// Bounds on the lists of a bundle whose verification cost grows with their
+// length: a real bundle has one certificate chain of a few certificates,
+// one or two log entries and timestamps.
+const (
+	MaxChainCertificates = 10
+	MaxTlogEntries       = 8
+	MaxTimestamps        = 8
+)
+
+func checkCounts(bun *bundle.Bundle) error {
+	vm := bun.GetVerificationMaterial()
+	if n := len(vm.GetX509CertificateChain().GetCertificates()); n > MaxChainCertificates {
+		return fmt.Errorf("certificate chain of %d certificates, above the limit of %d", n, MaxChainCertificates)
+	}
+	if n := len(vm.GetTlogEntries()); n > MaxTlogEntries {
+		return fmt.Errorf("%d transparency-log entries, above the limit of %d", n, MaxTlogEntries)
+	}
+	if n := len(vm.GetTimestampVerificationData().GetRfc3161Timestamps()); n > MaxTimestamps {
+		return fmt.Errorf("%d timestamps, above the limit of %d", n, MaxTimestamps)
+	}
+	return nil
 }
 
 // LooksLikeBundle is a cheap content sniff used by collectors.
