@@ -232,8 +232,14 @@ func allowed(prefixes []string, name string) bool {
 
 // envLookup finds env var name (case-insensitive) in the closest scope:
 // step, then job, then workflow. found is false when no scope defines it;
-// dynamic is true when the definition holds an expression.
+// dynamic is true when the definition holds an expression, whose text is
+// value (empty for a whole env: expression).
 func envLookup(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool) {
+	found, dynamic, _ = envValue(p, sr, name)
+	return found, dynamic
+}
+
+func envValue(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool, value string) {
 	name = strings.ToLower(name)
 	var buf [3]*actionlint.Env
 	scopes := append(buf[:0], sr.step.Env)
@@ -248,11 +254,14 @@ func envLookup(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool) {
 			continue
 		}
 		if env.Expression != nil {
-			return true, true
+			return true, true, ""
 		}
 		if v := env.Vars[name]; v != nil {
-			return true, v.Value != nil && strings.Contains(v.Value.Value, "${{")
+			if v.Value != nil && strings.Contains(v.Value.Value, "${{") {
+				return true, true, v.Value.Value
+			}
+			return true, false, ""
 		}
 	}
-	return false, false
+	return false, false, ""
 }
