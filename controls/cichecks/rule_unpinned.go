@@ -155,7 +155,7 @@ func judgeUnpinnedImages(c *Context) {
 
 // imageCandidates are what an image written with an expression that is
 // not a matrix value can be known to be: the string literals the
-// expression may yield (${{ cond && 'postgres:17' || '' }}), or, when the
+// expression may yield (${{ cond && 'postgres:17' || 'none' }}), or, when the
 // text around the expression already makes a tag reference
 // (registry/app:${{ ... }}), the value itself. Nothing is known of an
 // image that is an opaque expression (${{ inputs.image }}).
