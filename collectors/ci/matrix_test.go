@@ -103,3 +103,28 @@ func TestRunnerKinds(t *testing.T) {
 		t.Errorf("input runner: %+v %q", rs, unresolved)
 	}
 }
+
+// TestRunnerExpressions: labels that are expressions stand for the
+// literals they yield; a literal self-hosted label decides the set even
+// beside an expression nothing can resolve.
+func TestRunnerExpressions(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want []RunnerKind
+	}{
+		{"    runs-on: [self-hosted, linux, \"${{ matrix.arch == 'aarch64' && 'arm64' || 'x64' }}\"]\n", []RunnerKind{SelfHosted, SelfHosted}},
+		{"    runs-on: [self-hosted, \"${{ inputs.label }}\"]\n", []RunnerKind{SelfHosted}},
+		{"    runs-on: ${{ github.repository == 'o/r' && 'depot-ubuntu-24.04-4' || 'ubuntu-latest' }}\n", []RunnerKind{ThirdParty, Hosted}},
+		{"    strategy:\n      matrix:\n        p: [{runner: \"${{ github.repository == 'o/r' && 'codspeed-macro' || 'macos-latest' }}\"}]\n    runs-on: ${{ matrix.p.runner }}\n", []RunnerKind{ThirdParty, Hosted}},
+	} {
+		p := jobOf(t, "on: push\njobs:\n  a:\n"+tc.src+"    steps:\n      - run: echo\n")
+		rs, _ := Runners(p.SortedJobs()[0])
+		var got []RunnerKind
+		for _, r := range rs {
+			got = append(got, r.Kind)
+		}
+		if tc.want != nil && !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}

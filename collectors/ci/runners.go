@@ -32,7 +32,7 @@ var githubHosted = regexp.MustCompile(`(?i)^(ubuntu-(latest|slim|\d+\.\d+)(-arm)
 var thirdParty = []struct{ prefix, name string }{
 	{"blacksmith-", "Blacksmith"}, {"namespace-profile-", "Namespace"}, {"nscloud-", "Namespace"},
 	{"ubicloud", "Ubicloud"}, {"buildjet-", "BuildJet"}, {"warp-", "WarpBuild"}, {"depot-", "Depot"},
-	{"runs-on=", "RunsOn"}, {"runs-on/", "RunsOn"}, {"cirrus-", "Cirrus Runners"}, {"gha-runner-scale-set", "Actions Runner Controller"},
+	{"codspeed-", "CodSpeed"}, {"runs-on=", "RunsOn"}, {"runs-on/", "RunsOn"}, {"cirrus-", "Cirrus Runners"}, {"gha-runner-scale-set", "Actions Runner Controller"},
 }
 
 // Runner is one label set a job may run on, classified.
@@ -61,16 +61,29 @@ func Runners(j *actionlint.Job) (out []Runner, unresolved string) {
 	if r.LabelsExpr != nil {
 		sets, via, ok := MatrixValues(j, r.LabelsExpr.Value)
 		if !ok {
-			return out, strings.TrimSpace(r.LabelsExpr.Value)
+			cands := literalCandidates(r.LabelsExpr.Value)
+			if len(cands) == 0 {
+				return out, strings.TrimSpace(r.LabelsExpr.Value)
+			}
+			for _, c := range cands {
+				out = append(out, classify([]string{c}, strings.TrimSpace(r.LabelsExpr.Value), r.LabelsExpr.Pos))
+			}
+			return out, ""
 		}
 		for _, ls := range sets {
-			out = append(out, classify(ls, via, r.LabelsExpr.Pos))
+			for _, e := range expandLiterals(ls) {
+				out = append(out, classify(e, via, r.LabelsExpr.Pos))
+			}
 		}
 		return out, ""
 	}
-	// Each label may carry matrix placeholders: expand them together.
+	// Each label may carry matrix placeholders: expand them together. A
+	// label from another expression stands for the literals it can yield
+	// (cond && 'arm64' || 'x64'); one that yields none is left out, and
+	// the set is unresolved unless its other labels decide.
 	sets := [][]string{{}}
 	via := ""
+	unknown := ""
 	var pos *actionlint.Pos
 	for _, l := range r.Labels {
 		if l == nil {
@@ -81,7 +94,13 @@ func Runners(j *actionlint.Job) (out []Runner, unresolved string) {
 		}
 		exps, ok := ExpandMatrix(j, l.Value)
 		if !ok {
-			return out, strings.TrimSpace(l.Value)
+			for _, c := range literalCandidates(l.Value) {
+				exps = append(exps, MatrixExpansion{Value: c, Via: strings.TrimSpace(l.Value)})
+			}
+			if len(exps) == 0 {
+				unknown = strings.TrimSpace(l.Value)
+				continue
+			}
 		}
 		var next [][]string
 		for _, s := range sets {
@@ -97,10 +116,78 @@ func Runners(j *actionlint.Job) (out []Runner, unresolved string) {
 	if len(r.Labels) == 0 {
 		return out, ""
 	}
+	decided := false
 	for _, ls := range sets {
-		out = append(out, classify(ls, via, pos))
+		rn := classify(ls, via, pos)
+		if rn.Kind != Hosted || unknown == "" {
+			out = append(out, rn)
+			decided = decided || rn.Kind != Hosted
+		}
+	}
+	if unknown != "" && !decided {
+		return out, unknown
 	}
 	return out, ""
+}
+
+// expandLiterals replaces each label that is an expression by each
+// literal it can yield; a label yielding none is dropped.
+func expandLiterals(labels []string) [][]string {
+	sets := [][]string{{}}
+	for _, l := range labels {
+		cands := []string{l}
+		if strings.Contains(l, "${{") {
+			cands = literalCandidates(l)
+			if len(cands) == 0 {
+				continue
+			}
+		}
+		var next [][]string
+		for _, s := range sets {
+			for _, c := range cands {
+				next = append(next, append(append([]string{}, s...), c))
+			}
+		}
+		sets = next
+	}
+	return sets
+}
+
+// literalCandidates are the string literals a ${{ }} label can yield: the
+// right of &&, both sides of ||, when the whole label is one expression.
+func literalCandidates(v string) []string {
+	t := strings.TrimSpace(v)
+	if !strings.HasPrefix(t, "${{") || !strings.HasSuffix(t, "}}") || strings.Count(t, "${{") != 1 {
+		return nil
+	}
+	node, err := actionlint.NewExprParser().Parse(actionlint.NewExprLexer(t[3:]))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	var walk func(n actionlint.ExprNode, depth int) bool
+	walk = func(n actionlint.ExprNode, depth int) bool {
+		if depth > 50 {
+			return false
+		}
+		switch x := n.(type) {
+		case *actionlint.StringNode:
+			if x.Value != "" {
+				out = append(out, x.Value)
+			}
+			return true
+		case *actionlint.LogicalOpNode:
+			if x.Kind == actionlint.LogicalOpNodeKindAnd {
+				return walk(x.Right, depth+1)
+			}
+			return walk(x.Left, depth+1) && walk(x.Right, depth+1)
+		}
+		return false // another value: not all candidates are known
+	}
+	if !walk(node, 0) {
+		return nil
+	}
+	return out
 }
 
 func classify(labels []string, via string, pos *actionlint.Pos) Runner {

@@ -103,11 +103,16 @@ func asWritten(written string, ctx ctxPath) string {
 	if strings.EqualFold(bracketsToDots(written), path) {
 		return written
 	}
-	name := path
-	if i := indexFold(written, path); i >= 0 {
-		name = written[i : i+len(path)]
+	return fmt.Sprintf("%s (in ${{ %s }})", writtenIn(written, path), written)
+}
+
+// writtenIn is a context path as text writes it (its case), or the path
+// when the text spells it otherwise.
+func writtenIn(text, path string) string {
+	if i := indexFold(text, path); i >= 0 {
+		return text[i : i+len(path)]
 	}
-	return fmt.Sprintf("%s (in ${{ %s }})", name, written)
+	return path
 }
 
 // bracketsToDots rewrites a['b'] as a.b, without spaces.
