@@ -29,8 +29,18 @@ const maxGroupDepth = 8
 // without any of the keys.
 func mayHaveStepGroups(raw []byte) bool {
 	for _, k := range stepGroupKeys {
-		if bytes.Contains(raw, []byte(k+":")) {
-			return true
+		key := []byte(k + ":")
+		for off := 0; ; {
+			i := bytes.Index(raw[off:], key)
+			if i < 0 {
+				break
+			}
+			i += off
+			// A key of its own, not the end of another (max-parallel:).
+			if i == 0 || raw[i-1] == ' ' || raw[i-1] == '\t' || raw[i-1] == '\n' || raw[i-1] == '{' || raw[i-1] == ',' {
+				return true
+			}
+			off = i + len(key)
 		}
 	}
 	return false

@@ -86,3 +86,17 @@ func TestStepGroups(t *testing.T) {
 		t.Errorf("parallel: x gave %+v", p.SyntaxErrors)
 	}
 }
+
+func TestMayHaveStepGroups(t *testing.T) {
+	for text, want := range map[string]bool{
+		"strategy:\n  max-parallel: 2\n":     false,
+		"steps:\n  - parallel:\n":            true,
+		"    background: true\n":             true,
+		"concurrency:\n  cancel-in-progress": false,
+		"- {wait-all: true}\n":               true,
+	} {
+		if got := mayHaveStepGroups([]byte(text)); got != want {
+			t.Errorf("%q: %v, want %v", text, got, want)
+		}
+	}
+}
