@@ -77,6 +77,21 @@ func Runners(j *actionlint.Job) (out []Runner, unresolved string) {
 		}
 		return out, ""
 	}
+	// Literal labels, the common case: one set, nothing to expand.
+	literal := len(r.Labels) > 0
+	for _, l := range r.Labels {
+		if l == nil || strings.Contains(l.Value, "${{") {
+			literal = false
+			break
+		}
+	}
+	if literal {
+		labels := make([]string, len(r.Labels))
+		for i, l := range r.Labels {
+			labels[i] = l.Value
+		}
+		return append(out, classify(labels, "", r.Labels[0].Pos)), ""
+	}
 	// Each label may carry matrix placeholders: expand them together. A
 	// label from another expression stands for the literals it can yield
 	// (cond && 'arm64' || 'x64'); one that yields none is left out, and

@@ -29,6 +29,24 @@ type ActionDB struct {
 	// taken.
 	Source, Date string
 	ix           *vuln.Index
+	// names are the lower-cased actions the records name, so that the
+	// many references without an advisory cost one map lookup.
+	names     map[string]bool
+	namesOnce sync.Once
+}
+
+// known says whether the database has records for the action.
+func (db *ActionDB) known(name string) bool {
+	db.namesOnce.Do(func() {
+		db.names = map[string]bool{}
+		for i := range db.ix.Affected {
+			af := &db.ix.Affected[i]
+			if strings.EqualFold(af.Ecosystem, actionsEcosystem) {
+				db.names[strings.ToLower(strings.TrimSpace(af.Name))] = true
+			}
+		}
+	})
+	return db.names[name]
 }
 
 // osvSnapshot is the embedded snapshot: OSV records with their origin.
@@ -169,9 +187,18 @@ func (db *ActionDB) lookup(name, ref, ver string) []actionHit {
 	if db == nil || db.ix == nil {
 		return nil
 	}
-	names := []string{name}
-	if parts := strings.SplitN(name, "/", 3); len(parts) == 3 {
-		names = append(names, parts[0]+"/"+parts[1])
+	var buf [2]string
+	names := buf[:0]
+	if db.known(name) {
+		names = append(names, name)
+	}
+	if i := strings.IndexByte(name, '/'); i >= 0 {
+		if j := strings.IndexByte(name[i+1:], '/'); j >= 0 && db.known(name[:i+1+j]) {
+			names = append(names, name[:i+1+j])
+		}
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	var out []actionHit
 	seen := map[string]bool{}

@@ -116,9 +116,9 @@ func writtenIn(text, path string) string {
 }
 
 // bracketsToDots rewrites a['b'] as a.b, without spaces.
-func bracketsToDots(s string) string {
-	return strings.NewReplacer(" ", "", "['", ".", "']", "", `["`, ".", `"]`, "").Replace(s)
-}
+func bracketsToDots(s string) string { return bracketsReplacer.Replace(s) }
+
+var bracketsReplacer = strings.NewReplacer(" ", "", "['", ".", "']", "", `["`, ".", `"]`, "")
 
 // indexFold is strings.Index for ASCII, ignoring case.
 func indexFold(s, sub string) int {
