@@ -28,22 +28,25 @@ const maxGroupDepth = 8
 // mayHaveStepGroups is a cheap test that keeps the second parse off files
 // without any of the keys.
 func mayHaveStepGroups(raw []byte) bool {
-	for _, k := range stepGroupKeys {
-		key := []byte(k + ":")
-		for off := 0; ; {
-			i := bytes.Index(raw[off:], key)
-			if i < 0 {
-				break
+	// One pass over the colons, each checked against the keys' spellings.
+	for off := 0; ; {
+		c := bytes.IndexByte(raw[off:], ':')
+		if c < 0 {
+			return false
+		}
+		c += off
+		for _, k := range stepGroupKeys {
+			start := c - len(k)
+			if start < 0 || string(raw[start:c]) != k {
+				continue
 			}
-			i += off
 			// A key of its own, not the end of another (max-parallel:).
-			if i == 0 || raw[i-1] == ' ' || raw[i-1] == '\t' || raw[i-1] == '\n' || raw[i-1] == '{' || raw[i-1] == ',' {
+			if start == 0 || raw[start-1] == ' ' || raw[start-1] == '\t' || raw[start-1] == '\n' || raw[start-1] == '{' || raw[start-1] == ',' {
 				return true
 			}
-			off = i + len(key)
 		}
+		off = c + 1
 	}
-	return false
 }
 
 // expandStepGroups replaces each parallel group of w's jobs by the steps it
