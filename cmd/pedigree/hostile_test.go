@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -438,7 +440,7 @@ func TestHostileSignalsStopABlockedRead(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
-			time.Sleep(300 * time.Millisecond) // blocked in open(2) by now
+			waitBlockedInOpen(t, cmd.Process.Pid)
 			start := time.Now()
 			for i := 0; i < tt.signals; i++ {
 				cmd.Process.Signal(syscall.SIGTERM)
@@ -458,4 +460,27 @@ func TestHostileSignalsStopABlockedRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waitBlockedInOpen waits until one of pid's threads sits in openat(2), so a
+// signal sent next meets the installed handler, not Go's default action; a
+// fixed sleep lost that race on a loaded machine. Without /proc it falls
+// back to a generous sleep.
+func waitBlockedInOpen(t *testing.T, pid int) {
+	t.Helper()
+	const sysOpenat = "257 " // the x86-64 number; other architectures use the fallback
+	deadline := time.Now().Add(20 * time.Second)
+	for runtime.GOARCH == "amd64" && time.Now().Before(deadline) {
+		tasks, err := filepath.Glob(filepath.Join("/proc", strconv.Itoa(pid), "task", "*", "syscall"))
+		if err != nil || len(tasks) == 0 {
+			break
+		}
+		for _, task := range tasks {
+			if b, err := os.ReadFile(task); err == nil && strings.HasPrefix(string(b), sysOpenat) {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
 }
