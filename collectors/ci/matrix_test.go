@@ -128,3 +128,18 @@ func TestRunnerExpressions(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerExpansionBounded: label sets multiply; past the bound the
+// labels are unresolved instead of enumerated.
+func TestRunnerExpansionBounded(t *testing.T) {
+	label := "\"${{ x && 'a' || 'b' }}\""
+	labels := label
+	for range 24 {
+		labels += ", " + label
+	}
+	p := jobOf(t, "on: push\njobs:\n  a:\n    runs-on: ["+labels+"]\n    steps:\n      - run: echo\n")
+	rs, unresolved := Runners(p.SortedJobs()[0])
+	if len(rs) > maxCombinations || unresolved == "" {
+		t.Errorf("%d runner sets, unresolved %q", len(rs), unresolved)
+	}
+}

@@ -92,6 +92,12 @@ func Runners(j *actionlint.Job) (out []Runner, unresolved string) {
 		}
 		return append(out, classify(labels, "", r.Labels[0].Pos)), ""
 	}
+	var selfHosted *actionlint.String
+	for _, l := range r.Labels {
+		if l != nil && strings.EqualFold(strings.TrimSpace(l.Value), "self-hosted") {
+			selfHosted = l
+		}
+	}
 	// Each label may carry matrix placeholders: expand them together. A
 	// label from another expression stands for the literals it can yield
 	// (cond && 'arm64' || 'x64'); one that yields none is left out, and
@@ -116,6 +122,14 @@ func Runners(j *actionlint.Job) (out []Runner, unresolved string) {
 				unknown = strings.TrimSpace(l.Value)
 				continue
 			}
+		}
+		if len(sets)*len(exps) > maxCombinations {
+			// Too many sets to judge one by one: a literal self-hosted
+			// label still decides.
+			if selfHosted != nil {
+				return append(out, Runner{Kind: SelfHosted, Labels: []string{selfHosted.Value}, Pos: selfHosted.Pos}), ""
+			}
+			return out, strings.TrimSpace(l.Value)
 		}
 		var next [][]string
 		for _, s := range sets {
@@ -156,6 +170,9 @@ func expandLiterals(labels []string) [][]string {
 			if len(cands) == 0 {
 				continue
 			}
+		}
+		if len(sets)*len(cands) > maxCombinations {
+			return nil
 		}
 		var next [][]string
 		for _, s := range sets {
