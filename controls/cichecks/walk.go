@@ -230,15 +230,10 @@ func allowed(prefixes []string, name string) bool {
 	return false
 }
 
-// envLookup finds env var name (case-insensitive) in the closest scope:
+// envValue finds env var name (case-insensitive) in the closest scope:
 // step, then job, then workflow. found is false when no scope defines it;
 // dynamic is true when the definition holds an expression, whose text is
 // value (empty for a whole env: expression).
-func envLookup(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool) {
-	found, dynamic, _ = envValue(p, sr, name)
-	return found, dynamic
-}
-
 func envValue(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool, value string) {
 	name = strings.ToLower(name)
 	var buf [3]*actionlint.Env
