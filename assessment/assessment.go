@@ -4,6 +4,8 @@
 package assessment
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -70,8 +72,24 @@ type Scope struct {
 type Target struct {
 	Name string `json:"name"`
 	Path string `json:"path"`
-	// Files is the number of regular files inventoried.
+	// Files is the number of regular files inventoried, excluded ones
+	// included.
 	Files int `json:"files"`
+	// Role is what the target was assessed as (release, source, keys,
+	// distribution); empty when detected.
+	Role string `json:"role,omitempty"`
+	// Excluded is how many of the files an exclude rule left out of
+	// product judgements; ExcludedBy says which rule, with counts.
+	Excluded   int         `json:"excluded,omitempty"`
+	ExcludedBy []Exclusion `json:"excludedBy,omitempty"`
+}
+
+// Exclusion is one exclude rule and the files it left out.
+type Exclusion struct {
+	Rule  string `json:"rule"`
+	Files int    `json:"files"`
+	// First is the first file it excluded, as an example.
+	First string `json:"first"`
 }
 
 // CollectorRun records one collector's run over one target.
@@ -197,4 +215,23 @@ func (a *Assessment) EvidenceByID() map[string]*evidence.Evidence {
 		m[a.Evidence[i].ID] = &a.Evidence[i]
 	}
 	return m
+}
+
+// Note says, for reports, what the target was assessed as and what was
+// left out of judgement: "role source; 22 of 507 files excluded
+// (default: testdata/ ×22)". Empty for a detected target with nothing
+// excluded.
+func (t Target) Note() string {
+	var parts []string
+	if t.Role != "" {
+		parts = append(parts, "role "+t.Role)
+	}
+	if t.Excluded > 0 {
+		var rules []string
+		for _, e := range t.ExcludedBy {
+			rules = append(rules, fmt.Sprintf("%s ×%d", e.Rule, e.Files))
+		}
+		parts = append(parts, fmt.Sprintf("%d of %d files excluded from product judgements (%s)", t.Excluded, t.Files, strings.Join(rules, ", ")))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -2,12 +2,13 @@ package catalogs
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
-var idPattern = regexp.MustCompile(`^([A-Za-z]{2})-0*([0-9]{1,3})(?:(?:\(0*([0-9]{1,3})\))|(?:\.0*([0-9]{1,3})))?$`)
+var idPattern = lazyre.New(`^([A-Za-z]{2})-0*([0-9]{1,3})(?:(?:\(0*([0-9]{1,3})\))|(?:\.0*([0-9]{1,3})))?$`)
 
 // NormalizeID turns any common spelling of an SP 800-53 control id
 // ("SR-4(3)", "sr-4.3", "SR-04(03)", "sr-4 (3)") into the OSCAL form "sr-4.3".

@@ -1,13 +1,14 @@
 package catalogs
 
 import (
-	"regexp"
 	"strings"
 
 	oscal "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
-var insertPattern = regexp.MustCompile(`\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}`)
+var insertPattern = lazyre.New(`\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}`)
 
 // maxParamDepth bounds parameters nested in selection choices.
 const maxParamDepth = 8

@@ -52,8 +52,16 @@ type Target struct {
 	// MaxFileSize bounds ReadFile; zero means DefaultMaxFileSize.
 	MaxFileSize int64
 	// Now is the collection time recorded in evidence.
-	Now  time.Time
-	root *os.Root
+	Now time.Time
+	// Role is what the target is (Roles); "" is detected.
+	Role string
+	// Excluded are the files left out of Files by an exclude rule: still
+	// inventoried and reported, never judged as the product.
+	Excluded []Exclusion
+
+	root   *os.Root
+	single bool
+	rules  []excludeRule
 }
 
 // OpenTarget inventories path (a directory or a single file). A symlink that
@@ -77,6 +85,7 @@ func OpenTarget(name, p string) (*Target, error) {
 			return nil, fmt.Errorf("target %s: %w", p, err)
 		}
 		t.Files = []File{{Path: filepath.Base(p), Size: st.Size(), Mode: st.Mode()}}
+		t.single = true
 		return t, nil
 	}
 	t.Dir = p
@@ -190,10 +199,14 @@ func (t *Target) ReadFile(rel string) ([]byte, error) {
 	}
 	defer f.Close()
 	// Refuse a file known to be too large before reading any of it.
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
-		return nil, fmt.Errorf("%s: %w (%d bytes)", rel, ErrTooLarge, limit)
+	var size int64 = -1
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if st.Size() > limit {
+			return nil, fmt.Errorf("%s: %w (%d bytes)", rel, ErrTooLarge, limit)
+		}
+		size = st.Size()
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	b, err := readSized(f, size, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", rel, err)
 	}
@@ -219,4 +232,24 @@ func (t *Target) Evidence(collector, kind, source string, raw []byte, subject ev
 		CollectedAt: t.Now,
 		Payload:     payload,
 	}
+}
+
+// readSized reads at most limit+1 bytes of f into a buffer of the size
+// Stat gave (and one byte to notice a file that grew): growing a buffer by
+// doubling would hold two or three copies of a large SBOM at once.
+func readSized(f io.Reader, size, limit int64) ([]byte, error) {
+	if size < 0 {
+		return io.ReadAll(io.LimitReader(f, limit+1))
+	}
+	b := make([]byte, size+1)
+	n, err := io.ReadFull(f, b)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return b[:n], nil
+	case err != nil:
+		return nil, err
+	}
+	// The file grew since Stat: read on, up to the limit.
+	rest, err := io.ReadAll(io.LimitReader(f, limit+1-int64(n)))
+	return append(b, rest...), err
 }

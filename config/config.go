@@ -66,6 +66,16 @@ type Config struct {
 type Target struct {
 	Name string `yaml:"name"`
 	Path string `yaml:"path"`
+	// Role is what the target is: release, source, keys, distribution or
+	// detected (the default), and so which collectors judge it.
+	Role string `yaml:"role"`
+	// Exclude are globs (relative to the target, "**" for any folders, a
+	// trailing "/" for a folder) of files left out of product judgements;
+	// they are still inventoried and counted as excluded.
+	Exclude []string `yaml:"exclude"`
+	// DefaultExcludes turns the built-in excludes (testdata/, vendor/,
+	// node_modules/, ...) off when false.
+	DefaultExcludes *bool `yaml:"default-excludes"`
 }
 
 // ErrInput marks errors in what the user supplied (exit code 2).

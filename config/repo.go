@@ -7,6 +7,7 @@ package config
 //	  signature-window: 1000
 //	  allowed-signers: keys/allowed_signers
 //	  openpgp-keyrings: [keys/maintainers.asc]
+//	  forge-keyrings: [keys/github-web-flow.asc]
 //	  online:
 //	    enabled: false
 //	    provider: github
@@ -22,6 +23,10 @@ type Repo struct {
 	// OpenPGPKeyrings are the OpenPGP keys trusted to sign commits and tags
 	// (in addition to policy.keys.openpgp-keyrings).
 	OpenPGPKeyrings []string `yaml:"openpgp-keyrings"`
+	// ForgeKeyrings are a forge's OpenPGP signing keys (GitHub's web-flow
+	// key signs merges and edits made in the web interface): trusted to
+	// sign commits, and counted apart from maintainers' keys.
+	ForgeKeyrings []string `yaml:"forge-keyrings"`
 	// MinSignedShare is the share of commits in the window that must carry
 	// a verified signature (0–1, default 1).
 	MinSignedShare *float64 `yaml:"min-signed-share"`
@@ -49,5 +54,8 @@ func (s *Repo) resolve(c *Config) {
 	s.AllowedSigners = c.Abs(s.AllowedSigners)
 	for i := range s.OpenPGPKeyrings {
 		s.OpenPGPKeyrings[i] = c.Abs(s.OpenPGPKeyrings[i])
+	}
+	for i := range s.ForgeKeyrings {
+		s.ForgeKeyrings[i] = c.Abs(s.ForgeKeyrings[i])
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,13 @@ import (
 type TargetSpec struct {
 	Name string
 	Path string
+	// Role is what the target is (collectors.Roles); it picks the
+	// collectors that judge it. "" is detected: all of them.
+	Role string
+	// Exclude are globs of files left out of product judgements, before
+	// collectors.DefaultExcludes unless NoDefaultExcludes.
+	Exclude           []string
+	NoDefaultExcludes bool
 }
 
 // Options is everything one run needs; nothing is ambient.
@@ -84,7 +92,18 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 		t.MaxFileSize = o.MaxFileSize
 		t.Now = a.StartedAt
 		targets = append(targets, t)
-		a.Targets = append(a.Targets, assessment.Target{Name: ts.Name, Path: ts.Path, Files: len(t.Files)})
+		if !collectors.ValidRole(ts.Role) {
+			return nil, fmt.Errorf("target %s: role %q: want one of %s", ts.Name, ts.Role, strings.Join(collectors.Roles, ", "))
+		}
+		t.Role = ts.Role
+		if err := t.Exclude(ts.Exclude, ts.NoDefaultExcludes); err != nil {
+			return nil, err
+		}
+		at := assessment.Target{Name: ts.Name, Path: ts.Path, Files: len(t.Files) + len(t.Excluded), Role: ts.Role, Excluded: len(t.Excluded)}
+		for _, e := range t.ExcludedByRule() {
+			at.ExcludedBy = append(at.ExcludedBy, assessment.Exclusion{Rule: e.Rule, Files: e.Files, First: e.First})
+		}
+		a.Targets = append(a.Targets, at)
 	}
 
 	runs, ev, err := collect(ctx, o, targets, log)
@@ -143,7 +162,9 @@ func collect(ctx context.Context, o Options, targets []*collectors.Target, log *
 	var jobs []job
 	for _, t := range targets {
 		for _, c := range o.Collectors {
-			jobs = append(jobs, job{c, t})
+			if collectors.RoleRuns(t.Role, c.Name()) {
+				jobs = append(jobs, job{c, t})
+			}
 		}
 	}
 	n := o.Concurrency

@@ -88,11 +88,36 @@ type node struct {
 	minimumInt int64 // when minimumIsInt
 	minIsInt   bool
 
+	// uniqueItems: no two items equal as JSON values.
+	unique bool
+
+	// string lengths in runes, -1 when absent
+	minLength, maxLength int
+	// const
+	hasConst bool
+	constVal any
+	// a boolean schema: 1 true (anything), 2 false (nothing)
+	boolSchema int8
+	// undeclared are required names that properties does not list: they
+	// count as present for required, and as additional properties.
+	undeclared uint64
+
+	not            *node
+	ifn, then, els *node
+
 	allOf, anyOf, oneOf []*node
+
+	// fallback is set on a node whose schema uses a keyword the walker
+	// does not implement (when the compiler allows it): its values are
+	// decoded and validated by the reference, so nothing is weakened.
+	fallback *jsonschema.Schema
 }
 
 type fastCompiler struct {
 	memo map[*jsonschema.Schema]*node
+	// allowFallback lets schemas with keywords the walker does not
+	// implement compile, those subschemas going to the reference.
+	allowFallback bool
 }
 
 // compileFast builds the fast validator's node for a compiled reference
@@ -120,10 +145,56 @@ func (c *fastCompiler) compile(s *jsonschema.Schema) (*node, error) {
 	if n, ok := c.memo[s]; ok {
 		return n, nil
 	}
-	n := &node{loc: s.Location, minItems: -1, maxItems: -1}
+	n := &node{loc: s.Location, minItems: -1, maxItems: -1, minLength: -1, maxLength: -1}
 	c.memo[s] = n
-	if err := unsupported(s); err != nil {
-		return nil, fmt.Errorf("%s: %w", s.Location, err)
+	if err := c.compileInto(n, s); err != nil {
+		if c.allowFallback {
+			// Children fall back on their own, so the error is this
+			// schema's: its values go to the reference.
+			*n = node{loc: s.Location, minItems: -1, maxItems: -1, minLength: -1, maxLength: -1, fallback: s}
+			return n, nil
+		}
+		return nil, err
+	}
+	return n, nil
+}
+
+// compileInto fills n from s; it fails on a keyword or a shape the walker
+// does not implement.
+func (c *fastCompiler) compileInto(n *node, s *jsonschema.Schema) error {
+	if err := unsupported(s, c.allowFallback); err != nil {
+		return fmt.Errorf("%s: %w", s.Location, err)
+	}
+	if s.Bool != nil {
+		n.boolSchema = 2
+		if *s.Bool {
+			n.boolSchema = 1
+		}
+		return nil
+	}
+	if s.Const != nil {
+		n.hasConst, n.constVal = true, *s.Const
+	}
+	if s.MinLength != nil {
+		n.minLength = *s.MinLength
+	}
+	if s.MaxLength != nil {
+		n.maxLength = *s.MaxLength
+	}
+	var err error
+	if n.not, err = c.compile(s.Not); err != nil {
+		return err
+	}
+	if n.ifn, err = c.compile(s.If); err != nil {
+		return err
+	}
+	if n.ifn != nil {
+		if n.then, err = c.compile(s.Then); err != nil {
+			return err
+		}
+		if n.els, err = c.compile(s.Else); err != nil {
+			return err
+		}
 	}
 	if s.Types != nil && !s.Types.IsEmpty() {
 		n.typeWant = s.Types.ToStrings()
@@ -152,7 +223,7 @@ func (c *fastCompiler) compile(s *jsonschema.Schema) (*node, error) {
 		for _, v := range s.Enum.Values {
 			str, ok := v.(string)
 			if !ok {
-				return nil, fmt.Errorf("%s: enum value %v is not a string", s.Location, v)
+				return fmt.Errorf("%s: enum value %v is not a string", s.Location, v)
 			}
 			n.enum[str] = struct{}{}
 		}
@@ -187,7 +258,7 @@ func (c *fastCompiler) compile(s *jsonschema.Schema) (*node, error) {
 	if len(s.Properties) > 0 || len(s.Required) > 0 || s.AdditionalProperties != nil {
 		n.isObj = true
 		if len(s.Properties) > 64 {
-			return nil, fmt.Errorf("%s: more than 64 properties", s.Location)
+			return fmt.Errorf("%s: more than 64 properties", s.Location)
 		}
 		names := make([]string, 0, len(s.Properties))
 		for name := range s.Properties {
@@ -199,14 +270,23 @@ func (c *fastCompiler) compile(s *jsonschema.Schema) (*node, error) {
 			n.props[name] = i
 			pn, err := c.compile(s.Properties[name])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			n.propNodes = append(n.propNodes, pn)
 		}
 		for _, r := range s.Required {
 			i, ok := n.props[r]
 			if !ok {
-				return nil, fmt.Errorf("%s: required property %q is not among the properties", s.Location, r)
+				if !c.allowFallback {
+					return fmt.Errorf("%s: required property %q is not among the properties", s.Location, r)
+				}
+				if len(n.propNodes) >= 64 {
+					return fmt.Errorf("%s: more than 64 properties", s.Location)
+				}
+				i = len(n.propNodes)
+				n.props[r] = i
+				n.propNodes = append(n.propNodes, nil)
+				n.undeclared |= 1 << i
 			}
 			n.required = append(n.required, i)
 			n.reqNames = append(n.reqNames, r)
@@ -218,27 +298,28 @@ func (c *fastCompiler) compile(s *jsonschema.Schema) (*node, error) {
 		case *jsonschema.Schema:
 			an, err := c.compile(a)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			n.addl = an
 		default:
-			return nil, fmt.Errorf("%s: additionalProperties of type %T", s.Location, a)
+			return fmt.Errorf("%s: additionalProperties of type %T", s.Location, a)
 		}
 	}
 
 	// array
-	if s.Items != nil || s.MinItems != nil || s.MaxItems != nil {
+	if s.Items != nil || s.MinItems != nil || s.MaxItems != nil || s.UniqueItems {
 		n.isArr = true
+		n.unique = s.UniqueItems
 		switch it := s.Items.(type) {
 		case nil:
 		case *jsonschema.Schema:
 			in, err := c.compile(it)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			n.items = in
 		default:
-			return nil, fmt.Errorf("%s: items of type %T (tuple validation)", s.Location, it)
+			return fmt.Errorf("%s: items of type %T (tuple validation)", s.Location, it)
 		}
 		if s.MinItems != nil {
 			n.minItems = *s.MinItems
@@ -248,17 +329,16 @@ func (c *fastCompiler) compile(s *jsonschema.Schema) (*node, error) {
 		}
 	}
 
-	var err error
 	if n.allOf, err = c.compileAll(s.AllOf); err != nil {
-		return nil, err
+		return err
 	}
 	if n.anyOf, err = c.compileAll(s.AnyOf); err != nil {
-		return nil, err
+		return err
 	}
 	if n.oneOf, err = c.compileAll(s.OneOf); err != nil {
-		return nil, err
+		return err
 	}
-	return n, nil
+	return nil
 }
 
 func (c *fastCompiler) compileAll(ss []*jsonschema.Schema) ([]*node, error) {
@@ -275,28 +355,33 @@ func (c *fastCompiler) compileAll(ss []*jsonschema.Schema) ([]*node, error) {
 
 // unsupported names the first keyword of s the fast validator does not
 // implement.
-func unsupported(s *jsonschema.Schema) error {
+func unsupported(s *jsonschema.Schema, generic bool) error {
 	var kw []string
 	add := func(cond bool, name string) {
 		if cond {
 			kw = append(kw, name)
 		}
 	}
-	add(s.Bool != nil, "boolean schema")
+	// The OSCAL schema uses none of these; the walker implements them for
+	// other schemas (CycloneDX, SPDX), and the OSCAL path keeps refusing
+	// them so that its compile check stays as strict as it was.
+	add(!generic && s.Bool != nil, "boolean schema")
 	add(s.RecursiveRef != nil || s.RecursiveAnchor, "$recursiveRef")
 	add(s.DynamicRef != nil || s.DynamicAnchor != "", "$dynamicRef")
-	add(s.Const != nil, "const")
-	add(s.Not != nil, "not")
-	add(s.If != nil || s.Then != nil || s.Else != nil, "if/then/else")
+	add(!generic && s.Const != nil, "const")
+	add(!generic && s.Not != nil, "not")
+	add(!generic && (s.If != nil || s.Then != nil || s.Else != nil), "if/then/else")
 	add(s.MaxProperties != nil || s.MinProperties != nil, "min/maxProperties")
 	add(s.PropertyNames != nil, "propertyNames")
 	add(len(s.PatternProperties) > 0, "patternProperties")
 	add(len(s.Dependencies) > 0 || len(s.DependentRequired) > 0 || len(s.DependentSchemas) > 0, "dependencies")
 	add(s.UnevaluatedProperties != nil || s.UnevaluatedItems != nil, "unevaluated*")
-	add(s.UniqueItems, "uniqueItems")
 	add(s.Contains != nil || s.MinContains != nil || s.MaxContains != nil, "contains")
-	add(s.AdditionalItems != nil || len(s.PrefixItems) > 0 || s.Items2020 != nil, "additionalItems/prefixItems")
-	add(s.MinLength != nil || s.MaxLength != nil, "min/maxLength")
+	// Before 2020-12, additionalItems applies only after a tuple of items;
+	// beside a single items schema (CycloneDX writes both) it is inert.
+	_, singleItems := s.Items.(*jsonschema.Schema)
+	add(s.AdditionalItems != nil && !(singleItems && s.DraftVersion < 2020) || len(s.PrefixItems) > 0 || s.Items2020 != nil, "additionalItems/prefixItems")
+	add(!generic && (s.MinLength != nil || s.MaxLength != nil), "min/maxLength")
 	add(s.ContentEncoding != nil || s.ContentMediaType != nil || s.ContentSchema != nil, "content*")
 	add(s.Maximum != nil || s.ExclusiveMaximum != nil || s.ExclusiveMinimum != nil || s.MultipleOf != nil, "maximum/exclusive*/multipleOf")
 	add(len(s.Extensions) > 0, "vocabulary extensions")

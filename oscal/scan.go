@@ -51,6 +51,15 @@ type walker struct {
 	uris  map[string]bool
 
 	par *splitter // nil: validate every array in place
+
+	// trusted is set while a value already read once is read again (the
+	// branches of not, allOf, anyOf, oneOf, if): its bytes are known to be
+	// well-formed, so what no branch constrains is skipped by structure
+	// alone.
+	trusted bool
+	// quiet is set while only a verdict is wanted (not, if): problems are
+	// counted, not worded.
+	quiet int
 }
 
 func (w *walker) stopped() bool { return w.err != nil || w.dup }
@@ -323,6 +332,10 @@ func (w *walker) skip() {
 		w.unexpected("")
 		return
 	}
+	if w.trusted {
+		w.skipTrusted()
+		return
+	}
 	switch c := w.b[w.i]; {
 	case c == '{':
 		if !w.enter() {
@@ -425,6 +438,17 @@ func (w *walker) value(n *node) {
 		w.skip()
 		return
 	}
+	if n.fallback != nil {
+		w.referenceValue(n.fallback)
+		return
+	}
+	if n.boolSchema != 0 {
+		w.skip()
+		if n.boolSchema == 2 && !w.stopped() {
+			w.report(&kind.FalseSchema{})
+		}
+		return
+	}
 	if w.i >= len(w.b) {
 		w.unexpected("")
 		return
@@ -481,6 +505,22 @@ func (w *walker) value(n *node) {
 		w.report(&kind.Type{Got: typeName(t), Want: n.typeWant})
 		return
 	}
+	if n.hasConst {
+		if t == tObject || t == tArray {
+			w.skip()
+			if w.stopped() {
+				return
+			}
+		}
+		got := decodeValue(w.b[start:w.i])
+		if !jsonEqual(got, n.constVal) {
+			w.report(&kind.Const{Got: got, Want: n.constVal})
+			return
+		}
+		if t == tObject || t == tArray {
+			w.i = start
+		}
+	}
 	if n.enum != nil {
 		if t == tString {
 			if _, ok := n.enum[string(sval)]; !ok {
@@ -519,6 +559,15 @@ func (w *walker) value(n *node) {
 			w.skip()
 		}
 	case tString:
+		if n.minLength >= 0 || n.maxLength >= 0 {
+			l := utf8.RuneCount(sval)
+			if n.minLength >= 0 && l < n.minLength {
+				w.report(&kind.MinLength{Got: l, Want: n.minLength})
+			}
+			if n.maxLength >= 0 && l > n.maxLength {
+				w.report(&kind.MaxLength{Got: l, Want: n.maxLength})
+			}
+		}
 		if n.pattern != nil && !n.patFast(bytesString(sval)) {
 			w.report(&kind.Pattern{Got: string(sval), Want: n.patternStr})
 		}
@@ -530,7 +579,7 @@ func (w *walker) value(n *node) {
 	if w.stopped() {
 		return
 	}
-	if len(n.allOf) > 0 || len(n.anyOf) > 0 || len(n.oneOf) > 0 {
+	if len(n.allOf) > 0 || len(n.anyOf) > 0 || len(n.oneOf) > 0 || n.not != nil || n.ifn != nil {
 		end := w.i
 		w.combinators(n, start)
 		w.i = end
@@ -667,6 +716,13 @@ func (w *walker) object(n *node) (seen uint64) {
 				}
 				seen |= 1 << idx
 				child = n.propNodes[idx]
+				if n.undeclared&(1<<idx) != 0 {
+					if n.noAddl {
+						addl = append(addl, string(key))
+					} else if n.addl != nil {
+						child = n.addl
+					}
+				}
 			} else if n.noAddl {
 				addl = append(addl, string(key))
 			} else if n.addl != nil {
@@ -736,14 +792,25 @@ func (w *walker) array(n *node) {
 	} else if w.par != nil && n.items != nil && w.par.try(w, n.items, open) {
 		count = w.par.count
 	} else {
+		var spans []int // item start and end offsets, for uniqueItems
 		for !w.stopped() {
 			w.path = append(w.path, pathTok{idx: count})
+			if n.unique {
+				w.ws()
+				spans = append(spans, w.i)
+			}
 			w.value(n.items)
+			if n.unique {
+				spans = append(spans, w.i)
+			}
 			w.path = w.path[:len(w.path)-1]
 			count++
 			if !w.next(']', "array element") {
 				break
 			}
+		}
+		if n.unique && !w.stopped() && count > 1 {
+			w.uniqueItems(spans)
 		}
 	}
 	if w.stopped() {
@@ -757,13 +824,102 @@ func (w *walker) array(n *node) {
 	}
 }
 
-// combinators applies allOf, anyOf and oneOf to the value at start.
+// skipTrusted skips a value whose bytes were read once already and are
+// well-formed JSON: brackets are counted and strings jumped over, nothing
+// is decoded.
+func (w *walker) skipTrusted() {
+	b, i, depth := w.b, w.i, 0
+	for i < len(b) {
+		switch b[i] {
+		case '"':
+			i++
+			for {
+				k := bytes.IndexByte(b[i:], '"')
+				if k < 0 {
+					w.i = len(b)
+					return
+				}
+				i += k
+				n := 0
+				for j := i - 1; b[j] == '\\'; j-- {
+					n++
+				}
+				i++
+				if n%2 == 0 {
+					break
+				}
+			}
+			if depth == 0 {
+				w.i = i
+				return
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth <= 0 {
+				w.i = i + 1
+				return
+			}
+		default:
+			if depth == 0 {
+				for i < len(b) && !isDelimiter(b[i]) {
+					i++
+				}
+				w.i = i
+				return
+			}
+		}
+		i++
+	}
+	w.i = i
+}
+
+func isDelimiter(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
+// combinators applies not, allOf, anyOf, oneOf and if/then/else to the
+// value at start.
 func (w *walker) combinators(n *node, start int) {
+	defer func(was bool) { w.trusted = was }(w.trusted)
+	w.trusted = true
+	if n.not != nil {
+		if w.holds(n.not, start) {
+			w.report(&kind.Not{})
+		}
+		if w.stopped() {
+			return
+		}
+	}
+	defer func() {
+		if n.ifn == nil || w.stopped() {
+			return
+		}
+		holds := w.holds(n.ifn, start)
+		if w.stopped() {
+			return
+		}
+		switch {
+		case holds && n.then != nil:
+			w.i = start
+			w.value(n.then)
+		case !holds && n.els != nil:
+			w.i = start
+			w.value(n.els)
+		}
+	}()
 	for _, b := range n.allOf {
 		w.i = start
 		w.value(b)
 	}
-	if len(n.anyOf) > 0 {
+	// anyOf and oneOf are judged quietly first: in a valid document a
+	// branch matches, and the problems of the others are never read. Only
+	// a value no branch accepts is walked again to word them.
+	if len(n.anyOf) > 0 && w.anyHolds(n.anyOf, start) {
+		// matched
+	} else if len(n.anyOf) > 0 && !w.stopped() {
 		mark := len(w.probs)
 		matched := false
 		for _, b := range n.anyOf {
@@ -784,7 +940,28 @@ func (w *walker) combinators(n *node, start int) {
 			w.alternatives(sub, "")
 		}
 	}
+	if w.stopped() {
+		return
+	}
+	first, second := -1, -1
 	if len(n.oneOf) > 0 {
+		for i, b := range n.oneOf {
+			if w.holds(b, start) {
+				if first == -1 {
+					first = i
+				} else {
+					second = i
+					break
+				}
+			}
+			if w.stopped() {
+				return
+			}
+		}
+	}
+	if first != -1 && second != -1 {
+		w.report(&kind.OneOf{Subschemas: []int{first, second}})
+	} else if len(n.oneOf) > 0 && first == -1 {
 		mark := len(w.probs)
 		matched := -1
 		var sub []Problem
@@ -844,6 +1021,10 @@ func (w *walker) alternatives(sub []Problem, empty string) {
 }
 
 func (w *walker) report(k jsonschema.ErrorKind) {
+	if w.quiet > 0 {
+		w.probs = append(w.probs, Problem{})
+		return
+	}
 	w.probs = append(w.probs, Problem{Pointer: w.pointer(), Message: describeKind(k)})
 }
 
@@ -873,4 +1054,30 @@ func decodeValue(b []byte) any {
 		return string(b)
 	}
 	return v
+}
+
+// holds reports whether the value at start is valid against n, leaving no
+// problem behind.
+func (w *walker) holds(n *node, start int) bool {
+	mark := len(w.probs)
+	w.i = start
+	w.quiet++
+	w.value(n)
+	w.quiet--
+	ok := len(w.probs) == mark
+	w.probs = w.probs[:mark]
+	return ok
+}
+
+// anyHolds reports whether one of the branches holds for the value at start.
+func (w *walker) anyHolds(branches []*node, start int) bool {
+	for _, b := range branches {
+		if w.holds(b, start) {
+			return true
+		}
+		if w.stopped() {
+			return false
+		}
+	}
+	return false
 }

@@ -217,6 +217,12 @@ func describeKind(ek jsonschema.ErrorKind) string {
 		return fmt.Sprintf("%s is not a valid %s", quote(fmt.Sprint(k.Got)), k.Want)
 	case *kind.Enum:
 		return strings.Replace(k.LocalizedString(printer), "value must", quote(fmt.Sprint(k.Got))+" must", 1)
+	case *kind.AdditionalProperties:
+		// The reference lists them in map order: sort, so that a message
+		// is the same from one run to the next.
+		props := append([]string(nil), k.Properties...)
+		sort.Strings(props)
+		return (&kind.AdditionalProperties{Properties: props}).LocalizedString(printer)
 	}
 	return ek.LocalizedString(printer)
 }

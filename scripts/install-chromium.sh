@@ -1,16 +1,22 @@
 #!/bin/sh
-# install-chromium.sh installs Debian's chromium for the HTML report's browser
-# tests when no Chromium is on PATH. It needs root (or sudo) and apt; where
-# neither is available it says so and exits 0, and the tests skip with a
-# message naming this script.
+# install-chromium.sh installs from Debian the programs the report tests open
+# pedigree's reports with, those that are missing: chromium (the HTML page,
+# Heimdall Lite), LibreOffice Calc (XLSX printing, CSV import), poppler-utils
+# (pdfinfo) and python3-openpyxl (read-only XLSX). It needs root (or sudo)
+# and apt; where neither is available it says so and exits 0, and the tests
+# skip with a message naming this script.
 set -eu
 
-for b in chromium chromium-browser google-chrome headless-shell; do
-	if command -v "$b" >/dev/null 2>&1; then
-		echo "install-chromium: $b already installed: $(command -v "$b")"
-		exit 0
-	fi
-done
+want=""
+have_any() { for b in "$@"; do command -v "$b" >/dev/null 2>&1 && return 0; done; return 1; }
+have_any chromium chromium-browser google-chrome headless-shell || want="$want chromium fonts-liberation"
+have_any soffice libreoffice || want="$want libreoffice-calc-nogui"
+have_any pdfinfo || want="$want poppler-utils"
+/usr/bin/python3 -c "import openpyxl" >/dev/null 2>&1 || want="$want python3-openpyxl"
+if [ -z "$want" ]; then
+	echo "install-chromium: chromium, LibreOffice, pdfinfo and openpyxl already installed"
+	exit 0
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "install-chromium: apt-get not found; install Chromium by hand to run the HTML browser tests" >&2
@@ -29,5 +35,6 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
-echo "install-chromium: installed $(command -v chromium)"
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $want >/dev/null
+echo "install-chromium: installed$want"

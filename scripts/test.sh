@@ -32,13 +32,23 @@ if ! "$bin/staticcheck" -version 2>/dev/null | grep -q "(${STATICCHECK_VERSION#v
 fi
 "$bin/staticcheck" ./...
 
-step "browser for the HTML report test"
+step "report readers: Chromium, LibreOffice, openpyxl (Debian), Heimdall Lite, SARIF Multitool (npm)"
 if [ -x scripts/install-chromium.sh ]; then
-  scripts/install-chromium.sh || echo "chromium could not be installed: the browser test will skip and say so"
+  scripts/install-chromium.sh || echo "the Debian readers could not be installed: their tests will skip and say so"
 fi
+scripts/install-report-readers.sh || echo "the npm readers could not be installed: their tests will skip and say so"
 
 step "go test -race"
+# Tests whose reader program is absent skip and append a line here.
+export PEDIGREE_SKIPLOG="$root/.cache/reader-skips.log"
+rm -f "$PEDIGREE_SKIPLOG"
 go test -race -timeout 30m ./...
+if [ -s "$PEDIGREE_SKIPLOG" ]; then
+  echo "$(sort -u "$PEDIGREE_SKIPLOG" | wc -l) reader test(s) skipped for want of a reader:"
+  sort -u "$PEDIGREE_SKIPLOG" | sed 's/^/  /'
+else
+  echo "reader tests: none skipped"
+fi
 
 step "quick start: assess the bundled example"
 go build -o "$bin/pedigree" ./cmd/pedigree

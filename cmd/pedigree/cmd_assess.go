@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -54,6 +55,9 @@ Exit codes: 0 every assessed control satisfied; 1 a --fail-on gate tripped
 	f.String("title", "", "title of the assessment in reports")
 	f.String("bundle", "", "also write an evidence bundle (tar.gz) to this path")
 	f.String("sign-key", "", "private key (PEM: ECDSA, Ed25519, ML-DSA) that signs the evidence bundle")
+	f.String("role", "", "what each PATH is: release, source, keys, distribution or detected (default)")
+	f.StringArray("exclude", nil, "glob of files in each PATH left out of product judgements (repeatable; testdata/, vendor/, node_modules/, ... always unless --no-default-excludes)")
+	f.Bool("no-default-excludes", false, "judge test fixtures, vendored and third-party folders as the product too")
 	return cmd
 }
 
@@ -63,8 +67,15 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	role, _ := cmd.Flags().GetString("role")
+	excludes, _ := cmd.Flags().GetStringArray("exclude")
+	noDefaults, _ := cmd.Flags().GetBool("no-default-excludes")
 	for _, p := range args {
-		cfg.Targets = append(cfg.Targets, config.Target{Name: targetName(p), Path: p})
+		t := config.Target{Name: targetName(p), Path: p, Role: role, Exclude: excludes}
+		if noDefaults {
+			t.DefaultExcludes = new(bool)
+		}
+		cfg.Targets = append(cfg.Targets, t)
 	}
 	prog := newProgress(cfg.Quiet)
 	defer prog.done()
@@ -89,7 +100,7 @@ func runAssess(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	if bundlePath != "" {
-		if err := checkOutputFile("--bundle", bundlePath); err != nil {
+		if err := checkOutputFile("--bundle", bundlePath, plan.out); err != nil {
 			return err
 		}
 	}
@@ -146,7 +157,11 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 		if name == "" {
 			name = targetName(t.Path)
 		}
-		targets = append(targets, engine.TargetSpec{Name: name, Path: t.Path})
+		if !collectors.ValidRole(t.Role) {
+			return nil, usageError(fmt.Errorf("target %s: role %q: want one of %s", t.Path, t.Role, strings.Join(collectors.Roles, ", ")))
+		}
+		targets = append(targets, engine.TargetSpec{Name: name, Path: t.Path, Role: t.Role, Exclude: t.Exclude,
+			NoDefaultExcludes: t.DefaultExcludes != nil && !*t.DefaultExcludes})
 	}
 	idx, err := catalogs.Default()
 	if err != nil {
@@ -233,10 +248,18 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 }
 
 // checkOutputFile refuses, before any work is done, an output file whose
-// folder does not exist or that names a folder.
-func checkOutputFile(flag, p string) error {
+// folder does not exist or that names a folder. A folder that the run
+// creates anyway (outDir, which the reports create with its parents) is
+// accepted: `--out DIR --bundle DIR/evidence.tar.gz` must work on a fresh DIR.
+func checkOutputFile(flag, p, outDir string) error {
 	dir := filepath.Dir(p)
 	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) && outDir != "" && createdWith(dir, outDir) {
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
+		}
+		return nil
+	}
 	if err != nil {
 		return usageError(fmt.Errorf("%s %s: folder %s: %w", flag, p, dir, unwrapPath(err)))
 	}
@@ -247,6 +270,18 @@ func checkOutputFile(flag, p string) error {
 		return usageError(fmt.Errorf("%s %s: is a folder, want a file", flag, p))
 	}
 	return nil
+}
+
+// createdWith reports whether making outDir with its parents makes dir:
+// dir is outDir itself or one of its ancestors.
+func createdWith(dir, outDir string) bool {
+	d, err1 := filepath.Abs(dir)
+	o, err2 := filepath.Abs(outDir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, o)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // resolveScope picks the controls in scope: a profile's, else a baseline's

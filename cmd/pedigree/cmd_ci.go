@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -50,18 +51,34 @@ on usage errors. Rules are described in docs/ci-rules.md.`,
 			if err != nil {
 				return err
 			}
-			m, err := controls.DefaultMapping()
-			if err != nil {
-				return err
-			}
+			// The mapping is read when the first finding needs its controls:
+			// a clean file, the common case in an editor or a pre-commit
+			// hook, never pays for it. A user's mapping file is read first,
+			// so that its errors are reported whatever the scan finds.
+			mapping := sync.OnceValues(func() (*controls.Mapping, error) {
+				m, err := controls.DefaultMapping()
+				if err != nil {
+					return nil, err
+				}
+				if cfg.Mapping != "" {
+					if err := m.Override(cfg.Mapping); err != nil {
+						return nil, usageError(err)
+					}
+				}
+				return m, nil
+			})
 			if cfg.Mapping != "" {
-				if err := m.Override(cfg.Mapping); err != nil {
-					return usageError(err)
+				if _, err := mapping(); err != nil {
+					return err
 				}
 			}
 			results, err := cichecks.Scan(cmd.Context(), args, cichecks.ScanOptions{
 				Rules: rules, Opts: opts, Skip: cfg.CI.Skip, MaxFileSize: cfg.MaxFileSize,
 				Controls: func(id string) []string {
+					m, err := mapping()
+					if err != nil {
+						return nil
+					}
 					ids := m.ControlsOf(id)
 					out := make([]string, len(ids))
 					for i, c := range ids {
@@ -78,6 +95,9 @@ on usage errors. Rules are described in docs/ci-rules.md.`,
 			}
 			if err != nil {
 				return usageError(err)
+			}
+			if _, err := mapping(); len(results) > 0 && err != nil {
+				return err
 			}
 			w := cmd.OutOrStdout()
 			enc := json.NewEncoder(w)

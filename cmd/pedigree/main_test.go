@@ -26,6 +26,7 @@ func TestMain(m *testing.M) {
 		panic("build pedigree: " + err.Error())
 	}
 	code := m.Run()
+	removeReaderRuns()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

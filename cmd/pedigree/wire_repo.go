@@ -26,11 +26,15 @@ func init() {
 
 // newRepoCollector builds the offline repository collector with the keys
 // the config trusts for commit and tag signatures: repo.openpgp-keyrings,
-// policy.keys.openpgp-keyrings and repo.allowed-signers.
+// policy.keys.openpgp-keyrings, repo.allowed-signers and, as a forge's
+// keys, repo.forge-keyrings.
 func newRepoCollector(cfg *config.Config) (*gitrepo.Collector, error) {
 	keyrings := append(append([]string{}, cfg.Repo.OpenPGPKeyrings...), cfg.Policy.Keys.OpenPGPKeyrings...)
 	trust, err := gitrepo.LoadTrust(keyrings, cfg.Repo.AllowedSigners)
 	if err != nil {
+		return nil, err
+	}
+	if err := trust.AddForgeKeys(cfg.Repo.ForgeKeyrings); err != nil {
 		return nil, err
 	}
 	return gitrepo.New(trust, cfg.Repo.SignatureWindow), nil

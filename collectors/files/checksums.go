@@ -5,8 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // IsChecksumFile tells from its name whether a file is a checksum list:
@@ -36,10 +37,10 @@ func bareAlgorithm(base string) (string, bool) {
 }
 
 var (
-	sumsName = regexp.MustCompile(`^(sha(1|224|256|384|512)|md5)sums?(\.txt)?$`)
-	bsdLine  = regexp.MustCompile(`^(SHA1|SHA224|SHA256|SHA384|SHA512|MD5|SHA512/256)\s?\((.*)\)\s?=\s?([0-9a-fA-F]+)$`)
-	gnuLine  = regexp.MustCompile(`^\\?([0-9a-fA-F]{32,128})\s([ *])?(.+)$`)
-	hexOnly  = regexp.MustCompile(`^[0-9a-fA-F]{32,128}$`)
+	sumsName = lazyre.New(`^(sha(1|224|256|384|512)|md5)sums?(\.txt)?$`)
+	bsdLine  = lazyre.New(`^(SHA1|SHA224|SHA256|SHA384|SHA512|MD5|SHA512/256)\s?\((.*)\)\s?=\s?([0-9a-fA-F]+)$`)
+	gnuLine  = lazyre.New(`^\\?([0-9a-fA-F]{32,128})\s([ *])?(.+)$`)
+	hexOnly  = lazyre.New(`^[0-9a-fA-F]{32,128}$`)
 )
 
 // algorithmByLength infers the algorithm of a GNU-style line from its

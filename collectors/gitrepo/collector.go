@@ -12,7 +12,6 @@ import (
 	"io"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -25,6 +24,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // Name is the collector's name in evidence.
@@ -145,6 +145,7 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 	if err != nil {
 		return problem(err.Error())
 	}
+	excludeBinaries(t, r.root, tree)
 	src := path.Join(r.root, ".git", "HEAD")
 	if r.bare {
 		src = path.Join(r.root, "HEAD")
@@ -190,7 +191,7 @@ func oversizedMetadata(t *collectors.Target, gitDir string) string {
 	return ""
 }
 
-var versionTag = regexp.MustCompile(`^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$`)
+var versionTag = lazyre.New(`^v?\d+(\.\d+)+([-+.][0-9A-Za-z.-]+)?$`)
 
 func (c *Collector) history(ctx context.Context, repo *git.Repository, root string) (*History, []byte, error) {
 	head, err := repo.Head()
@@ -221,6 +222,7 @@ func (c *Collector) history(ctx context.Context, repo *git.Repository, root stri
 		h.Commits = append(h.Commits, c.commitSignature(cm))
 	}
 	h.Window = len(h.Commits)
+	h.Counts = CountSignatures(h.Commits)
 	tags, err := repo.Tags()
 	if err != nil {
 		return nil, nil, fmt.Errorf("tags: %w", err)
@@ -276,6 +278,7 @@ func (c *Collector) tagSignature(repo *git.Repository, ref *plumbing.Reference) 
 	}
 	v := c.Trust.verify(tag.PGPSignature, readAll(obj), tag.Tagger.When)
 	s.Kind, s.Verified, s.Signer, s.Reason = v.Kind, v.Verified, v.Signer, v.Reason
+	s.KeyID, s.UnknownKey, s.Forge = v.KeyID, v.UnknownKey, v.Forge
 	return s
 }
 
@@ -294,4 +297,23 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// excludeBinaries moves the committed binaries that the target's exclude
+// rules cover (a test fixture's .wasm) out of judgement, keeping them on
+// record with the rule.
+func excludeBinaries(t *collectors.Target, root string, tree *Tree) {
+	kept := tree.Binaries[:0]
+	for _, b := range tree.Binaries {
+		if rule := t.ExcludedBy(path.Join(root, b.Path)); rule != "" {
+			b.ExcludedBy = rule
+			tree.ExcludedBinaries = append(tree.ExcludedBinaries, b)
+			continue
+		}
+		kept = append(kept, b)
+	}
+	tree.Binaries = kept
+	if len(tree.Binaries) == 0 {
+		tree.Binaries = nil
+	}
 }

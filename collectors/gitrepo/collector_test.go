@@ -254,3 +254,65 @@ func TestOversizedConfigIsAProblemNotRead(t *testing.T) {
 		t.Fatalf("problem = %+v", p)
 	}
 }
+
+// TestSignatureCounts: commits signed by keys the policy does not hold are
+// counted apart from verified and unsigned ones, with their key ids; a
+// forge's key given as a forge keyring verifies its commits and is counted
+// as such.
+func TestSignatureCounts(t *testing.T) {
+	f := makeFixture(t)
+	// Keyrings that hold neither of the fixture's keys.
+	_, otherPub, _ := gitrepotest.OpenPGPKey("Someone Else")
+	_, otherAllowed, _ := gitrepotest.SSHKey(9, "other@example.org")
+	other := filepath.Join(f.dir, "other.asc")
+	otherSigners := filepath.Join(f.dir, "other_signers")
+	os.WriteFile(other, otherPub, 0o644)
+	os.WriteFile(otherSigners, []byte(otherAllowed), 0o644)
+	trust, err := gitrepo.LoadTrust([]string{other}, otherSigners)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _, _ := payloads(collect(t, f.dir, trust, 0))
+	k := h.Counts
+	if k.Verified != 0 || k.UnknownKey != 2 || k.Unsigned != 1 || k.Invalid != 0 || len(k.UnknownKeyIDs) != 2 {
+		t.Fatalf("counts = %+v, want 0 verified, 2 unknown key (2 ids), 1 unsigned", k)
+	}
+	for _, kc := range k.UnknownKeyIDs {
+		switch kc.Kind {
+		case gitrepo.SigOpenPGP:
+			if len(kc.KeyID) != 40 && len(kc.KeyID) != 16 {
+				t.Errorf("OpenPGP key id %q is not a fingerprint or long key id", kc.KeyID)
+			}
+		case gitrepo.SigSSH:
+			if !strings.HasPrefix(kc.KeyID, "SHA256:") {
+				t.Errorf("SSH key id %q is not a SHA256 fingerprint", kc.KeyID)
+			}
+		default:
+			t.Errorf("unexpected key kind %+v", kc)
+		}
+	}
+	pgpCommit := h.Commits[2]
+	if !pgpCommit.UnknownKey || !strings.Contains(pgpCommit.Reason, pgpCommit.KeyID) || !strings.Contains(pgpCommit.Reason, "not in the trusted keyrings") {
+		t.Errorf("OpenPGP commit by an unknown key = %+v", pgpCommit)
+	}
+
+	// The release key given as a forge's key: verified, counted as forge.
+	if err := trust.AddForgeKeys([]string{f.keyring}); err != nil {
+		t.Fatal(err)
+	}
+	h, _, _ = payloads(collect(t, f.dir, trust, 0))
+	k = h.Counts
+	if k.Verified != 1 || k.VerifiedByForge != 1 || k.UnknownKey != 1 || k.Unsigned != 1 {
+		t.Fatalf("counts with the forge key = %+v, want 1 verified by the forge, 1 unknown, 1 unsigned", k)
+	}
+	if c := h.Commits[2]; !c.Forge || !strings.Contains(c.Signer, "forge key, keys.asc") {
+		t.Errorf("forge-signed commit = %+v", c)
+	}
+
+	// A forge keyring that does not parse is an error naming the file.
+	bad := filepath.Join(f.dir, "bad.asc")
+	os.WriteFile(bad, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n"), 0o644)
+	if err := trust.AddForgeKeys([]string{bad}); err == nil || !strings.Contains(err.Error(), "forge keyring "+bad) {
+		t.Errorf("bad forge keyring: %v", err)
+	}
+}

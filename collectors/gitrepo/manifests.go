@@ -6,11 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // lockfiles lists, per manifest name, the lockfiles that can pin it.
@@ -116,10 +117,10 @@ func requirementsManifest(name string, b []byte) Manifest {
 }
 
 var (
-	goRequire  = regexp.MustCompile(`^\s*(?:require\s+)?([^\s()]+)\s+(v[^\s]+)`)
-	goReplace  = regexp.MustCompile(`^\s*(?:replace\s+)?([^\s()]+)(?:\s+v[^\s]+)?\s+=>\s+([^\s]+)(?:\s+(v[^\s]+))?`)
-	tomlHeader = regexp.MustCompile(`^\[([^\]]+)\]`)
-	tomlKey    = regexp.MustCompile(`^([A-Za-z0-9_.-]+)\s*=`)
+	goRequire  = lazyre.New(`^\s*(?:require\s+)?([^\s()]+)\s+(v[^\s]+)`)
+	goReplace  = lazyre.New(`^\s*(?:replace\s+)?([^\s()]+)(?:\s+v[^\s]+)?\s+=>\s+([^\s]+)(?:\s+(v[^\s]+))?`)
+	tomlHeader = lazyre.New(`^\[([^\]]+)\]`)
+	tomlKey    = lazyre.New(`^([A-Za-z0-9_.-]+)\s*=`)
 )
 
 // declared lists the direct dependencies a manifest names, in the form

@@ -38,6 +38,33 @@ type History struct {
 	// Trust says what signatures could be checked against: "openpgp",
 	// "ssh" (allowed_signers), both, or none.
 	Trust []string `json:"trust,omitempty"`
+	// Counts sums up the commits in the window by signature state.
+	Counts SignatureCounts `json:"counts"`
+}
+
+// SignatureCounts splits the commits of a window by what their signature
+// proves: verified against a trusted key, signed by a key the trust policy
+// does not hold (with the key ids, so that an assessor can decide whether
+// to trust them), or unsigned. A signature that fails against a key the
+// policy holds, or cannot be parsed, is Invalid.
+type SignatureCounts struct {
+	Verified int `json:"verified"`
+	// VerifiedByForge are the verified commits signed by a forge's key
+	// (repo.forge-keyrings), such as merges made in a web interface.
+	VerifiedByForge int `json:"verifiedByForge,omitempty"`
+	UnknownKey      int `json:"unknownKey"`
+	// UnknownKeyIDs are the distinct key ids of those signatures, most
+	// frequent first.
+	UnknownKeyIDs []KeyCount `json:"unknownKeyIds,omitempty"`
+	Unsigned      int        `json:"unsigned"`
+	Invalid       int        `json:"invalid,omitempty"`
+}
+
+// KeyCount is one signing key and how many commits it signed.
+type KeyCount struct {
+	KeyID   string `json:"keyId"`
+	Kind    string `json:"kind"`
+	Commits int    `json:"commits"`
 }
 
 // Signature is the signature state of one commit or tag.
@@ -54,6 +81,14 @@ type Signature struct {
 	Verified bool `json:"verified"`
 	// Signer names the key that verified it (fingerprint or principal).
 	Signer string `json:"signer,omitempty"`
+	// KeyID is the key the signature names: the OpenPGP issuer
+	// fingerprint (or long key id), the SSH key's SHA256 fingerprint.
+	KeyID string `json:"keyId,omitempty"`
+	// UnknownKey is true when the signature is made by a key that the
+	// trust policy does not hold: it is neither verified nor bad.
+	UnknownKey bool `json:"unknownKey,omitempty"`
+	// Forge is true when a forge's key (repo.forge-keyrings) verified it.
+	Forge bool `json:"forge,omitempty"`
 	// Reason says why a present signature did not verify, or why it could
 	// not be checked.
 	Reason string `json:"reason,omitempty"`
@@ -70,14 +105,17 @@ type Tree struct {
 	Files int `json:"files"`
 	// CodeOwners is the path of the CODEOWNERS file in effect, if any, and
 	// its rules.
-	CodeOwners      string      `json:"codeowners,omitempty"`
-	CodeOwnerRules  []OwnerRule `json:"codeownerRules,omitempty"`
-	PipelineFiles   []string    `json:"pipelineFiles,omitempty"`
-	SecurityPolicy  string      `json:"securityPolicy,omitempty"`
-	DependencyBots  []string    `json:"dependencyUpdates,omitempty"`
-	Manifests       []Manifest  `json:"manifests,omitempty"`
-	Binaries        []Binary    `json:"binaries,omitempty"`
-	SkippedTooLarge []string    `json:"skippedTooLarge,omitempty"`
+	CodeOwners     string      `json:"codeowners,omitempty"`
+	CodeOwnerRules []OwnerRule `json:"codeownerRules,omitempty"`
+	PipelineFiles  []string    `json:"pipelineFiles,omitempty"`
+	SecurityPolicy string      `json:"securityPolicy,omitempty"`
+	DependencyBots []string    `json:"dependencyUpdates,omitempty"`
+	Manifests      []Manifest  `json:"manifests,omitempty"`
+	Binaries       []Binary    `json:"binaries,omitempty"`
+	// ExcludedBinaries are binaries under a folder the target excludes
+	// (test fixtures, vendored code): recorded, not judged.
+	ExcludedBinaries []Binary `json:"excludedBinaries,omitempty"`
+	SkippedTooLarge  []string `json:"skippedTooLarge,omitempty"`
 }
 
 // OwnerRule is one CODEOWNERS line.
@@ -106,6 +144,8 @@ type Binary struct {
 	// Format is elf, pe, mach-o, wasm, jar or class.
 	Format string `json:"format"`
 	Size   int64  `json:"size"`
+	// ExcludedBy is the exclude rule that left it out of judgement.
+	ExcludedBy string `json:"excludedBy,omitempty"`
 }
 
 // Problem is a repository that could not be read as it stands.

@@ -3,7 +3,9 @@ package gitrepo
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -18,8 +20,15 @@ import (
 type Trust struct {
 	OpenPGP openpgp.EntityList
 	SSH     []AllowedSigner
+	// Forge are OpenPGP keys of a forge (GitHub's web-flow key, GitLab's):
+	// the forge signs commits made in its web interface. Trusting them is
+	// a policy decision, so they come from their own files and the
+	// commits they verify are counted apart.
+	Forge openpgp.EntityList
 	// Sources names the files the keys came from.
 	Sources []string
+
+	forgeFingerprints map[string]string // upper-case hex → file
 }
 
 // AllowedSigner is one line of an allowed_signers file.
@@ -37,18 +46,9 @@ type AllowedSigner struct {
 func LoadTrust(keyrings []string, allowedSigners string) (*Trust, error) {
 	t := &Trust{}
 	for _, p := range keyrings {
-		b, err := readlimit.File(p, readlimit.Trust)
+		el, err := readKeyring("openpgp keyring", p)
 		if err != nil {
-			return nil, fmt.Errorf("openpgp keyring: %w", err)
-		}
-		var el openpgp.EntityList
-		if bytes.Contains(b, []byte("-----BEGIN PGP")) {
-			el, err = openpgp.ReadArmoredKeyRing(bytes.NewReader(b))
-		} else {
-			el, err = openpgp.ReadKeyRing(bytes.NewReader(b))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("openpgp keyring %s: %w", p, err)
+			return nil, err
 		}
 		t.OpenPGP = append(t.OpenPGP, el...)
 		t.Sources = append(t.Sources, p)
@@ -66,6 +66,53 @@ func LoadTrust(keyrings []string, allowedSigners string) (*Trust, error) {
 		t.Sources = append(t.Sources, allowedSigners)
 	}
 	return t, nil
+}
+
+// AddForgeKeys trusts the OpenPGP keys in files as a forge's signing keys
+// (repo.forge-keyrings).
+func (t *Trust) AddForgeKeys(files []string) error {
+	for _, p := range files {
+		el, err := readKeyring("forge keyring", p)
+		if err != nil {
+			return err
+		}
+		if t.forgeFingerprints == nil {
+			t.forgeFingerprints = map[string]string{}
+		}
+		for _, e := range el {
+			if e.PrimaryKey != nil {
+				t.forgeFingerprints[strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint))] = filepath.Base(p)
+			}
+		}
+		t.Forge = append(t.Forge, el...)
+		t.Sources = append(t.Sources, p)
+	}
+	return nil
+}
+
+func readKeyring(what, p string) (openpgp.EntityList, error) {
+	b, err := readlimit.File(p, readlimit.Trust)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	var el openpgp.EntityList
+	if bytes.Contains(b, []byte("-----BEGIN PGP")) {
+		el, err = openpgp.ReadArmoredKeyRing(bytes.NewReader(b))
+	} else {
+		el, err = openpgp.ReadKeyRing(bytes.NewReader(b))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, p, err)
+	}
+	return el, nil
+}
+
+// openpgpKeys is every OpenPGP key a signature may verify against.
+func (t *Trust) openpgpKeys() openpgp.EntityList {
+	if len(t.Forge) == 0 {
+		return t.OpenPGP
+	}
+	return append(append(openpgp.EntityList{}, t.OpenPGP...), t.Forge...)
 }
 
 // ParseAllowedSigners reads the ssh-keygen(1) ALLOWED SIGNERS format:
@@ -105,7 +152,7 @@ func ParseAllowedSigners(b []byte) ([]AllowedSigner, error) {
 
 func (t *Trust) kinds() []string {
 	var k []string
-	if len(t.OpenPGP) > 0 {
+	if len(t.OpenPGP) > 0 || len(t.Forge) > 0 {
 		k = append(k, SigOpenPGP)
 	}
 	if len(t.SSH) > 0 {

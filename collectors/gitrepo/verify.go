@@ -3,13 +3,18 @@ package gitrepo
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	"github.com/hiddeco/sshsig"
+	"golang.org/x/crypto/ssh"
 )
 
 // signatureKind tells the signature format from its armor, as git does.
@@ -30,19 +35,29 @@ func signatureKind(sig string) string {
 
 // verify checks a commit's or tag's signature over the signed bytes. The
 // key must have been valid when the object was signed (git's view: a key
-// that expires later does not void old signatures).
+// that expires later does not void old signatures). A signature by a key
+// the policy does not hold is marked UnknownKey with its key id: it proves
+// nothing against the policy, but it is not a forgery either.
 func (t *Trust) verify(sig string, signed []byte, when time.Time) Signature {
 	out := Signature{Kind: signatureKind(sig)}
 	switch out.Kind {
 	case SigNone:
 		out.Reason = "not signed"
 	case SigOpenPGP:
-		if len(t.OpenPGP) == 0 {
+		out.KeyID = openpgpIssuer(sig)
+		keys := t.openpgpKeys()
+		if len(keys) == 0 {
+			out.UnknownKey = true
 			out.Reason = "no OpenPGP keyring configured (repo.openpgp-keyrings)"
 			return out
 		}
 		cfg := &packet.Config{Time: func() time.Time { return when }}
-		ent, err := openpgp.CheckArmoredDetachedSignature(t.OpenPGP, bytes.NewReader(signed), strings.NewReader(sig), cfg)
+		ent, err := openpgp.CheckArmoredDetachedSignature(keys, bytes.NewReader(signed), strings.NewReader(sig), cfg)
+		if errors.Is(err, pgperrors.ErrUnknownIssuer) {
+			out.UnknownKey = true
+			out.Reason = "signed by OpenPGP key " + orUnknown(out.KeyID) + ", which is not in the trusted keyrings"
+			return out
+		}
 		if err != nil {
 			out.Reason = "OpenPGP signature does not verify: " + err.Error()
 			return out
@@ -50,15 +65,21 @@ func (t *Trust) verify(sig string, signed []byte, when time.Time) Signature {
 		out.Verified = true
 		if ent != nil && ent.PrimaryKey != nil {
 			out.Signer = strings.ToUpper(hex.EncodeToString(ent.PrimaryKey.Fingerprint))
+			if src, ok := t.forgeFingerprints[out.Signer]; ok {
+				out.Forge = true
+				out.Signer += " (forge key, " + src + ")"
+			}
 		}
 	case SigSSH:
-		if len(t.SSH) == 0 {
-			out.Reason = "no allowed_signers file configured (repo.allowed-signers)"
-			return out
-		}
 		s, err := sshsig.Unarmor([]byte(sig))
 		if err != nil {
 			out.Reason = "SSH signature is malformed: " + err.Error()
+			return out
+		}
+		out.KeyID = ssh.FingerprintSHA256(s.PublicKey)
+		if len(t.SSH) == 0 {
+			out.UnknownKey = true
+			out.Reason = "no allowed_signers file configured (repo.allowed-signers)"
 			return out
 		}
 		want := s.PublicKey.Marshal()
@@ -74,13 +95,46 @@ func (t *Trust) verify(sig string, signed []byte, when time.Time) Signature {
 			out.Signer = strings.Join(as.Principals, ",")
 			return out
 		}
-		out.Reason = fmt.Sprintf("SSH key %s is not in allowed_signers for namespace git", s.PublicKey.Type())
+		out.UnknownKey = true
+		out.Reason = fmt.Sprintf("signed by SSH key %s (%s), which is not in allowed_signers for namespace git", out.KeyID, s.PublicKey.Type())
 	case SigX509:
+		out.UnknownKey = true
 		out.Reason = "X.509 (gitsign/smimesign) signature recorded; verifying it needs the signer's CA, which the repository trust policy does not take yet"
 	default:
 		out.Reason = "signature in an unknown format"
 	}
 	return out
+}
+
+// openpgpIssuer reads the key a detached OpenPGP signature names: the
+// issuer fingerprint when present, else the 64-bit issuer key id.
+func openpgpIssuer(sig string) string {
+	blk, err := armor.Decode(strings.NewReader(sig))
+	if err != nil {
+		return ""
+	}
+	p, err := packet.Read(blk.Body)
+	if err != nil {
+		return ""
+	}
+	ps, ok := p.(*packet.Signature)
+	if !ok {
+		return ""
+	}
+	switch {
+	case len(ps.IssuerFingerprint) > 0:
+		return strings.ToUpper(hex.EncodeToString(ps.IssuerFingerprint))
+	case ps.IssuerKeyId != nil:
+		return fmt.Sprintf("%016X", *ps.IssuerKeyId)
+	}
+	return ""
+}
+
+func orUnknown(id string) string {
+	if id == "" {
+		return "(no issuer recorded)"
+	}
+	return id
 }
 
 func allows(namespaces []string, ns string) bool {
@@ -93,4 +147,38 @@ func allows(namespaces []string, ns string) bool {
 		}
 	}
 	return false
+}
+
+// CountSignatures sums commits by what their signature proves.
+func CountSignatures(commits []Signature) SignatureCounts {
+	var c SignatureCounts
+	keys := map[[2]string]int{}
+	for i := range commits {
+		s := &commits[i]
+		switch {
+		case s.Verified:
+			c.Verified++
+			if s.Forge {
+				c.VerifiedByForge++
+			}
+		case s.Kind == SigNone:
+			c.Unsigned++
+		case s.UnknownKey:
+			c.UnknownKey++
+			keys[[2]string{s.Kind, s.KeyID}]++
+		default:
+			c.Invalid++
+		}
+	}
+	for k, n := range keys {
+		c.UnknownKeyIDs = append(c.UnknownKeyIDs, KeyCount{Kind: k[0], KeyID: k[1], Commits: n})
+	}
+	sort.Slice(c.UnknownKeyIDs, func(i, j int) bool {
+		a, b := c.UnknownKeyIDs[i], c.UnknownKeyIDs[j]
+		if a.Commits != b.Commits {
+			return a.Commits > b.Commits
+		}
+		return a.Kind+a.KeyID < b.Kind+b.KeyID
+	})
+	return c
 }

@@ -40,6 +40,12 @@ func parseCycloneDXJSON(d *Document, raw []byte, o Options) {
 		checked bool
 		version string
 	}
+	// The version names the schema; detection read it from the head of
+	// the file, else it is looked for further on.
+	version := d.SpecVersion
+	if version == "" {
+		version = cdxVersionAnywhere(raw)
+	}
 	wantSchema := !o.SkipSchema && int64(len(raw)) <= o.schemaLimit()
 	var (
 		wg  sync.WaitGroup
@@ -49,25 +55,22 @@ func parseCycloneDXJSON(d *Document, raw []byte, o Options) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			g, err := decodeGeneric(raw)
+			res.version = version
+			c, err := compiledFor(schemaFile(FormatCycloneDX, EncodingJSON, version))
 			if err != nil {
-				res.errs = []string{"not valid JSON: " + oneLine(err.Error())}
+				if !gojson.Valid(raw) {
+					res.errs = []string{"not valid JSON"}
+					return
+				}
+				res.errs = []string{fmt.Sprintf("no embedded schema for CycloneDX %q", version)}
 				return
 			}
-			res.generic = g
-			if m, ok := g.(map[string]any); ok {
-				res.version, _ = m["specVersion"].(string)
-			}
-			sch, err := schemaFor(schemaFile(FormatCycloneDX, EncodingJSON, res.version))
-			if err != nil {
-				res.errs = []string{fmt.Sprintf("no embedded schema for CycloneDX %q", res.version)}
-				return
-			}
-			res.errs = validateSchema(sch, g)
-			res.checked = true
+			// The bytes are walked, not decoded into a tree: on a large
+			// SBOM the tree would cost more than the typed decode.
+			res.errs, res.checked = c.validateRaw(raw)
 		}()
 	}
-	decErr := decodeSlim(d, raw)
+	formatProblem, decErr := decodeSlim(d, raw)
 	wg.Wait()
 
 	if d.SpecVersion == "" {
@@ -82,6 +85,13 @@ func parseCycloneDXJSON(d *Document, raw []byte, o Options) {
 		d.SchemaErrors = res.errs
 		d.SchemaChecked = res.checked
 		d.SchemaValid = res.checked && len(res.errs) == 0
+	}
+	if formatProblem != "" {
+		// The schema says so when it ran; say it also when it did not.
+		d.SchemaValid = false
+		if !d.SchemaChecked {
+			d.SchemaErrors = append([]string{formatProblem}, d.SchemaErrors...)
+		}
 	}
 	if decErr != nil {
 		d.Error = "decode CycloneDX JSON: " + decodeMessage(decErr)

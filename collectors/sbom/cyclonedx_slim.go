@@ -80,24 +80,27 @@ func toCDX(f *slimFields, props *[]cdx.Property) cdx.Component {
 
 var knownCDXVersions = map[string]bool{"1.0": true, "1.1": true, "1.2": true, "1.3": true, "1.4": true, "1.5": true, "1.6": true, "1.7": true}
 
-// decodeSlim decodes CycloneDX JSON into d.
-func decodeSlim(d *Document, raw []byte) error {
+// decodeSlim decodes CycloneDX JSON into d. A bomFormat other than
+// "CycloneDX" does not stop the decode: the document is still CycloneDX, one
+// that fails its schema, and formatProblem says why.
+func decodeSlim(d *Document, raw []byte) (formatProblem string, err error) {
 	if bytes.Contains(raw, []byte("bsi:component")) {
 		return decodeSlimAs[bsiComponent](d, raw)
 	}
 	return decodeSlimAs[slimComponent](d, raw)
 }
 
-func decodeSlimAs[C slimComp[C]](d *Document, raw []byte) error {
+func decodeSlimAs[C slimComp[C]](d *Document, raw []byte) (string, error) {
 	var bom slimBOM[C]
 	if err := gojson.Unmarshal(raw, &bom); err != nil {
-		return err
+		return "", err
 	}
+	formatProblem := ""
 	if bom.BOMFormat != cdx.BOMFormat {
-		return fmt.Errorf("bomFormat is %q, not %q", bom.BOMFormat, cdx.BOMFormat)
+		formatProblem = "/bomFormat: value must be '" + cdx.BOMFormat + "'"
 	}
 	if !knownCDXVersions[bom.SpecVersion] {
-		return fmt.Errorf("unsupported CycloneDX specVersion %q (1.0 to 1.7 are read)", bom.SpecVersion)
+		return formatProblem, fmt.Errorf("unsupported CycloneDX specVersion %q (1.0 to 1.7 are read)", bom.SpecVersion)
 	}
 	if d.SpecVersion == "" {
 		d.SpecVersion = bom.SpecVersion
@@ -114,7 +117,7 @@ func decodeSlimAs[C slimComp[C]](d *Document, raw []byte) error {
 	if len(bom.Signature) > 0 && string(bom.Signature) != "null" {
 		d.Signed = true
 	}
-	return nil
+	return formatProblem, nil
 }
 
 func countSlim[C slimComp[C]](cs []C) int {

@@ -5,8 +5,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"regexp"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // Kind is what content detection found: a format and an encoding, with the
@@ -21,13 +22,15 @@ type Kind struct {
 const sniffWindow = 1 << 20
 
 var (
-	reJSONBomFormat  = regexp.MustCompile(`"bomFormat"\s*:\s*"CycloneDX"`)
-	reJSONCdxVersion = regexp.MustCompile(`"specVersion"\s*:\s*"([^"]{0,32})"`)
-	reJSONSPDX       = regexp.MustCompile(`"spdxVersion"\s*:\s*"([^"]{0,32})"`)
-	reJSONLDContext  = regexp.MustCompile(`"@context"\s*:\s*(?:\[[^\]]{0,512}?)?"(https?://spdx\.org/rdf/(3[^/"]*)/spdx-context\.jsonld)"`)
-	reTagValue       = regexp.MustCompile(`(?m)^[ \t]*SPDXVersion:[ \t]*(\S+)`)
-	reYAML           = regexp.MustCompile(`(?m)^["']?spdxVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9.\-]+)`)
-	reCdxNS          = regexp.MustCompile(`^https?://cyclonedx\.org/schema/bom/(\d+\.\d+)$`)
+	reJSONBomFormat  = lazyre.New(`"bomFormat"\s*:\s*"CycloneDX"`)
+	reJSONAnyFormat  = lazyre.New(`"bomFormat"\s*:`)
+	reJSONCdxSchema  = lazyre.New(`"\$schema"\s*:\s*"https?://cyclonedx\.org/schema/bom-\d+\.\d+(?:\.\d+)?\.schema\.json"`)
+	reJSONCdxVersion = lazyre.New(`"specVersion"\s*:\s*"([^"]{0,32})"`)
+	reJSONSPDX       = lazyre.New(`"spdxVersion"\s*:\s*"([^"]{0,32})"`)
+	reJSONLDContext  = lazyre.New(`"@context"\s*:\s*(?:\[[^\]]{0,512}?)?"(https?://spdx\.org/rdf/(3[^/"]*)/spdx-context\.jsonld)"`)
+	reTagValue       = lazyre.New(`(?m)^[ \t]*SPDXVersion:[ \t]*(\S+)`)
+	reYAML           = lazyre.New(`(?m)^["']?spdxVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9.\-]+)`)
+	reCdxNS          = lazyre.New(`^https?://cyclonedx\.org/schema/bom/(\d+\.\d+)$`)
 )
 
 // Detect recognises an SBOM from its content (never its name). ok is false
@@ -44,7 +47,11 @@ func Detect(b []byte) (Kind, bool) {
 	}
 	switch trimmed[0] {
 	case '{':
-		if reJSONBomFormat.Match(trimmed) {
+		// A document that names CycloneDX's schema, or has a bomFormat
+		// beside a specVersion, is CycloneDX even when bomFormat is wrong:
+		// it is one that fails its schema, not something else.
+		if reJSONBomFormat.Match(trimmed) || reJSONCdxSchema.Match(trimmed) ||
+			(reJSONAnyFormat.Match(trimmed) && reJSONCdxVersion.Match(trimmed)) {
 			k := Kind{Format: FormatCycloneDX, Encoding: EncodingJSON}
 			if m := reJSONCdxVersion.FindSubmatch(trimmed); m != nil {
 				k.SpecVersion = string(m[1])

@@ -35,6 +35,12 @@ func TestDetect(t *testing.T) {
 		{"spdx tag-value", "## doc\nSPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", true, FormatSPDX, EncodingTagValue, "SPDX-2.3"},
 		{"spdx yaml", "---\nspdxVersion: SPDX-2.3\nname: x\n", true, FormatSPDX, EncodingYAML, "SPDX-2.3"},
 		{"spdx 3 json-ld", `{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}`, true, FormatSPDX, EncodingJSONLD, "3.0.1"},
+		// A CycloneDX document with a wrong bomFormat is still CycloneDX:
+		// its schema, or a bomFormat beside a specVersion, says so.
+		{"cyclonedx json, wrong bomFormat, $schema", `{"$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json", "bomFormat": "SPDX", "specVersion": "1.6"}`, true, FormatCycloneDX, EncodingJSON, "1.6"},
+		{"cyclonedx json, lower-case bomFormat", `{"bomFormat": "cyclonedx", "specVersion": "1.5"}`, true, FormatCycloneDX, EncodingJSON, "1.5"},
+		{"cyclonedx json, no bomFormat, $schema", `{"$schema": "https://cyclonedx.org/schema/bom-1.4.schema.json", "specVersion": "1.4"}`, true, FormatCycloneDX, EncodingJSON, "1.4"},
+		{"specVersion alone", `{"specVersion": "1.6", "name": "x"}`, false, "", "", ""},
 		{"other json", `{"name": "package.json"}`, false, "", "", ""},
 		{"other xml", `<project><modelVersion>4.0.0</modelVersion></project>`, false, "", "", ""},
 		{"binary", "\x7fELF\x00\x00SPDXVersion: SPDX-2.3", false, "", "", ""},
@@ -283,4 +289,28 @@ func FuzzTagValue(f *testing.F) {
 		parseSPDX2(d, b, Options{})
 		_ = stripSnippets(b)
 	})
+}
+
+// TestWrongBOMFormat: a CycloneDX document whose bomFormat is wrong is read
+// as a CycloneDX document that fails its schema, whether or not the schema
+// check ran; its components are still read.
+func TestWrongBOMFormat(t *testing.T) {
+	for _, format := range []string{`"SPDX"`, `"cyclonedx"`, `""`, `"CycloneDX "`} {
+		raw := []byte(strings.Replace(minimalCDX, `"bomFormat":"CycloneDX"`, `"bomFormat":`+format, 1))
+		for _, o := range []Options{{}, {SchemaMaxSize: 10}} {
+			doc, err := ParseWith("bom.json", raw, o)
+			if err != nil {
+				t.Fatalf("%s: %v", format, err)
+			}
+			if doc.Format != FormatCycloneDX || doc.SchemaValid || doc.Error != "" {
+				t.Errorf("%s (schema limit %d): format %q, schemaValid %v, error %q", format, o.SchemaMaxSize, doc.Format, doc.SchemaValid, doc.Error)
+			}
+			if !strings.Contains(strings.Join(doc.SchemaErrors, "\n"), "/bomFormat") {
+				t.Errorf("%s (schema limit %d): schema errors %q do not name /bomFormat", format, o.SchemaMaxSize, doc.SchemaErrors)
+			}
+			if doc.ComponentCount != 3 {
+				t.Errorf("%s: %d components, want 3", format, doc.ComponentCount)
+			}
+		}
+	}
 }

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
+	"github.com/pedigree-dev/pedigree/oscal"
 )
 
 // The official JSON schemas, embedded (see schemas/README.md for their
@@ -33,6 +35,60 @@ type compiled struct {
 	// whose schema does not have the expected shape).
 	classes map[string]*jsonschema.Schema
 	err     error
+
+	// fast walks JSON bytes against sch without decoding them (see
+	// validateRaw); built on first use, nil when it cannot be.
+	fastOnce sync.Once
+	fast     *oscal.FastValidator
+}
+
+// validateRaw validates a JSON document's bytes against c's schema: with
+// the byte-walking validator, which never builds the document in memory,
+// or, for what it cannot judge alone (a key held twice), with the
+// reference over the decoded document. It returns the first violations,
+// one line each, and whether the document was checked (false for JSON
+// that does not parse, whose lines then say why).
+func (c *compiled) validateRaw(raw []byte) ([]string, bool) {
+	c.fastOnce.Do(func() {
+		if c.item == nil { // SPDX 3 has its own per-element path
+			c.fast, _ = oscal.CompileFast(c.sch)
+		}
+	})
+	if c.fast != nil {
+		probs, err := c.fast.Validate(raw)
+		var se *oscal.SyntaxError
+		switch {
+		case err == nil:
+			return problemLines(probs), true
+		case errors.As(err, &se):
+			return []string{"not valid JSON: " + oneLine(se.Error())}, false
+		}
+	}
+	g, err := decodeGeneric(raw)
+	if err != nil {
+		return []string{"not valid JSON: " + oneLine(err.Error())}, false
+	}
+	probs, err := oscal.ReferenceProblems(c.sch, g)
+	if err != nil {
+		return []string{oneLine(err.Error())}, true
+	}
+	return problemLines(probs), true
+}
+
+// problemLines renders problems as "pointer: message" lines, at most
+// maxSchemaErrors of them.
+func problemLines(ps []oscal.Problem) []string {
+	if len(ps) == 0 {
+		return nil
+	}
+	if len(ps) > maxSchemaErrors {
+		ps = ps[:maxSchemaErrors]
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = oneLine(p.String())
+	}
+	return out
 }
 
 var (
@@ -237,7 +293,7 @@ func constTyped(def any, name string) bool {
 // node), so it is matched as that prefix test plus the rest of the pattern.
 const patIRI = `^(?!_:).+:.+`
 
-var reIRIRest = regexp.MustCompile(`^.+:.+`)
+var reIRIRest = lazyre.New(`^.+:.+`)
 
 type iriMatcher struct{}
 
@@ -257,42 +313,13 @@ func compileRegexp(s string) (jsonschema.Regexp, error) {
 
 // validateSchema checks a decoded JSON instance (from jsonschema.UnmarshalJSON
 // or an equivalent decoder using json.Number) and returns the first
-// violations, sorted, one line each.
+// violations, sorted, one line each, worded as validateRaw words them.
 func validateSchema(sch *jsonschema.Schema, inst any) []string {
-	err := sch.Validate(inst)
-	if err == nil {
-		return nil
+	probs, err := oscal.ReferenceProblems(sch, inst)
+	if err != nil {
+		return []string{oneLine(err.Error())}
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return []string{err.Error()}
-	}
-	out := ve.BasicOutput()
-	seen := map[string]bool{}
-	var msgs []string
-	for _, u := range out.Errors {
-		if u.Error == nil {
-			continue
-		}
-		m := u.Error.String()
-		loc := u.InstanceLocation
-		if loc == "" {
-			loc = "/"
-		}
-		line := loc + ": " + oneLine(m)
-		if !seen[line] {
-			seen[line] = true
-			msgs = append(msgs, line)
-		}
-	}
-	if len(msgs) == 0 {
-		msgs = []string{oneLine(ve.Error())}
-	}
-	sort.Strings(msgs)
-	if len(msgs) > maxSchemaErrors {
-		msgs = msgs[:maxSchemaErrors]
-	}
-	return msgs
+	return problemLines(probs)
 }
 
 func oneLine(s string) string {
@@ -317,16 +344,20 @@ func ValidateJSON(raw []byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := decodeGeneric(raw)
-	if err != nil {
-		return nil, err
-	}
 	if c.item != nil {
+		g, err := decodeGeneric(raw)
+		if err != nil {
+			return nil, err
+		}
 		lines, unchecked := validateSPDX3(c, g)
 		if unchecked != "" {
 			return nil, errors.New(unchecked)
 		}
 		return lines, nil
 	}
-	return validateSchema(c.sch, g), nil
+	lines, checked := c.validateRaw(raw)
+	if !checked {
+		return nil, errors.New(strings.Join(lines, "; "))
+	}
+	return lines, nil
 }

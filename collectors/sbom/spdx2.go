@@ -63,17 +63,17 @@ func parseSPDX2(d *Document, raw []byte, o Options) {
 }
 
 func validateSPDX2JSON(d *Document, raw []byte) {
-	sch, err := schemaFor(schemaFile(d.Format, d.Encoding, d.SpecVersion))
+	c, err := compiledFor(schemaFile(d.Format, d.Encoding, d.SpecVersion))
 	if err != nil {
 		d.SchemaErrors = []string{fmt.Sprintf("no embedded schema for %s", d.SpecVersion)}
 		return
 	}
-	generic, err := decodeGeneric(raw)
-	if err != nil {
-		d.SchemaErrors = []string{"not valid JSON: " + oneLine(err.Error())}
+	errs, checked := c.validateRaw(raw)
+	if !checked {
+		d.SchemaErrors = errs
 		return
 	}
-	d.SchemaErrors = validateSchema(sch, generic)
+	d.SchemaErrors = errs
 	d.SchemaValid = len(d.SchemaErrors) == 0
 	d.SchemaChecked = true
 }

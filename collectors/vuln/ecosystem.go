@@ -1,10 +1,11 @@
 package vuln
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // Package is a component as the OSV database names it.
@@ -27,6 +28,11 @@ const (
 	ReasonBadPURL        = "purl does not parse"
 	ReasonUnsupportedEco = "purl type has no OSV ecosystem"
 	ReasonNoVersion      = "no version"
+	// A placeholder (UNKNOWN, (devel), latest, an unresolved ${variable},
+	// Go's zero pseudo-version of a replaced module) is no version: every
+	// advisory's range would "contain" it.
+	ReasonPlaceholderVersion = "placeholder version, not comparable"
+	ReasonRangeVersion       = "version is a range or wildcard, not one version"
 )
 
 // purlEcosystems maps purl types to OSV ecosystems; distro types are
@@ -118,10 +124,54 @@ func PackageFromPURL(purl, version string) (Package, string) {
 		// Toolchain versions are written go1.21.3; OSV's are 1.21.3.
 		pkg.Version = strings.TrimPrefix(pkg.Version, "go")
 	}
-	if pkg.Version == "" {
-		return pkg, ReasonNoVersion
+	if why := VersionProblem(pkg.Version); why != "" {
+		return pkg, why
 	}
 	return pkg, ""
+}
+
+// VersionProblem says why a version string cannot be compared with an
+// advisory's ranges, or "" when it can. The rule is by class: a version
+// carries at least one digit, is not a range or wildcard, and is not a
+// template left unexpanded.
+func VersionProblem(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return ReasonNoVersion
+	}
+	if strings.IndexFunc(v, func(r rune) bool { return r >= '0' && r <= '9' }) < 0 {
+		// UNKNOWN, NOASSERTION, (devel), latest, master, dev-main, *, x, -
+		if strings.Trim(v, "*xX.") == "" {
+			return ReasonRangeVersion
+		}
+		return ReasonPlaceholderVersion
+	}
+	for _, t := range []string{"${", "{{", "$(", "%{", "@{"} {
+		if strings.Contains(v, t) {
+			return ReasonPlaceholderVersion
+		}
+	}
+	// Go writes this pseudo-version for a module replaced by a local path.
+	if strings.TrimPrefix(v, "v") == "0.0.0-00010101000000-000000000000" {
+		return ReasonPlaceholderVersion
+	}
+	switch v[0] {
+	case '>', '<', '=', '^', '~', '!', '[', '(', ']':
+		return ReasonRangeVersion
+	}
+	if strings.Contains(v, "||") || strings.Contains(v, " - ") || strings.ContainsAny(v, " ,") && strings.ContainsAny(v, "<>=") {
+		return ReasonRangeVersion
+	}
+	for seg := range strings.SplitSeq(v, ".") {
+		if seg == "*" || seg == "x" || seg == "X" {
+			return ReasonRangeVersion
+		}
+	}
+	if strings.HasSuffix(v, "+") && !strings.Contains(v, "-") {
+		// Gradle's 1.2+ (a trailing + after a build suffix is a version).
+		return ReasonRangeVersion
+	}
+	return ""
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -133,7 +183,7 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-var rpmSource = regexp.MustCompile(`^(.+)-[^-]+-[^-]+\.src\.rpm$`)
+var rpmSource = lazyre.New(`^(.+)-[^-]+-[^-]+\.src\.rpm$`)
 
 // sourceName reads the source package out of an upstream qualifier: deb
 // and apk write "name" or "name@version", rpm the source rpm file name.

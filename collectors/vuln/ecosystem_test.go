@@ -1,6 +1,10 @@
 package vuln
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pedigree-dev/pedigree/collectors/sbom"
+)
 
 func TestPackageFromPURL(t *testing.T) {
 	tests := []struct {
@@ -50,5 +54,59 @@ func TestNormalizeName(t *testing.T) {
 	}
 	if indexKey("Maven:https://maven.google.com", "a:b") != indexKey("Maven", "A:B") {
 		t.Error("Maven repository suffix or case changes the key")
+	}
+}
+
+// TestVersionProblem: only a single comparable version may be matched; the
+// class of placeholders, ranges and templates never is.
+func TestVersionProblem(t *testing.T) {
+	for v, want := range map[string]string{
+		// comparable
+		"1.2.3": "", "v0.15.0": "", "v0.0.0-20230101120000-abcdef123456": "", "1:5.2.15-2": "",
+		"3.0.11-1~deb12u1": "", "2.0+dfsg-1": "", "1.0.0-rc.1+build.5": "", "0.0.0": "", "20230101": "",
+		"1.1.1k-7.el8_6": "", "go1.21.3": "", "2.3.0.RELEASE": "", "dev-1.2": "",
+		// nothing
+		"": ReasonNoVersion, "   ": ReasonNoVersion,
+		// placeholders
+		"UNKNOWN": ReasonPlaceholderVersion, "unknown": ReasonPlaceholderVersion, "NOASSERTION": ReasonPlaceholderVersion,
+		"(devel)": ReasonPlaceholderVersion, "latest": ReasonPlaceholderVersion, "master": ReasonPlaceholderVersion,
+		"dev-main": ReasonPlaceholderVersion, "-": ReasonPlaceholderVersion, "N/A": ReasonPlaceholderVersion,
+		"${project.version}": ReasonPlaceholderVersion, "{{ .Version }}": ReasonPlaceholderVersion, "$(VERSION)1": ReasonPlaceholderVersion,
+		"v0.0.0-00010101000000-000000000000": ReasonPlaceholderVersion, "0.0.0-00010101000000-000000000000": ReasonPlaceholderVersion,
+		// ranges and wildcards
+		"*": ReasonRangeVersion, "x": ReasonRangeVersion, "1.x": ReasonRangeVersion, "1.2.*": ReasonRangeVersion,
+		"^1.2.0": ReasonRangeVersion, "~1.2": ReasonRangeVersion, ">=1.0": ReasonRangeVersion, ">=1.0,<2.0": ReasonRangeVersion,
+		"<2": ReasonRangeVersion, "=1.0": ReasonRangeVersion, "[1.0,2.0)": ReasonRangeVersion, "(,1.0]": ReasonRangeVersion,
+		"1.0.0 - 2.0.0": ReasonRangeVersion, "1.0 || 2.0": ReasonRangeVersion, "1.2+": ReasonRangeVersion, "1.0 <2": ReasonRangeVersion,
+	} {
+		if got := VersionProblem(v); got != want {
+			t.Errorf("VersionProblem(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestPlaceholderNeverMatches: a component whose version is a placeholder
+// gets no match (not one per advisory of its package) and carries the
+// reason, whether the placeholder is in the purl or only the component.
+func TestPlaceholderNeverMatches(t *testing.T) {
+	db := demoDB(t)
+	for _, c := range []sbom.Component{
+		{Name: "golang.org/x/net", Version: "UNKNOWN", PURL: "pkg:golang/golang.org/x/net@UNKNOWN"},
+		{Name: "golang.org/x/net", Version: "UNKNOWN", PURL: "pkg:golang/golang.org/x/net"},
+		{Name: "golang.org/x/net", Version: "*", PURL: "pkg:golang/golang.org/x/net"},
+		{Name: "golang.org/x/net", Version: "<0.17.0", PURL: "pkg:golang/golang.org/x/net"},
+		{Name: "log4j-core", PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@%24%7Blog4j.version%7D"},
+	} {
+		rs := MatchDocument(db.Index, nil, nil, &sbom.Document{Components: []sbom.Component{c}})
+		if len(rs[0].Matches) != 0 || rs[0].Reason == "" {
+			t.Errorf("%s %q: %d matches, reason %q; want none and a reason", c.PURL, c.Version, len(rs[0].Matches), rs[0].Reason)
+		}
+	}
+	// The same package at a real version still matches: the demo data holds
+	// an advisory for it.
+	rs := MatchDocument(db.Index, nil, nil, &sbom.Document{Components: []sbom.Component{
+		{Name: "golang.org/x/net", Version: "v0.15.0", PURL: "pkg:golang/golang.org/x/net@v0.15.0"}}})
+	if len(rs[0].Matches) == 0 {
+		t.Fatal("golang.org/x/net v0.15.0 no longer matches the demo advisory")
 	}
 }

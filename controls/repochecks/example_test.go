@@ -41,7 +41,7 @@ func ExampleNewCommitsSigned() {
 		fmt.Printf("%s %s: %s\n", f.CheckID, f.Status, f.Message)
 	}
 	// Output:
-	// every commit: REPO-COMMITS-SIGNED fail: .: only 3 of the last 4 commits on main carry verified signatures (75%, want 100%); first unsigned: bbbbbbbbbbbb by intern@example.org
-	// three in four: REPO-COMMITS-SIGNED pass: .: 3 of the last 4 commits on main carry verified signatures
+	// every commit: REPO-COMMITS-SIGNED fail: .: of the last 4 commits on main, 3 verified, 0 signed by a key not in the trust policy, 1 unsigned: 75% verified, want 100%; first unsigned: bbbbbbbbbbbb by intern@example.org
+	// three in four: REPO-COMMITS-SIGNED pass: .: of the last 4 commits on main, 3 verified, 0 signed by a key not in the trust policy, 1 unsigned
 	// REPO-TAGS-SIGNED fail: .: release tag v1.0.0: lightweight tag
 }

@@ -25,7 +25,15 @@ func commits(kinds ...string) *gitrepo.History {
 		case "bad":
 			s.Kind, s.Reason = gitrepo.SigSSH, "SSH signature does not verify: bad"
 		case "notrust":
-			s.Kind, s.Reason = gitrepo.SigOpenPGP, "no OpenPGP keyring configured (repo.openpgp-keyrings)"
+			s.Kind, s.Reason, s.UnknownKey = gitrepo.SigOpenPGP, "no OpenPGP keyring configured (repo.openpgp-keyrings)", true
+		case "webflow": // a web-interface merge, the forge's key not trusted
+			s.Kind, s.UnknownKey, s.KeyID = gitrepo.SigOpenPGP, true, "B5690EEEBB952194"
+			s.Reason = "signed by OpenPGP key B5690EEEBB952194, which is not in the trusted keyrings"
+		case "sshother":
+			s.Kind, s.UnknownKey, s.KeyID = gitrepo.SigSSH, true, "SHA256:abc"
+			s.Reason = "signed by SSH key SHA256:abc (ssh-ed25519), which is not in allowed_signers for namespace git"
+		case "forge":
+			s.Kind, s.Verified, s.Forge, s.Signer = gitrepo.SigOpenPGP, true, true, "B5690EEEBB952194 (forge key, web-flow.asc)"
 		}
 		h.Commits = append(h.Commits, s)
 	}
@@ -53,9 +61,17 @@ func TestCommitsSigned(t *testing.T) {
 		want  evidence.Status
 		msg   string
 	}{
-		{"all verified", commits("ok", "ok"), 1, evidence.Pass, "2 of the last 2 commits"},
+		{"all verified", commits("ok", "ok"), 1, evidence.Pass, "of the last 2 commits on main, 2 verified, 0 signed by a key not in the trust policy, 0 unsigned"},
 		{"one unsigned", commits("ok", "none"), 1, evidence.Fail, "first unsigned: bbbbbbbbbbbb"},
-		{"one unsigned within a lower bar", commits("ok", "ok", "ok", "none"), 0.75, evidence.Pass, "3 of the last 4"},
+		{"one unsigned within a lower bar", commits("ok", "ok", "ok", "none"), 0.75, evidence.Pass, "of the last 4 commits on main, 3 verified"},
+		// Signed by keys the policy does not hold: not verified, not bad,
+		// counted apart with their key ids.
+		{"three numbers", commits("ok", "webflow", "webflow", "sshother", "none"), 1, evidence.Fail,
+			"of the last 5 commits on main, 1 verified, 3 signed by a key not in the trust policy (openpgp B5690EEEBB952194 ×2, ssh SHA256:abc ×1), 1 unsigned: 20% verified, want 100%"},
+		{"unknown keys point at forge-keyrings", commits("ok", "webflow"), 1, evidence.Fail, "repo.forge-keyrings"},
+		{"unknown key within a lower bar", commits("ok", "ok", "ok", "webflow"), 0.75, evidence.Pass, "3 verified, 1 signed by a key not in the trust policy (openpgp B5690EEEBB952194 ×1), 0 unsigned"},
+		{"a forge's key trusted by policy", commits("ok", "forge"), 1, evidence.Pass, "2 verified (1 by a forge's key), 0 signed by a key not in the trust policy"},
+		{"unknown key with trust configured is not want of keys", commits("webflow", "webflow"), 1, evidence.Fail, "2 signed by a key not in the trust policy"},
 		{"bad signature always fails", commits("ok", "bad"), 0.5, evidence.Fail, "does not verify"},
 		{"signed but no trust configured", commits("notrust", "notrust"), 1, evidence.NotAssessed, "no trusted key is configured"},
 		{"empty history", commits(), 1, evidence.NotApplicable, "no commits"},

@@ -44,45 +44,80 @@ func judgeCommits(c controls.Check, h *gitrepo.History, minShare float64) eviden
 	if n == 0 {
 		return c.Finding(evidence.NotApplicable, h.Root+": no commits")
 	}
-	var signed, verified, unverifiable int
-	var firstUnsigned, firstBad *gitrepo.Signature
+	counts := gitrepo.CountSignatures(h.Commits)
+	var firstUnsigned, firstBad, firstUntrusted *gitrepo.Signature
+	untrustedOnlyForWantOfKeys := true
 	for i := range h.Commits {
 		s := &h.Commits[i]
-		if s.Kind == gitrepo.SigNone {
+		switch {
+		case s.Verified:
+		case s.Kind == gitrepo.SigNone:
 			if firstUnsigned == nil {
 				firstUnsigned = s
 			}
-			continue
-		}
-		signed++
-		switch {
-		case s.Verified:
-			verified++
-		case trustMissing(s.Reason):
-			unverifiable++
+		case s.UnknownKey:
+			if firstUntrusted == nil {
+				firstUntrusted = s
+			}
+			if !trustMissing(s.Reason) {
+				untrustedOnlyForWantOfKeys = false
+			}
 		case firstBad == nil:
 			firstBad = s
 		}
 	}
-	window := fmt.Sprintf("%d of the last %d commits on %s", verified, n, h.Branch)
-	share := float64(verified) / float64(n)
+	tally := commitTally(h, counts)
+	share := float64(counts.Verified) / float64(n)
 	switch {
 	case firstBad != nil:
-		return c.Finding(evidence.Fail, fmt.Sprintf("%s: commit %s has a %s signature that does not verify: %s", h.Root, short(firstBad.Ref), firstBad.Kind, firstBad.Reason))
+		return c.Finding(evidence.Fail, fmt.Sprintf("%s: commit %s has a %s signature that does not verify: %s; %s", h.Root, short(firstBad.Ref), firstBad.Kind, firstBad.Reason, tally))
 	case share >= minShare:
-		return c.Finding(evidence.Pass, fmt.Sprintf("%s: %s carry verified signatures", h.Root, window))
-	case unverifiable > 0 && verified+unverifiable >= int(minShare*float64(n)+0.999999):
-		return c.Finding(evidence.NotAssessed, fmt.Sprintf("%s: %d of %d commits are signed but no trusted key is configured to verify them (%s)", h.Root, signed, n, h.Commits[0].Reason))
+		return c.Finding(evidence.Pass, fmt.Sprintf("%s: %s", h.Root, tally))
+	case counts.UnknownKey > 0 && untrustedOnlyForWantOfKeys && counts.Verified+counts.UnknownKey >= int(minShare*float64(n)+0.999999):
+		return c.Finding(evidence.NotAssessed, fmt.Sprintf("%s: %d of %d commits are signed but no trusted key is configured to verify them (%s); %s", h.Root, counts.Verified+counts.UnknownKey, n, firstUntrusted.Reason, tally))
 	default:
-		msg := fmt.Sprintf("%s: only %s carry verified signatures (%.0f%%, want %.0f%%)", h.Root, window, 100*share, 100*minShare)
+		msg := fmt.Sprintf("%s: %s: %.0f%% verified, want %.0f%%", h.Root, tally, 100*share, 100*minShare)
 		if firstUnsigned != nil {
 			msg += "; first unsigned: " + short(firstUnsigned.Ref)
 			if firstUnsigned.Author != "" {
 				msg += " by " + firstUnsigned.Author
 			}
 		}
+		if counts.UnknownKey > 0 {
+			msg += "; trust a forge's key with repo.forge-keyrings, maintainers' keys with repo.openpgp-keyrings or repo.allowed-signers"
+		}
 		return c.Finding(evidence.Fail, msg)
 	}
+}
+
+// commitTally is the three numbers an assessor needs: verified, signed by
+// a key the policy does not hold (with the key ids), unsigned.
+func commitTally(h *gitrepo.History, k gitrepo.SignatureCounts) string {
+	s := fmt.Sprintf("of the last %d commits on %s, %d verified", len(h.Commits), h.Branch, k.Verified)
+	if k.VerifiedByForge > 0 {
+		s += fmt.Sprintf(" (%d by a forge's key)", k.VerifiedByForge)
+	}
+	s += fmt.Sprintf(", %d signed by a key not in the trust policy", k.UnknownKey)
+	if len(k.UnknownKeyIDs) > 0 {
+		var ids []string
+		for i, kc := range k.UnknownKeyIDs {
+			if i == 5 {
+				ids = append(ids, fmt.Sprintf("%d more", len(k.UnknownKeyIDs)-5))
+				break
+			}
+			id := kc.KeyID
+			if id == "" {
+				id = "no key id"
+			}
+			ids = append(ids, fmt.Sprintf("%s %s ×%d", kc.Kind, id, kc.Commits))
+		}
+		s += " (" + strings.Join(ids, ", ") + ")"
+	}
+	s += fmt.Sprintf(", %d unsigned", k.Unsigned)
+	if k.Invalid > 0 {
+		s += fmt.Sprintf(", %d with a signature that does not verify", k.Invalid)
+	}
+	return s
 }
 
 func trustMissing(reason string) bool {

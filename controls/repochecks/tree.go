@@ -113,7 +113,12 @@ func NewBinaries() controls.Check {
 			b := t.Binaries[0]
 			return evidence.Fail, fmt.Sprintf("%d committed binar(ies), first %s (%s, %d bytes)", len(t.Binaries), b.Path, b.Format, b.Size)
 		}
-		return evidence.Pass, fmt.Sprintf("none of %d files is an executable", t.Files)
+		msg := fmt.Sprintf("none of %d files is an executable", t.Files)
+		if n := len(t.ExcludedBinaries); n > 0 {
+			b := t.ExcludedBinaries[0]
+			msg += fmt.Sprintf(" outside excluded folders; %d excluded as not the product, first %s (%s)", n, b.Path, b.ExcludedBy)
+		}
+		return evidence.Pass, msg
 	})
 }
 

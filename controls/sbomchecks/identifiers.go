@@ -2,7 +2,6 @@ package sbomchecks
 
 import (
 	"fmt"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,13 +11,14 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors/sbom"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // CPE 2.2 URI syntax (NISTIR 7695 §6.1). The 2.3 formatted string is
 // checked by cpe23 below, which implements the grammar of NISTIR 7695 §6.2
 // (the pattern the SPDX 2.3 specification gives for cpe23Type) without a
 // backtracking regular expression.
-var reCPE22 = regexp.MustCompile(`^[cC][pP][eE]:/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6}$`)
+var reCPE22 = lazyre.New(`^[cC][pP][eE]:/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6}$`)
 
 // cpe23 checks the CPE 2.3 formatted-string grammar.
 func cpe23(s string) bool {

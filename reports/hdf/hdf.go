@@ -156,7 +156,7 @@ func Build(ctx context.Context, a *assessment.Assessment) (*Exec, error) {
 	var order []string
 	tally := map[string]int{}
 	p := Profile{
-		Name: name, Title: "pedigree supply-chain assessment: " + a.Title, Version: a.Tool.Version, Maintainer: "pedigree",
+		Name: name, Title: "pedigree supply-chain assessment: " + a.Title, Version: view.NumericVersion(a.Tool.Version), Maintainer: "pedigree",
 		Summary: "Checks of software supply-chain integrity mapped to NIST SP 800-53 Rev 5 and SP 800-161 Rev 1.",
 		Status:  "loaded", Supports: []map[string]any{}, Attributes: []map[string]any{},
 	}
@@ -191,7 +191,6 @@ func Build(ctx context.Context, a *assessment.Assessment) (*Exec, error) {
 		}
 		fs := byCheck[c.ID]
 		sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
-		worst := ""
 		for _, f := range fs {
 			r := Result{CodeDesc: codeDesc(f), StartTime: start, ResourceID: f.ID}
 			if len(f.Subjects) > 0 {
@@ -209,12 +208,32 @@ func Build(ctx context.Context, a *assessment.Assessment) (*Exec, error) {
 			default:
 				r.Status, r.SkipMessage = "skipped", "not assessed: "+f.Message
 			}
-			worst = worse(worst, r.Status)
 			ctl.Results = append(ctl.Results, r)
 		}
-		if worst != "" {
-			tally[worst]++
+		// Heimdall calls a control without results a profile error: a
+		// check that produced no finding is written as one skipped result,
+		// which Heimdall shows as Not Reviewed.
+		if len(ctl.Results) == 0 {
+			ctl.Results = append(ctl.Results, Result{
+				Status: "skipped", CodeDesc: c.ID + " not-assessed", StartTime: start,
+				SkipMessage: "not assessed: the check produced no finding in this run (no evidence of the kind it reads was collected)",
+			})
 		}
+		st := Status(fs)
+		switch {
+		case st == NotApplicable:
+			// Heimdall (and InSpec) read impact 0 as "not applicable"; a
+			// check that applied nowhere is written so.
+			ctl.Impact = 0
+			ctl.Tags["severity"] = "none"
+		case ctl.Impact == 0:
+			// An informational check that did run must not read as not
+			// applicable: it gets the least impact Heimdall counts, and
+			// keeps severity "none" through tags.severity, which Heimdall
+			// prefers to the impact.
+			ctl.Impact = 0.1
+		}
+		tally[st]++
 		p.Controls = append(p.Controls, ctl)
 		g := groups[c.Pillar]
 		if g == nil {
@@ -244,23 +263,55 @@ func Build(ctx context.Context, a *assessment.Assessment) (*Exec, error) {
 	if dur < 0 {
 		dur = 0
 	}
+	// Heimdall shows the platform as name and release run together; what
+	// was assessed is the product named by the run's title, so it is the
+	// name, and the release is left empty rather than glued to it.
+	platform := a.Title
+	if platform == "" {
+		platform = "software supply chain"
+	}
 	return &Exec{
-		Platform: Platform{Name: name, Release: a.Tool.Version, TargetID: strings.Join(targets, ",")},
-		Version:  a.Tool.Version,
+		Platform: Platform{Name: platform, Release: "", TargetID: strings.Join(targets, ",")},
+		Version:  view.NumericVersion(a.Tool.Version),
 		Statistics: Statistics{Duration: dur, Controls: map[string]any{
-			"passed": map[string]int{"total": tally["passed"]}, "failed": map[string]int{"total": tally["failed"] + tally["error"]},
-			"skipped": map[string]int{"total": tally["skipped"]},
+			"passed": map[string]int{"total": tally[Passed]}, "failed": map[string]int{"total": tally[Failed] + tally[ProfileError]},
+			"skipped": map[string]int{"total": tally[NotReviewed] + tally[NotApplicable]},
 		}},
 		Profiles: []Profile{p},
 	}, nil
 }
 
-func worse(a, b string) string {
-	rank := map[string]int{"": 0, "passed": 1, "skipped": 2, "failed": 3, "error": 4}
-	if rank[b] > rank[a] {
-		return b
+// The statuses Heimdall gives an HDF control.
+const (
+	Passed        = "Passed"
+	Failed        = "Failed"
+	NotApplicable = "Not Applicable"
+	NotReviewed   = "Not Reviewed"
+	ProfileError  = "Profile Error"
+)
+
+// Status is the status Heimdall shows for the HDF control of a check with
+// these findings, decided as Heimdall decides it (an error result first,
+// then not applicable, failed, passed, skipped): any error is a profile
+// error, any failure fails, any pass passes, findings that are all not
+// applicable are not applicable, and anything else (not assessed, or no
+// finding at all) is not reviewed.
+func Status(fs []*evidence.Finding) string {
+	has := map[evidence.Status]bool{}
+	for _, f := range fs {
+		has[f.Status] = true
 	}
-	return a
+	switch {
+	case has[evidence.Error]:
+		return ProfileError
+	case len(fs) > 0 && len(has) == 1 && has[evidence.NotApplicable]:
+		return NotApplicable
+	case has[evidence.Fail]:
+		return Failed
+	case has[evidence.Pass]:
+		return Passed
+	}
+	return NotReviewed
 }
 
 func codeDesc(f *evidence.Finding) string {

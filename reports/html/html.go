@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -31,10 +32,14 @@ var (
 	//go:embed page.html.tmpl
 	pageTmpl string
 
-	tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-		"short": short,
-		"join":  func(s []string) string { return strings.Join(s, ", ") },
-	}).Parse(pageTmpl))
+	// The template is parsed when a page is first written, not at the
+	// start of every command.
+	tmpl = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("page").Funcs(template.FuncMap{
+			"short": short,
+			"join":  func(s []string) string { return strings.Join(s, ", ") },
+		}).Parse(pageTmpl))
+	})
 
 	// CSP allows exactly the page's own style and script, by hash, and
 	// images from data: URLs; every other load is refused.
@@ -112,7 +117,7 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 		return err
 	}
 	bw := bufio.NewWriterSize(out, 1<<16)
-	if err := tmpl.Execute(bw, p); err != nil {
+	if err := tmpl().Execute(bw, p); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
 	return bw.Flush()
@@ -132,6 +137,10 @@ func build(a *assessment.Assessment, w *Writer) *page {
 	}
 	var ts []string
 	for _, t := range a.Targets {
+		if n := t.Note(); n != "" {
+			ts = append(ts, t.Name+" ("+n+")")
+			continue
+		}
 		ts = append(ts, t.Name)
 	}
 	p.Targets = strings.Join(ts, ", ")

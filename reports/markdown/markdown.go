@@ -130,6 +130,10 @@ func scope(a *assessment.Assessment) string {
 	}
 	var ts []string
 	for _, t := range a.Targets {
+		if n := t.Note(); n != "" {
+			ts = append(ts, code(t.Name)+" ("+cell(n)+")")
+			continue
+		}
 		ts = append(ts, code(t.Name))
 	}
 	if len(ts) > 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pedigree-dev/pedigree/assessment/assessmenttest"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -49,5 +50,34 @@ func TestEscaping(t *testing.T) {
 		if strings.Contains(out, bad) {
 			t.Errorf("output contains %q unescaped", bad)
 		}
+	}
+}
+
+// TestFitsCommentWorstCase: messages and paths that grow when escaped
+// (every < becomes &lt;, every | a \|) still keep the file within a GitHub
+// comment (65,535 characters) and a job summary (1 MiB), and the cut is
+// counted.
+func TestFitsCommentWorstCase(t *testing.T) {
+	a := assessmenttest.Random(4, 5000, 500)
+	for i := range a.Findings {
+		f := &a.Findings[i]
+		f.Status = "fail"
+		f.Message = strings.Repeat("<|_*[", 400)
+		if f.Location != nil {
+			f.Location.Path = strings.Repeat("dir|", 100) + "file.go"
+		}
+	}
+	var b bytes.Buffer
+	if err := New(100000).Write(context.Background(), &b, a); err != nil {
+		t.Fatal(err)
+	}
+	if n := utf8.RuneCount(b.Bytes()); n > 65535 {
+		t.Fatalf("%d characters, more than a GitHub comment holds (65,535)", n)
+	}
+	if b.Len() > 1<<20 {
+		t.Fatalf("%d bytes, more than a job summary holds (1 MiB)", b.Len())
+	}
+	if !strings.Contains(b.String(), "more in the full report") {
+		t.Fatal("the cut lists do not say how much was left out")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 	oscalschema "github.com/pedigree-dev/pedigree/oscal"
 )
 
@@ -53,7 +53,7 @@ func uid(parts ...string) string {
 	return string(out[:])
 }
 
-var uuidRe = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[45][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$`)
+var uuidRe = lazyre.New(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[45][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$`)
 
 // runUUID is the run's own UUID: the RunID when it is a version 4 or 5 UUID
 // as OSCAL demands, else one derived from it.
@@ -206,12 +206,23 @@ func targetUUID(name string) string { return uid("component", "target", name) }
 func targetComponents(a *assessment.Assessment) []types.SystemComponent {
 	out := make([]types.SystemComponent, 0, len(a.Targets))
 	for _, t := range a.Targets {
+		desc := fmt.Sprintf("Assessed target %s: %s (%d files).", text(t.Name, "target"), text(t.Path, "(no path)"), t.Files)
+		props := []types.Property{prop("target", text(t.Name, "target")), prop("files", fmt.Sprint(t.Files))}
+		if n := t.Note(); n != "" {
+			desc += " " + strings.ToUpper(n[:1]) + n[1:] + "."
+		}
+		if t.Role != "" {
+			props = append(props, prop("target-role", t.Role))
+		}
+		if t.Excluded > 0 {
+			props = append(props, prop("excluded-files", fmt.Sprint(t.Excluded)))
+		}
 		out = append(out, types.SystemComponent{
 			UUID:        targetUUID(t.Name),
 			Type:        "software",
 			Title:       text(t.Name, "target"),
-			Description: fmt.Sprintf("Assessed target %s: %s (%d files).", text(t.Name, "target"), text(t.Path, "(no path)"), t.Files),
-			Props:       &[]types.Property{prop("target", text(t.Name, "target")), prop("files", fmt.Sprint(t.Files))},
+			Description: desc,
+			Props:       &props,
 			Status:      types.SystemComponentStatus{State: "operational"},
 		})
 	}

@@ -62,5 +62,5 @@ func ExampleWriter_Write() {
 	// Output:
 	// SARIF 2.1.0 with 4 rules
 	// error CI-TEMPLATE-INJECTION TARGET_APP/.github/workflows/release.yml:42
-	// warning SBOM-NTIA-MINIMUM TARGET_APP/dist/app.cdx.json
+	// warning SBOM-NTIA-MINIMUM TARGET_APP/dist/app.cdx.json:1
 }

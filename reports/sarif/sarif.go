@@ -5,6 +5,7 @@
 package sarif
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -25,6 +26,11 @@ import (
 // InformationURI is the tool's home page in every SARIF file.
 const InformationURI = "https://github.com/pedigree-dev/pedigree"
 
+// SourceRoot is the uriBaseId relative target paths are declared against:
+// the folder pedigree ran in, which code scanning takes as the repository
+// root.
+const SourceRoot = "%SRCROOT%"
+
 // FingerprintKey names the stable finding id in partialFingerprints, so that
 // code scanning tracks one alert across runs.
 const FingerprintKey = "pedigreeFindingId/v1"
@@ -44,13 +50,79 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 	if err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(rep, "", "  ")
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	b, err = omitUnset(b)
 	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
 	b = append(b, '\n')
 	_, err = out.Write(b)
 	return err
+}
+
+// sentinels are the SARIF properties whose value -1 means "unset" (§3.4,
+// §3.27.24, §3.30): go-sarif writes them literally on every location, region
+// and result, and the SARIF Multitool (SARIF2004) asks for them to be left
+// out.
+var sentinels = map[string]bool{
+	"index": true, "ruleIndex": true, "parentIndex": true, "id": true, "rank": true,
+	"byteOffset": true, "charOffset": true, "toolComponentIndex": true,
+}
+
+// omitUnset drops the unset sentinels and the empty arrays go-sarif writes
+// for every optional list, outside property bags (whose values are data).
+// results stays even when empty: an empty list says the run found nothing.
+func omitUnset(b []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, c := range t {
+				if m, ok := c.(map[string]any); ok && k == "properties" {
+					if len(m) == 0 {
+						delete(t, k)
+					}
+					continue
+				}
+				if n, ok := c.(json.Number); ok && sentinels[k] && n.String() == "-1" {
+					delete(t, k)
+					continue
+				}
+				if a, ok := c.([]any); ok && len(a) == 0 && k != "results" {
+					delete(t, k)
+					continue
+				}
+				if m, ok := c.(map[string]any); ok && len(m) == 0 {
+					delete(t, k)
+					continue
+				}
+				walk(c)
+			}
+		case []any:
+			for _, c := range t {
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+	// The log's version and schema come first, as SARIF files usually
+	// begin, whatever the map order.
+	top, _ := doc.(map[string]any)
+	return json.MarshalIndent(struct {
+		Version string `json:"version"`
+		Schema  any    `json:"$schema,omitempty"`
+		Runs    any    `json:"runs"`
+		Props   any    `json:"properties,omitempty"`
+	}{fmt.Sprint(top["version"]), top["$schema"], top["runs"], top["properties"]}, "", "  ")
 }
 
 // Build makes the SARIF report.
@@ -62,11 +134,12 @@ func Build(ctx context.Context, a *assessment.Assessment, includePass bool) (*go
 		name = "pedigree"
 	}
 	run := gosarif.NewRunWithInformationURI(name, InformationURI)
-	if a.Tool.Version != "" {
-		run.Tool.Driver.WithVersion(a.Tool.Version)
-		if semverish(a.Tool.Version) {
-			run.Tool.Driver.WithSemanticVersion(strings.TrimPrefix(a.Tool.Version, "v"))
-		}
+	// SARIF viewers compare tool versions numerically (SARIF2005): a build
+	// without a release version ("dev") is written as 0.0.0-dev.
+	version := view.NumericVersion(a.Tool.Version)
+	run.Tool.Driver.WithVersion(version)
+	if semverish(version) {
+		run.Tool.Driver.WithSemanticVersion(strings.TrimPrefix(version, "v"))
 	}
 	run.Tool.Driver.WithOrganization("pedigree")
 	run.WithColumnKind("unicodeCodePoints")
@@ -94,16 +167,29 @@ func Build(ctx context.Context, a *assessment.Assessment, includePass bool) (*go
 	}
 
 	// Target roots, so that viewers can resolve paths relative to a target.
+	// A target given as a relative path is relative to where pedigree ran
+	// (in CI, the checkout): it is declared relative to %SRCROOT%, which
+	// code scanning resolves to the repository root, rather than made into
+	// a file URI that names a folder of the machine that ran it.
 	run.OriginalUriBaseIds = map[string]gosarif.ArtifactLocation{}
 	for _, t := range a.Targets {
 		if t.Path == "" || t.Name == "" {
 			continue
 		}
-		u := url.URL{Scheme: "file", Path: strings.TrimSuffix(toSlash(t.Path), "/") + "/"}
-		if !strings.HasPrefix(u.Path, "/") {
-			u.Path = "/" + u.Path
+		p := strings.TrimSuffix(toSlash(t.Path), "/") + "/"
+		al := gosarif.NewArtifactLocation()
+		switch {
+		case strings.HasPrefix(p, "/") || len(p) > 2 && p[1] == ':':
+			if !strings.HasPrefix(p, "/") {
+				p = "/" + p
+			}
+			al.WithURI((&url.URL{Scheme: "file", Path: p}).String())
+		case p == "./":
+			continue
+		default:
+			al.WithURI(uriOf(p) + "/").WithURIBaseID(SourceRoot)
 		}
-		run.AddOriginalUriBaseId(baseID(t.Name), *gosarif.NewArtifactLocation().WithURI(u.String()).WithIndex(-1))
+		run.AddOriginalUriBaseId(baseID(t.Name), *al)
 	}
 
 	for i, f := range view.SortedFindings(a) {
@@ -218,8 +304,7 @@ func location(f *evidence.Finding, x *view.Index) *gosarif.Location {
 	if l := f.Location; l != nil && l.Path != "" {
 		uri = l.Path
 		if l.Line > 0 {
-			region = &gosarif.Region{ByteOffset: -1, CharOffset: -1}
-			region.WithStartLine(l.Line)
+			region = gosarif.NewRegion().WithStartLine(l.Line)
 			if l.Column > 0 {
 				region.WithStartColumn(l.Column)
 			}
@@ -227,6 +312,7 @@ func location(f *evidence.Finding, x *view.Index) *gosarif.Location {
 	}
 	// The evidence says which target the path is relative to, and gives a
 	// path when the finding has no location.
+	var size int64 = -1
 	for _, id := range f.Evidence {
 		if e := x.Evidence[id]; e != nil {
 			if base == "" && e.Target != "" {
@@ -235,7 +321,16 @@ func location(f *evidence.Finding, x *view.Index) *gosarif.Location {
 			if uri == "" && e.Source != "" && !strings.Contains(e.Source, "://") {
 				uri = e.Source
 			}
+			if size < 0 && e.Source != "" && toSlash(e.Source) == toSlash(uri) {
+				size = e.Size
+			}
 		}
+	}
+	// A finding about a whole file (an SBOM, an archive, a signature) is
+	// anchored at the whole file: its bytes as the evidence measured them.
+	// Code scanning places the alert at the file's first line.
+	if region == nil && size >= 0 {
+		region = gosarif.NewRegion().WithStartLine(1).WithByteOffset(0).WithByteLength(int(size))
 	}
 	if uri == "" {
 		for _, s := range f.Subjects {

@@ -386,3 +386,24 @@ func remediation(x *Index, check string) string {
 	}
 	return "fix the weakness " + check + " reports"
 }
+
+// NumericVersion is a tool version that readers can compare: a version
+// that does not start with a digit (a development build's "dev", "(devel)")
+// becomes 0.0.0-<it>, so SARIF viewers and Heimdall do not show or sort it
+// as a name.
+func NumericVersion(v string) string {
+	t := strings.TrimPrefix(v, "v")
+	if t != "" && t[0] >= '0' && t[0] <= '9' {
+		return v
+	}
+	var b strings.Builder
+	for _, r := range t {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "0.0.0"
+	}
+	return "0.0.0-" + b.String()
+}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -46,8 +47,13 @@ func (*Writer) Format() string   { return "xlsx" }
 func (*Writer) Filename() string { return "pedigree.xlsx" }
 
 type styles struct {
-	header, title, bold, date, wrap int
-	status                          map[string]int
+	header, title, bold, date, wrap, cell int
+	// text is for text cells: the Text number format ("@") keeps a value
+	// that looks like a formula (=, +, -, @ from a scanned file) text even
+	// when a user edits the cell, the workbook's counterpart of the CSV's
+	// leading apostrophe.
+	text   int
+	status map[string]int
 }
 
 // column is one column of a streamed sheet.
@@ -72,30 +78,47 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 	if err := w.summary(f, st, a, sum); err != nil {
 		return fmt.Errorf("xlsx summary: %w", err)
 	}
+	poam := view.POAM(a, w.DueDays)
 	for _, s := range []struct {
 		name string
+		cols []column
+		rows int
 		fn   func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error)
 	}{
-		{SheetControls, controlsSheet},
-		{SheetFindings, findingsSheet},
-		{SheetEvidence, evidenceSheet},
-		{SheetPOAM, w.poamSheet},
-		{SheetComponents, componentsSheet},
-		{SheetCrypto, cryptoSheet},
+		{SheetControls, ControlsColumns, len(a.Controls), controlsSheet},
+		{SheetFindings, FindingsColumns, len(a.Findings), findingsSheet},
+		{SheetEvidence, EvidenceColumns, len(a.Evidence), evidenceSheet},
+		{SheetPOAM, POAMColumns, len(poam), poamSheet(poam)},
+		{SheetComponents, ComponentsColumns, len(a.Inventory.Components), componentsSheet},
+		{SheetCrypto, CryptoColumns, len(a.Inventory.Crypto), cryptoSheet},
 	} {
 		if _, err := f.NewSheet(s.name); err != nil {
 			return err
+		}
+		// The table has at least one data row, so the used range does too.
+		last, _ := excelize.CoordinatesToCellName(len(s.cols), max(s.rows, 1)+1)
+		// The stream writer writes the sheet's dimension and page setup as
+		// they are when it is made, so both are set first: the dimension
+		// is the real used range (readers that trust it, such as openpyxl
+		// in read-only mode, read exactly that much).
+		if err := f.SetSheetDimension(s.name, "A1:"+last); err != nil {
+			return fmt.Errorf("xlsx %s: %w", s.name, err)
+		}
+		if err := pageSetup(f, s.name, a.Title, true); err != nil {
+			return fmt.Errorf("xlsx %s page setup: %w", s.name, err)
 		}
 		sw, err := f.NewStreamWriter(s.name)
 		if err != nil {
 			return err
 		}
-		rows, cols, err := s.fn(ctx, sw, st, a, x)
+		rows, _, err := s.fn(ctx, sw, st, a, x)
 		if err != nil {
 			return fmt.Errorf("xlsx %s: %w", s.name, err)
 		}
+		if rows != s.rows {
+			return fmt.Errorf("xlsx %s: wrote %d rows, expected %d", s.name, rows, s.rows)
+		}
 		// A table gives every header a filter button.
-		last, _ := excelize.CoordinatesToCellName(len(cols), max(rows, 1)+1)
 		no := false
 		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: tableName(s.name), StyleName: "TableStyleLight1", ShowRowStripes: &no}); err != nil {
 			return fmt.Errorf("xlsx %s table: %w", s.name, err)
@@ -109,6 +132,44 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 	}
 	_, err = f.WriteTo(out)
 	return err
+}
+
+// pageSetup makes a sheet print readably: landscape, fitted to one page
+// wide (as many pages long as it takes), narrow margins, the header row
+// repeated on every page, and a footer naming the sheet and the page.
+// Gridlines print as the cells' thin borders.
+func pageSetup(f *excelize.File, sheet, title string, header bool) error {
+	yes := true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
+		return err
+	}
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: ptr(0.25), Right: ptr(0.25), Top: ptr(0.5), Bottom: ptr(0.5), Header: ptr(0.2), Footer: ptr(0.2),
+	}); err != nil {
+		return err
+	}
+	// Header and footer codes: & is their escape, so the title's own
+	// ampersands are doubled.
+	t := strings.ReplaceAll("pedigree assessment: "+title, "&", "&&")
+	if len(t) > 120 {
+		t = t[:120]
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddHeader: "&L" + t, OddFooter: "&L&A&RPage &P of &N",
+	}); err != nil {
+		return err
+	}
+	if !header {
+		return nil
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: "'" + strings.ReplaceAll(sheet, "'", "''") + "'!$1:$1", Scope: sheet,
+	})
 }
 
 func tableName(sheet string) string {
@@ -126,14 +187,22 @@ func newStyles(f *excelize.File) (*styles, error) {
 		id, err = f.NewStyle(s)
 		return id
 	}
-	top := &excelize.Alignment{Vertical: "top"}
-	st.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3864"}}, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	// Data cells wrap and carry thin borders: excelize cannot switch on
+	// printed gridlines, and borders print the same grid in every reader.
+	top := &excelize.Alignment{Vertical: "top", WrapText: true}
+	var grid []excelize.Border
+	for _, side := range []string{"left", "right", "top", "bottom"} {
+		grid = append(grid, excelize.Border{Type: side, Color: "BFBFBF", Style: 1})
+	}
+	st.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3864"}}, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: grid})
 	st.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}})
 	st.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	st.date = mk(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm:ss"), Alignment: top})
-	st.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	st.date = mk(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd hh:mm:ss"), Alignment: top, Border: grid})
+	st.wrap = mk(&excelize.Style{Alignment: top, Border: grid})
+	st.cell = st.wrap
+	st.text = mk(&excelize.Style{Alignment: top, Border: grid, NumFmt: 49})
 	colour := func(fill, font string) int {
-		return mk(&excelize.Style{Font: &excelize.Font{Color: font, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}, Alignment: top})
+		return mk(&excelize.Style{Font: &excelize.Font{Color: font, Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}}, Alignment: top, Border: grid})
 	}
 	green, red, amber, grey, orange := colour("C6EFCE", "006100"), colour("FFC7CE", "9C0006"), colour("FFEB9C", "9C5700"), colour("E7E6E6", "3A3838"), colour("F8CBAD", "843C0C")
 	for k, v := range map[string]int{
@@ -178,15 +247,60 @@ func begin(sw *excelize.StreamWriter, st *styles, cols []column) error {
 		return err
 	}
 	row := make([]any, len(cols))
+	lines := 2
 	for i, c := range cols {
 		row[i] = excelize.Cell{StyleID: st.header, Value: c.name}
+		lines = max(lines, wrappedLines(c.name, c.width))
 	}
-	return sw.SetRow("A1", row, excelize.RowOpts{Height: 30})
+	// Tall enough for every wrapped header, so none prints clipped.
+	return sw.SetRow("A1", row, excelize.RowOpts{Height: float64(lines) * lineHeight})
 }
 
-func setRow(sw *excelize.StreamWriter, n int, row []any) error {
+// setRow writes a data row; cells without a style get the bordered one.
+// The row's height is set for its wrapped text: readers do not fit the
+// height of a row they load (LibreOffice printed wrapped lines over the
+// next rows), so the height is estimated from the text and column widths.
+func setRow(sw *excelize.StreamWriter, st *styles, cols []column, n int, row []any) error {
+	lines := 1
+	for i, v := range row {
+		c, ok := v.(excelize.Cell)
+		if !ok {
+			c = excelize.Cell{Value: v}
+		}
+		if c.StyleID == 0 {
+			c.StyleID = st.cell
+			if _, ok := c.Value.(string); ok {
+				c.StyleID = st.text
+			}
+		}
+		row[i] = c
+		if s, ok := c.Value.(string); ok && i < len(cols) {
+			lines = max(lines, wrappedLines(s, cols[i].width))
+		}
+	}
 	cell, _ := excelize.CoordinatesToCellName(1, n)
-	return sw.SetRow(cell, row)
+	return sw.SetRow(cell, row, excelize.RowOpts{Height: min(float64(lines)*lineHeight, maxRowHeight)})
+}
+
+// lineHeight is one line of 11-point text in points; maxRowHeight is
+// Excel's limit.
+const (
+	lineHeight   = 15.0
+	maxRowHeight = 409.0
+)
+
+// wrappedLines estimates how many lines s takes in a column width
+// characters wide: each line of s wraps every width-1 characters.
+func wrappedLines(s string, width float64) int {
+	per := max(int(width)-1, 1)
+	n := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		n += max(1, (utf8.RuneCountInString(line)+per-1)/per)
+		if float64(n)*lineHeight > maxRowHeight {
+			break
+		}
+	}
+	return n
 }
 
 // ControlsColumns are the Controls sheet's columns, after an eMASS control
@@ -261,7 +375,7 @@ func controlsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 			st.statusCell(string(c.Status)), auto, strings.Join(ms, ", "), join(c.Checks), len(c.Findings), join(evs),
 			txt(reason), strings.Join(c.SSDF, ", "), strings.Join(c.CMMC, ", "), testedBy, excelize.Cell{StyleID: st.date, Value: date},
 		}
-		if err := setRow(sw, i+2, row); err != nil {
+		if err := setRow(sw, st, ControlsColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -303,7 +417,7 @@ func findingsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 		}
 		row := []any{f.ID, f.CheckID, txt(x.CheckTitle(f.CheckID)), pillar, st.statusCell(string(f.Status)), st.statusCell(string(f.Severity)),
 			txt(f.Message), txt(path), line, col, join(subj), strings.Join(x.ControlsOfFinding[f.ID], ", "), join(f.Evidence)}
-		if err := setRow(sw, i+2, row); err != nil {
+		if err := setRow(sw, st, FindingsColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -329,7 +443,7 @@ func evidenceSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 			subj += " (" + e.Subject.Digest + ")"
 		}
 		row := []any{e.ID, e.Target, txt(e.Source), e.SHA256, e.Size, e.Collector, e.Kind, txt(subj), excelize.Cell{StyleID: st.date, Value: e.CollectedAt.UTC()}}
-		if err := setRow(sw, i+2, row); err != nil {
+		if err := setRow(sw, st, EvidenceColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -343,11 +457,16 @@ var POAMColumns = []column{
 	{"Severity", 10}, {"Original Detection Date", 20}, {"Scheduled Completion Date", 20}, {"Milestones", 60}, {"Status", 9}, {"Findings", 38},
 }
 
-func (w *Writer) poamSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, _ *view.Index) (int, []column, error) {
+func poamSheet(items []view.POAMItem) func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error) {
+	return func(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+		return poamRows(ctx, sw, st, items)
+	}
+}
+
+func poamRows(ctx context.Context, sw *excelize.StreamWriter, st *styles, items []view.POAMItem) (int, []column, error) {
 	if err := begin(sw, st, POAMColumns); err != nil {
 		return 0, nil, err
 	}
-	items := view.POAM(a, w.DueDays)
 	for i, p := range items {
 		if i%512 == 0 && ctx.Err() != nil {
 			return 0, nil, ctx.Err()
@@ -359,7 +478,7 @@ func (w *Writer) poamSheet(ctx context.Context, sw *excelize.StreamWriter, st *s
 		row := []any{p.ID, p.Label, txt(p.Weakness), txt(p.Description), txt(p.Source), st.statusCell(string(p.Severity)),
 			excelize.Cell{StyleID: st.date, Value: p.Detected.UTC()}, excelize.Cell{StyleID: st.date, Value: p.ScheduledCompletion.UTC()},
 			join(ms), st.statusCell(p.Status), join(p.Findings)}
-		if err := setRow(sw, i+2, row); err != nil {
+		if err := setRow(sw, st, POAMColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -381,7 +500,7 @@ func componentsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles,
 			return 0, nil, ctx.Err()
 		}
 		row := []any{txt(c.SBOM), txt(c.Name), txt(c.Version), txt(c.Supplier), txt(c.PURL), txt(c.CPE), join(c.Hashes), join(c.Licenses), join(c.Vulnerabilities)}
-		if err := setRow(sw, i+2, row); err != nil {
+		if err := setRow(sw, st, ComponentsColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -409,7 +528,7 @@ func cryptoSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *
 			class.StyleID = st.status["not-assessed"]
 		}
 		row := []any{c.Kind, c.Algorithm, c.Size, c.Hash, c.NotBefore, c.NotAfter, txt(c.Location), class, c.CNSA2}
-		if err := setRow(sw, i+2, row); err != nil {
+		if err := setRow(sw, st, CryptoColumns, i+2, row); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -575,6 +694,13 @@ func (w *Writer) summary(f *excelize.File, st *styles, a *assessment.Assessment,
 		}); err != nil {
 			return err
 		}
+	}
+	last := "H"
+	if err := f.SetSheetDimension(sh, fmt.Sprintf("A1:%s%d", last, r)); err != nil {
+		return err
+	}
+	if err := pageSetup(f, sh, a.Title, false); err != nil {
+		return err
 	}
 	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }

@@ -3,6 +3,8 @@ package xlsx
 import (
 	"bytes"
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -161,4 +163,137 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestDimensionsAndPrint pins what readers that stream got wrong and what
+// printing lacked: every sheet declares the range it really uses (openpyxl
+// in read-only mode reads exactly that), the row iterator sees every row,
+// and every sheet prints landscape, one page wide, with the header row
+// repeated and a footer.
+func TestDimensionsAndPrint(t *testing.T) {
+	a := assessmenttest.Random(3, 700, 60)
+	var b bytes.Buffer
+	if err := (&Writer{}).Write(context.Background(), &b, a); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := map[string][2]int{
+		SheetControls: {len(a.Controls) + 1, len(ControlsColumns)},
+		SheetFindings: {len(a.Findings) + 1, len(FindingsColumns)},
+		SheetEvidence: {len(a.Evidence) + 1, len(EvidenceColumns)},
+		SheetPOAM:     {len(view.POAM(a, nil)) + 1, len(POAMColumns)},
+	}
+	for _, sh := range f.GetSheetList() {
+		dim, err := f.GetSheetDimension(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.Rows(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, width := 0, 0
+		for rows.Next() {
+			n++
+			cols, err := rows.Columns()
+			if err != nil {
+				t.Fatal(err)
+			}
+			width = max(width, len(cols))
+		}
+		_ = rows.Close()
+		last, _ := excelize.CoordinatesToCellName(width, n)
+		if dim != "A1:"+last {
+			t.Errorf("%s: dimension %q, but the rows run to %s", sh, dim, last)
+		}
+		if w, ok := want[sh]; ok && (n != w[0] || width != w[1]) {
+			t.Errorf("%s: the row iterator saw %d rows × %d columns, want %d × %d", sh, n, width, w[0], w[1])
+		}
+		pl, err := f.GetPageLayout(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+			t.Errorf("%s: page layout %+v, want landscape, one page wide", sh, pl)
+		}
+		props, err := f.GetSheetProps(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s: fit to page is off, so the page layout's fit is ignored", sh)
+		}
+		hf, err := f.GetHeaderFooter(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(hf.OddFooter, "&P of &N") {
+			t.Errorf("%s: footer %q has no page numbers", sh, hf.OddFooter)
+		}
+	}
+	titles := map[string]string{}
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" {
+			titles[dn.Scope] = dn.RefersTo
+		}
+	}
+	for _, sh := range []string{SheetControls, SheetFindings, SheetEvidence, SheetPOAM, SheetComponents, SheetCrypto} {
+		if got := titles[sh]; !strings.HasSuffix(got, "!$1:$1") {
+			t.Errorf("%s: print titles %q, want the header row repeated", sh, got)
+		}
+	}
+}
+
+// TestFormulaTextStaysText: text from scanned files that looks like a
+// formula is stored as a text cell, never as a formula.
+func TestFormulaTextStaysText(t *testing.T) {
+	a := assessmenttest.Small()
+	hostile := []string{`=HYPERLINK("http://evil","click")`, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)"}
+	for i, h := range hostile {
+		a.Findings[i%len(a.Findings)].Message = h
+	}
+	a.Findings[0].Location.Path = hostile[0]
+	var b bytes.Buffer
+	if err := (&Writer{}).Write(context.Background(), &b, a); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(SheetFindings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for r, row := range rows {
+		for c, v := range row {
+			ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if formula, _ := f.GetCellFormula(SheetFindings, ref); formula != "" {
+				t.Errorf("%s is a formula: %q", ref, formula)
+			}
+			if slices.Contains(hostile, v) {
+				seen++
+				if typ, _ := f.GetCellType(SheetFindings, ref); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+					t.Errorf("%s holding %q has type %v, want text", ref, v, typ)
+				}
+				// Formatted as Text, so that editing the cell keeps it text.
+				id, err := f.GetCellStyle(SheetFindings, ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s, err := f.GetStyle(id); err != nil || s.NumFmt != 49 {
+					t.Errorf("%s holding %q is not formatted as Text (number format 49)", ref, v)
+				}
+			}
+		}
+	}
+	if seen < len(hostile) {
+		t.Fatalf("found %d of the %d hostile texts as text cells", seen, len(hostile))
+	}
 }

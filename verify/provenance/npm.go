@@ -164,10 +164,10 @@ func verifyNPM(raw []byte, tr Trust, exp Expect, art Artifact) (*Result, error) 
 	if exp.BuilderID == "" {
 		return nil, errf("npm provenance needs an expected builder id (--builder-id)")
 	}
-	if err := matchBuilder(exp.BuilderID, res.BuilderID); err != nil {
+	if err := matchRunnerBuilder(exp.BuilderID, res.BuilderID); err != nil {
 		return nil, err
 	}
-	if env := cert.RunnerEnvironment; env != "" && !strings.HasSuffix(res.BuilderID, "/"+env) {
+	if env := cert.RunnerEnvironment; env != "" && !strings.HasSuffix(hostedRunnerID(res.BuilderID), "/"+env) {
 		return nil, errf("builder %s does not match the certificate's runner environment %q", res.BuilderID, env)
 	}
 	certRepo := firstNonEmpty(cert.SourceRepositoryURI, prefixGitHub(cert.GithubWorkflowRepository))
@@ -192,4 +192,40 @@ func verifyNPM(raw []byte, tr Trust, exp Expect, art Artifact) (*Result, error) 
 	res.LevelShown = 2
 	res.LevelClaimed = claimedLevel(res.BuilderID)
 	return res, nil
+}
+
+// The npm CLI names its builder by where the job ran
+// (https://github.com/actions/runner/github-hosted); provenance with the older
+// SLSA v0.2 predicate names the runner alone, which means a GitHub-hosted
+// runner. slsa-verifier treats the two as one builder in either direction, and
+// so does this: a policy written for either form accepts both.
+const (
+	runnerBuilder = "https://github.com/actions/runner"
+	hostedSuffix  = "/github-hosted"
+)
+
+// hostedRunnerID gives the builder id with the runner's hosting named: the
+// bare runner id is the GitHub-hosted runner.
+func hostedRunnerID(id string) string {
+	if name, ref := splitBuilder(id); name == runnerBuilder {
+		if ref != "" {
+			return name + hostedSuffix + "@" + ref
+		}
+		return name + hostedSuffix
+	}
+	return id
+}
+
+// matchRunnerBuilder is matchBuilder with the GitHub runner's equivalence: an
+// expected id with or without the /github-hosted status matches a provenance
+// that names the other form. Any other status (self-hosted) stays distinct.
+func matchRunnerBuilder(expected, actual string) error {
+	err := matchBuilder(expected, actual)
+	if err == nil {
+		return nil
+	}
+	if matchBuilder(hostedRunnerID(expected), hostedRunnerID(actual)) == nil {
+		return nil
+	}
+	return err
 }

@@ -129,3 +129,35 @@ func FuzzVerify(f *testing.F) {
 			Artifact{Digests: map[string]string{"sha256": strings.Repeat("a", 64)}})
 	})
 }
+
+// TestMatchRunnerBuilder: slsa-verifier's equivalence of the GitHub runner's
+// builder ids, both ways, and nothing wider.
+func TestMatchRunnerBuilder(t *testing.T) {
+	const (
+		bare   = "https://github.com/actions/runner"
+		hosted = "https://github.com/actions/runner/github-hosted"
+		self   = "https://github.com/actions/runner/self-hosted"
+	)
+	for _, tt := range []struct {
+		exp, got string
+		ok       bool
+	}{
+		{hosted, hosted, true},
+		{hosted, bare, true}, // SLSA v0.2 npm provenance
+		{bare, hosted, true}, // SLSA v1 npm provenance, policy with the bare id
+		{bare, bare, true},
+		{self, bare, false},
+		{bare, self, false},
+		{self, hosted, false},
+		{hosted, self, false},
+		{hosted, "https://github.com/actions/runner-fork", false},
+		{hosted, "https://github.com/other/runner", false},
+		{"https://github.com/other/runner/github-hosted", bare, false},
+		{hosted + "@v1", bare + "@v1", true},
+		{hosted + "@v1", bare + "@v2", false},
+	} {
+		if err := matchRunnerBuilder(tt.exp, tt.got); (err == nil) != tt.ok {
+			t.Errorf("expected %s, provenance %s: %v", tt.exp, tt.got, err)
+		}
+	}
+}
