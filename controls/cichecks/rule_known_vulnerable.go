@@ -29,14 +29,33 @@ type ActionDB struct {
 	// taken.
 	Source, Date string
 	ix           *vuln.Index
+	// records, when set, are indexed on first use (the shipped snapshot:
+	// a clean file or one without actions never pays for it).
+	records [][]byte
+	ixOnce  sync.Once
+	ixErr   error
 	// names are the lower-cased actions the records name, so that the
 	// many references without an advisory cost one map lookup.
 	names     map[string]bool
 	namesOnce sync.Once
 }
 
+// index returns the database's index, building it on first use.
+func (db *ActionDB) index() *vuln.Index {
+	db.ixOnce.Do(func() {
+		if db.records != nil {
+			db.ix, db.ixErr = vuln.IndexRecords(db.records)
+			db.records = nil
+		}
+	})
+	return db.ix
+}
+
 // known says whether the database has records for the action.
 func (db *ActionDB) known(name string) bool {
+	if db.index() == nil {
+		return false
+	}
 	db.namesOnce.Do(func() {
 		db.names = map[string]bool{}
 		for i := range db.ix.Affected {
@@ -58,9 +77,13 @@ type osvSnapshot struct {
 
 // DefaultActionDB is the snapshot shipped with pedigree (parsed once).
 var DefaultActionDB = sync.OnceValue(func() *ActionDB {
-	db, err := ParseActionSnapshot("github-actions-osv.json", defaultActionOSV)
-	if err != nil {
+	var s osvSnapshot
+	if err := json.Unmarshal(defaultActionOSV, &s); err != nil {
 		panic(err) // embedded data is tested
+	}
+	db := &ActionDB{Source: s.Source, Date: s.Date}
+	for _, r := range s.Records {
+		db.records = append(db.records, r)
 	}
 	return db
 })
@@ -184,7 +207,7 @@ type actionHit struct {
 // lookup matches owner/repo[/path] at ref (a tag, a branch or a commit;
 // ver is the version comment beside a commit pin, if any).
 func (db *ActionDB) lookup(name, ref, ver string) []actionHit {
-	if db == nil || db.ix == nil {
+	if db == nil || db.index() == nil {
 		return nil
 	}
 	var buf [2]string

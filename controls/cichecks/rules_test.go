@@ -17,6 +17,9 @@ func TestKnownVulnerableMatching(t *testing.T) {
 	if db.Source == "" || db.Date == "" {
 		t.Error("shipped snapshot lacks its source or date")
 	}
+	if db.index() == nil || db.ixErr != nil || len(db.index().Advisories) < 8 {
+		t.Fatalf("shipped snapshot does not index: %v", db.ixErr)
+	}
 	for _, tc := range []struct {
 		name, ref, ver string
 		want           []string
