@@ -20,10 +20,20 @@ fi
 have() { [ -f "$prefix/node_modules/$1/package.json" ] && grep -q "\"version\": \"$2\"" "$prefix/node_modules/$1/package.json"; }
 mkdir -p "$prefix"
 [ -f "$prefix/package.json" ] || echo '{"private": true}' >"$prefix/package.json"
+# npm keeps file modes from the package, and the multitool's platform
+# package ships its native binary without the execute bit (with
+# --ignore-scripts nothing sets it): set it on every run.
+executable() {
+	for f in "$prefix"/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool; do
+		[ -f "$f" ] && chmod +x "$f"
+	done
+	return 0
+}
 want=""
 have @mitre/heimdall-lite "$HEIMDALL_VERSION" || want="$want @mitre/heimdall-lite@$HEIMDALL_VERSION"
 have @microsoft/sarif-multitool "$MULTITOOL_VERSION" || want="$want @microsoft/sarif-multitool@$MULTITOOL_VERSION"
 if [ -z "$want" ]; then
+	executable
 	echo "install-report-readers: Heimdall Lite $HEIMDALL_VERSION and SARIF Multitool $MULTITOOL_VERSION already in $prefix"
 	exit 0
 fi
@@ -34,4 +44,5 @@ if ! npm install --prefix "$prefix" --no-audit --no-fund --ignore-scripts --logl
 	echo "install-report-readers: npm install failed; the Heimdall and SARIF Multitool tests will skip" >&2
 	exit 0
 fi
+executable
 echo "install-report-readers: installed$want into $prefix"
