@@ -44,6 +44,8 @@ type Assessment struct {
 	// components, the crypto inventory); collectors' checks fill them.
 	Inventory Inventory `json:"inventory"`
 	Notes     []string  `json:"notes,omitempty"`
+	// CMMC is set when the scope was a CMMC level (--baseline cmmc-l2).
+	CMMC *CMMC `json:"cmmc,omitempty"`
 }
 
 // Tool names the program that made the assessment.

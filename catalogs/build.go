@@ -118,6 +118,11 @@ func BuildIndex(dir string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return gzipBest(raw)
+}
+
+// gzipBest compresses generated data for embedding.
+func gzipBest(raw []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	if err != nil {

@@ -33,6 +33,8 @@ type manualFile struct {
 		Assessor  string   `yaml:"assessor"`
 		Date      string   `yaml:"date"`
 	} `yaml:"controls"`
+	// Practices is the CMMC part, read by controls/cmmc.
+	Practices yaml.Node `yaml:"practices"`
 }
 
 // LoadManual reads a manual-evidence file, keyed by OSCAL control id.

@@ -74,10 +74,14 @@ type Report struct {
 	StillOpen []POAMChange `json:"poamStillOpen"`
 	Opened    []POAMChange `json:"poamOpened"`
 	Closed    []POAMChange `json:"poamClosed"`
+	// CMMC compares the SPRS score, status and practices when both runs
+	// assessed the same CMMC level.
+	CMMC *CMMCChange `json:"cmmc,omitempty"`
 }
 
-// Worse is true when the new run has new or regressed failing findings, or
-// a control that became not satisfied.
+// Worse is true when the new run has new or regressed failing findings, a
+// control that became not satisfied, or a CMMC practice that became not
+// met.
 func (r *Report) Worse() bool {
 	if len(r.NewFindings) > 0 || len(r.Regressed) > 0 {
 		return true
@@ -85,6 +89,13 @@ func (r *Report) Worse() bool {
 	for _, c := range r.Controls {
 		if c.New == string(assessment.NotSatisfied) && c.Old != c.New {
 			return true
+		}
+	}
+	if r.CMMC != nil {
+		for _, p := range r.CMMC.Practices {
+			if p.New == string(assessment.NotMet) {
+				return true
+			}
 		}
 	}
 	return false
@@ -169,6 +180,7 @@ func Compare(old, cur *Run) *Report {
 			rep.Closed = append(rep.Closed, POAMChange{ID: id, Control: o.Control, Label: o.Label, Weakness: o.Weakness, Severity: string(o.Severity), Detected: o.Detected, Status: "closed", ClosedBy: cur.RunID})
 		}
 	}
+	rep.CMMC = compareCMMC(old.CMMC, cur.CMMC)
 	for _, l := range [][]FindingChange{rep.NewFindings, rep.Regressed, rep.Fixed, rep.Changed} {
 		sortFindings(l)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,4 +216,36 @@ func FuzzParse(f *testing.F) {
 			Compare(r, r)
 		}
 	})
+}
+
+// TestCMMC: the SPRS score, status and practice changes between two runs
+// of the same CMMC level.
+func TestCMMC(t *testing.T) {
+	mk := func(score *int, status string, ps ...assessment.PracticeStatus) *assessment.Assessment {
+		a := &assessment.Assessment{RunID: status}
+		a.CMMC = &assessment.CMMC{Level: 2, Score: assessment.SPRSScore{Score: score, Complete: score != nil, Max: 110, IfUnassessedMet: 110, IfUnassessedNotMet: 90, Status: status}}
+		for i, st := range ps {
+			a.CMMC.Practices = append(a.CMMC.Practices, assessment.PracticeResult{ID: fmt.Sprintf("AC.L2-3.1.%d", i+1), Title: "t", Status: st})
+		}
+		return a
+	}
+	n := 105
+	rep := Compare(FromAssessment(mk(nil, "incomplete", assessment.PracticeNotAssessed, assessment.Met)), FromAssessment(mk(&n, "conditional", assessment.NotMet, assessment.Met)))
+	c := rep.CMMC
+	if !rep.Worse() {
+		t.Error("a practice that became not met is not worse")
+	}
+	if c == nil || c.OldScore != "90 to 110/110" || c.NewScore != "105/110" || c.NewStatus != "conditional" || len(c.Practices) != 1 || c.Practices[0].ID != "AC.L2-3.1.1" || c.Practices[0].New != "not-met" {
+		t.Fatalf("%+v", c)
+	}
+	var b strings.Builder
+	if err := WriteMarkdown(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "SPRS score: 90 to 110/110 → 105/110 · status: incomplete → conditional") || !strings.Contains(b.String(), "| `AC.L2-3.1.1` | t | not-assessed → not-met |") {
+		t.Errorf("markdown:\n%s", b.String())
+	}
+	if Compare(FromAssessment(&assessment.Assessment{}), FromAssessment(mk(&n, "final"))).CMMC != nil {
+		t.Error("a CMMC change against a run without CMMC")
+	}
 }

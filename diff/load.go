@@ -32,6 +32,9 @@ type Run struct {
 	Controls     map[string]Control
 	// POAM are the open items: one per control not satisfied.
 	POAM map[string]view.POAMItem
+	// CMMC is the run's CMMC view, when it had a CMMC scope (pedigree.json
+	// only).
+	CMMC *assessment.CMMC
 }
 
 // Finding is a finding as the diff sees it.
@@ -180,6 +183,7 @@ func FromAssessment(a *assessment.Assessment) *Run {
 	for _, p := range view.POAM(a, nil) {
 		r.POAM[p.ID] = p
 	}
+	r.CMMC = a.CMMC
 	return r
 }
 

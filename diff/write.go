@@ -43,6 +43,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", f.Severity, code(f.Check), arrow(f.Old, f.New), code(f.Where), cell(f.Message))
 		}
 	}
+	writeCMMC(&b, r.CMMC)
 	findings("New findings", r.NewFindings)
 	findings("Regressed", r.Regressed)
 	findings("Fixed", r.Fixed)

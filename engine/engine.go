@@ -18,6 +18,7 @@ import (
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/controls/cmmc"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
@@ -46,6 +47,9 @@ type Options struct {
 	Index        controls.ControlIndex
 	Scope        assessment.Scope
 	Manual       map[string]*assessment.ManualEvidence
+	// CMMC, when set, decides the practices of a CMMC level from the
+	// control results (the stage after aggregation).
+	CMMC *cmmc.Plan
 	// MaxFileSize bounds what collectors read of one file.
 	MaxFileSize int64
 	// Concurrency bounds collectors running at once (default GOMAXPROCS).
@@ -149,6 +153,9 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 		a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
 	}
 	a.Controls = controls.Aggregate(o.Scope.ControlIDs, o.Index, o.Mapping, o.Checks, findings, o.Manual)
+	if o.CMMC != nil {
+		a.CMMC = cmmc.Assess(o.CMMC, a.Controls, findings, a.StartedAt)
+	}
 	a.FinishedAt = time.Now().UTC()
 	return a, nil
 }

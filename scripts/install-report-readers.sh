@@ -20,9 +20,8 @@ fi
 have() { [ -f "$prefix/node_modules/$1/package.json" ] && grep -q "\"version\": \"$2\"" "$prefix/node_modules/$1/package.json"; }
 mkdir -p "$prefix"
 [ -f "$prefix/package.json" ] || echo '{"private": true}' >"$prefix/package.json"
-# npm keeps file modes from the package, and the multitool's platform
-# package ships its native binary without the execute bit (with
-# --ignore-scripts nothing sets it): set it on every run.
+# The multitool's platform binary is made executable by its package's install
+# script, which --ignore-scripts (below) does not run: set the mode here.
 executable() {
 	for f in "$prefix"/node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool; do
 		[ -f "$f" ] && chmod +x "$f"

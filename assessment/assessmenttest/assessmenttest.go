@@ -195,3 +195,46 @@ func Golden(t testing.TB, path string, got []byte) {
 }
 
 var update = flag.Bool("update", false, "rewrite golden files")
+
+// SmallCMMC is Small with a CMMC Level 2 view: a practice not met by a
+// failing check and on the POA&M, one met by manual evidence, one not
+// assessed, and the incomplete score they give.
+func SmallCMMC() *assessment.Assessment {
+	a := Small()
+	a.Scope.Baseline = "cmmc-l2"
+	manual := &assessment.PracticeManual{Status: assessment.Met, Statement: "Account list reviewed with the IT lead.", References: []string{"accounts-2026-02.xlsx"},
+		Assessor: "J. Doe", Date: "2026-02-20", Source: "manual.yaml", Line: 9, SHA256: sha("manual.yaml")}
+	poam := &assessment.PracticeManual{Status: assessment.NotMet, Statement: "SBOM suppliers will be completed.", Assessor: "J. Doe", Date: "2026-02-20",
+		Planned: "2026-06-30", Source: "manual.yaml", Line: 16, SHA256: sha("manual.yaml")}
+	a.CMMC = &assessment.CMMC{
+		Level:  2,
+		Source: "CMMC Assessment Guides v2.13; DoD Assessment Methodology v1.2.1",
+		Practices: []assessment.PracticeResult{
+			{ID: "AC.L2-3.1.1", Title: "Authorized Access Control", Requirements: []string{"3.1.1"}, Status: assessment.Met, Reason: "all 2 objectives met", Value: 5,
+				Controls: []string{"ac-2", "ac-3"}, Manual: manual,
+				Objectives: []assessment.ObjectiveResult{
+					{ID: "AC.L2-3.1.1[a]", Text: "authorized users are identified", Status: assessment.Met, Reason: "manual evidence by J. Doe on 2026-02-20: Account list reviewed with the IT lead.", Manual: manual},
+					{ID: "AC.L2-3.1.1[b]", Text: "processes acting on behalf of authorized users are identified", Status: assessment.Met, Reason: "manual evidence by J. Doe on 2026-02-20", Manual: manual},
+				}},
+			{ID: "CM.L2-3.4.1", Title: "System Baselining", Requirements: []string{"3.4.1"}, Status: assessment.NotMet, Reason: "objectives not met: [e] (1 of 2 met)", Value: 5, Deducted: 5,
+				POAM: true, Planned: "2026-06-30", Controls: []string{"cm-2", "cm-8"},
+				Objectives: []assessment.ObjectiveResult{
+					{ID: "CM.L2-3.4.1[d]", Text: "a system inventory is established", Status: assessment.Met, Reason: "manual evidence by J. Doe on 2026-02-20", Manual: manual},
+					{ID: "CM.L2-3.4.1[e]", Text: "the system inventory includes hardware, software, firmware, and documentation", Status: assessment.NotMet,
+						Reason: "automated check failed: SBOM-NTIA-MINIMUM", Controls: []string{"cm-8"}, Checks: []string{"SBOM-NTIA-MINIMUM"}, Findings: []string{"f-ntia"},
+						Rationales: []string{"[e] the system inventory includes software: an SBOM missing suppliers leaves software out of the inventory."}, Manual: poam},
+				}},
+			{ID: "SI.L2-3.14.1", Title: "Flaw Remediation", Requirements: []string{"3.14.1"}, Status: assessment.PracticeNotAssessed, Reason: "objectives not assessed: [a] (0 of 1 met)", Value: 5,
+				Examine: []string{"System and information integrity policy", "procedures addressing flaw remediation"}, Interview: []string{"System or network administrators"},
+				Objectives: []assessment.ObjectiveResult{
+					{ID: "SI.L2-3.14.1[a]", Text: "the time within which to identify system flaws is specified", Status: assessment.PracticeNotAssessed, Reason: "no automated evidence bears on this objective; decide it by examine, interview or test"},
+				}},
+		},
+		Score: assessment.SPRSScore{
+			Complete: false, IfUnassessedMet: 105, IfUnassessedNotMet: 100, Max: 110, Status: assessment.CMMCIncomplete,
+			Reasons: []string{"1 practice(s) not assessed (SI.L2-3.14.1): the score lies between 100 and 105"},
+			Counts:  map[assessment.PracticeStatus]int{assessment.Met: 1, assessment.NotMet: 1, assessment.PracticeNotAssessed: 1},
+		},
+	}
+	return a
+}

@@ -18,15 +18,23 @@ import (
 
 func main() {
 	src := flag.String("src", "../shared/catalogs", "the catalogs folder, relative to the module root")
-	out := flag.String("out", "catalogs/index.json.gz", "the index file to write, relative to the module root")
+	out := flag.String("out", "catalogs/index.json.gz", "the index file to write, relative to the module root (empty: skip)")
+	cmmcOut := flag.String("cmmc-out", "", "the CMMC assessment data file to write, relative to the module root (empty: skip)")
 	flag.Parse()
-	if err := run(*src, *out); err != nil {
+	if err := run(*src, *out, catalogs.BuildIndex); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	if err := run(*src, *cmmcOut, catalogs.BuildCMMC); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(src, out string) error {
+func run(src, out string, build func(string) ([]byte, error)) error {
+	if out == "" {
+		return nil
+	}
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -37,7 +45,7 @@ func run(src, out string) error {
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
 	}
-	data, err := catalogs.BuildIndex(src)
+	data, err := build(src)
 	if err != nil {
 		return err
 	}

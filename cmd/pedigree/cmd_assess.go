@@ -17,6 +17,7 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/controls/cmmc"
 	"github.com/pedigree-dev/pedigree/engine"
 	"github.com/pedigree-dev/pedigree/reports"
 )
@@ -44,7 +45,7 @@ Exit codes: 0 every assessed control satisfied; 1 a --fail-on gate tripped
 	f.StringP("config", "c", "", "config file (default ./pedigree.yaml when present)")
 	f.StringP("out", "o", "", "folder the reports are written to (default out)")
 	f.StringSlice("format", nil, "report formats, comma-separated (default oscal-ar,oscal-ap,oscal-poam,json)")
-	f.String("baseline", "", "SP 800-53B baseline in scope: low, moderate, high, privacy, or cscrm (SP 800-161)")
+	f.String("baseline", "", "baseline in scope: low, moderate, high, privacy (SP 800-53B), cscrm (SP 800-161), or cmmc-l1, cmmc-l2 (CMMC practices and the controls they map to)")
 	f.String("profile", "", "OSCAL profile choosing the controls in scope (e.g. FedRAMP, a tailored baseline)")
 	f.String("catalog", "", "official SP 800-53 Rev 5 OSCAL catalog for control text and profile imports")
 	f.String("mapping", "", "check-to-control mapping file overriding the embedded mapping")
@@ -192,7 +193,11 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 	if err := mapping.Validate(idx, ids); err != nil {
 		return nil, usageError(err)
 	}
-	scope, err := resolveScope(cfg, idx, mapping)
+	cmmcPlan, err := planCMMC(cfg, idx)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := resolveScope(cfg, idx, mapping, cmmcPlan)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +246,7 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 		opts: engine.Options{
 			Title: title, Tool: assessment.Tool{Name: "pedigree", Version: toolVersion()},
 			Targets: targets, Collectors: cols, Checks: checks, Inventoriers: inv,
-			Mapping: mapping, Index: idx, Scope: scope, Manual: manual, MaxFileSize: cfg.MaxFileSize,
+			Mapping: mapping, Index: idx, Scope: scope, Manual: manual, CMMC: cmmcPlan, MaxFileSize: cfg.MaxFileSize,
 		},
 		out: out, writers: ws, gates: gates,
 	}, nil
@@ -287,10 +292,12 @@ func createdWith(dir, outDir string) bool {
 // resolveScope picks the controls in scope: a profile's, else a baseline's
 // (moderate by default), plus, unless turned off, every control an
 // automated check evidences.
-func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping) (assessment.Scope, error) {
+func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping, cp *cmmc.Plan) (assessment.Scope, error) {
 	var s assessment.Scope
 	var ids []string
 	switch {
+	case cp != nil:
+		s.Baseline, ids = cfg.Baseline, cp.Scope()
 	case cfg.Profile != "":
 		r, err := catalogs.ResolveProfile(cfg.Profile, catalogs.ResolveOptions{Catalog: cfg.Catalog})
 		if err != nil {
@@ -304,7 +311,7 @@ func resolveScope(cfg *config.Config, idx *catalogs.Index, m *controls.Mapping) 
 		}
 		var err error
 		if ids, err = idx.Baseline(b); err != nil {
-			return s, usageError(err)
+			return s, usageError(fmt.Errorf("unknown baseline %q (want %s, %s or %s)", b, strings.Join(catalogs.BaselineNames(), ", "), cmmc.BaselineL1, cmmc.BaselineL2))
 		}
 		s.Baseline = b
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/pedigree-dev/pedigree/catalogs"
 	"github.com/pedigree-dev/pedigree/catalogs/compdef"
 	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/controls/cmmc"
 )
 
 func init() {
@@ -112,6 +113,12 @@ func newControlsListCmd() *cobra.Command {
 				}
 				ids = res.ControlIDs
 				titles = resolvedTitles(res)
+			case cmmc.LevelOf(baseline) > 0:
+				p, err := cmmc.NewPlan(cmmc.LevelOf(baseline), idx, nil)
+				if err != nil {
+					return err
+				}
+				ids = p.Scope()
 			case baseline != "":
 				if ids, err = idx.Baseline(baseline); err != nil {
 					return usageError(err)
@@ -157,7 +164,7 @@ func newControlsListCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&baseline, "baseline", "", "low, moderate, high, privacy (SP 800-53B) or cscrm (SP 800-161 Rev 1)")
+	f.StringVar(&baseline, "baseline", "", "low, moderate, high, privacy (SP 800-53B), cscrm (SP 800-161 Rev 1), or cmmc-l1, cmmc-l2 (the controls CMMC practices map to)")
 	f.StringVar(&family, "family", "", "only this family (SR, ac, ...)")
 	f.StringVar(&profile, "profile", "", "an OSCAL profile (JSON or YAML) choosing the controls")
 	f.StringVar(&catalogFile, "catalog", "", "an official SP 800-53 OSCAL catalog: control text, and the catalog a profile's remote import names")

@@ -106,6 +106,7 @@ type page struct {
 	NControls, NFindings, NEvidence int
 	Collectors                      []string
 	POAM                            []view.POAMItem
+	CMMC                            *cmmcView
 }
 
 var colours = map[assessment.ControlStatus]string{assessment.NotSatisfied: "#c00000", assessment.NotAssessed: "#ffc000", assessment.Satisfied: "#70ad47"}
@@ -270,6 +271,7 @@ func build(a *assessment.Assessment, w *Writer) *page {
 			raw(`</td><td>`).raw(e.CollectedAt.UTC().Format("2006-01-02 15:04:05")).raw("</td></tr>\n")
 	}
 	p.EvidenceRows = b.html()
+	p.CMMC = buildCMMC(a, x)
 
 	seen := map[string]bool{}
 	for _, e := range a.Evidence {

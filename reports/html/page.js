@@ -99,7 +99,9 @@
   };
 
   var tables = {};
-  ["controls", "findings", "evidence", "poam", "components", "crypto"].forEach(function (id) {
+  ["controls", "findings", "evidence", "poam", "components", "crypto", "cmmc"].forEach(function (id) {
+    // The CMMC table exists only when the run had a CMMC scope.
+    if (!document.getElementById(id)) return;
     var t = new Table(id);
     if (t) tables[id] = t;
   });

@@ -54,6 +54,7 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 	if sc := scope(a); sc != "" {
 		fmt.Fprintf(&b, "Scope: %s\n\n", sc)
 	}
+	cmmcSection(&b, a, max)
 
 	b.WriteString("| Controls | not-satisfied | not-assessed | satisfied | total |\n|---|--:|--:|--:|--:|\n")
 	fmt.Fprintf(&b, "| all | %d | %d | %d | %d |\n", s.Controls[assessment.NotSatisfied], s.Controls[assessment.NotAssessed], s.Controls[assessment.Satisfied], s.ControlsTotal)

@@ -178,6 +178,7 @@ func assessors(a *assessment.Assessment) []string {
 			out = append(out, c.Manual.Assessor)
 		}
 	}
+	out = append(out, cmmcAssessors(a, seen)...)
 	sort.Strings(out)
 	return out
 }

@@ -183,6 +183,7 @@ func PlanOfActionAndMilestones(a *assessment.Assessment) *types.OscalCompleteSch
 			used[ob] = true
 		}
 	}
+	items = append(items, m.cmmcPOAM(used)...)
 	if len(items) == 0 {
 		items = append(items, types.PoamItem{
 			UUID:        uid("poam-item", "no-open-risk"),

@@ -562,6 +562,7 @@ func (m *model) assessmentResults() *types.AssessmentResults {
 		prop("controls-not-assessed", fmt.Sprint(counts[assessment.NotAssessed])),
 	}
 	props = append(props, m.notAssessed...)
+	props = append(props, m.cmmc()...)
 	comps := append([]types.SystemComponent{toolComponent(a)}, targetComponents(a)...)
 	res := types.Result{
 		UUID:  runUUID(a),

@@ -79,19 +79,15 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 		return fmt.Errorf("xlsx summary: %w", err)
 	}
 	poam := view.POAM(a, w.DueDays)
-	for _, s := range []struct {
-		name string
-		cols []column
-		rows int
-		fn   func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error)
-	}{
+	sheets := []sheet{
 		{SheetControls, ControlsColumns, len(a.Controls), controlsSheet},
 		{SheetFindings, FindingsColumns, len(a.Findings), findingsSheet},
 		{SheetEvidence, EvidenceColumns, len(a.Evidence), evidenceSheet},
 		{SheetPOAM, POAMColumns, len(poam), poamSheet(poam)},
 		{SheetComponents, ComponentsColumns, len(a.Inventory.Components), componentsSheet},
 		{SheetCrypto, CryptoColumns, len(a.Inventory.Crypto), cryptoSheet},
-	} {
+	}
+	for _, s := range append(sheets, cmmcSheets(a)...) {
 		if _, err := f.NewSheet(s.name); err != nil {
 			return err
 		}
@@ -132,6 +128,15 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 	}
 	_, err = f.WriteTo(out)
 	return err
+}
+
+// sheet is one streamed sheet: its columns, the rows it will hold, and the
+// function that fills it.
+type sheet struct {
+	name string
+	cols []column
+	rows int
+	fn   func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error)
 }
 
 // pageSetup makes a sheet print readably: landscape, fitted to one page
@@ -564,6 +569,7 @@ func (w *Writer) summary(f *excelize.File, st *styles, a *assessment.Assessment,
 		{"Findings", s.FindingsTotal},
 		{"Evidence", s.Evidence},
 	}
+	facts = append(facts, cmmcFacts(a)...)
 	r := 3
 	for _, kv := range facts {
 		set(fmt.Sprintf("A%d", r), kv[0])
