@@ -7,7 +7,7 @@ package config
 //	  skip: [vendor/, third_party/]
 //	  allow-unpinned: [actions/]
 //	  slsa-build-level: 2
-//	  advisories: data/action-advisories.yaml
+//	  advisories: data/actions-osv.json
 //	  disable: [self-hosted-runner]
 type CI struct {
 	// Skip lists path prefixes (relative to a target) not to scan.
@@ -18,8 +18,10 @@ type CI struct {
 	// SLSABuildLevel is the SLSA build level publishing pipelines must reach
 	// (1-3, default 1).
 	SLSABuildLevel int `yaml:"slsa-build-level"`
-	// Advisories replaces the shipped known-vulnerable-action list with a
-	// file of the same format.
+	// Advisories replaces the shipped known-vulnerable-action snapshot with
+	// a file of OSV records of the GitHub Actions ecosystem (or the older
+	// hand-written YAML list). The GitHub Actions records of the vuln: osv
+	// database are read as well.
 	Advisories string `yaml:"advisories"`
 	// Disable lists rule ids (template-injection, ...) not to run.
 	Disable []string `yaml:"disable"`

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -31,7 +32,10 @@ func newCIScanCmd() *cobra.Command {
 		Long: `Scan GitHub Actions workflows (.github/workflows/*.yml), action.yml files and
 GitLab CI files (.gitlab-ci.yml and its local includes) for supply-chain
 weaknesses. A directory is searched for those files; a file named on its own
-is scanned whatever its name.
+is scanned whatever its name. A folder is searched by location (a
+.github/workflows folder, itself or below) and by content (YAML files with
+on: and jobs:, or an action's runs:); a path that holds no pipeline file is
+reported on stderr and exits 2.
 
 Prints one finding per line, "file:line:col: message [rule]", or with --json
 one JSON object per line with file, line, column, rule, severity, message and
@@ -83,6 +87,12 @@ on usage errors. Rules are described in docs/ci-rules.md.`,
 					return out
 				},
 			})
+			// A path without a pipeline file still lets the others' findings
+			// print; the exit code then says the input was wrong.
+			var noPipeline error
+			if errors.Is(err, cichecks.ErrNoPipeline) {
+				noPipeline, err = err, nil
+			}
 			if err != nil {
 				return usageError(err)
 			}
@@ -100,6 +110,9 @@ on usage errors. Rules are described in docs/ci-rules.md.`,
 					continue
 				}
 				fmt.Fprintf(w, "%s:%d:%d: %s [%s]\n", r.File, r.Line, r.Column, r.Message, r.Rule)
+			}
+			if noPipeline != nil {
+				return usageError(noPipeline)
 			}
 			if len(results) > 0 {
 				return withCode(exitFindings, nil)

@@ -271,7 +271,7 @@ func TestHostileInputs(t *testing.T) {
 		{name: "repo scan 300 MB config", args: []string{"repo", "scan", "bigconfig"}, code: 0, where: onStdout, want: ".git/config: 314572800 bytes, above the"},
 		{name: "repo scan symlink out", args: []string{"repo", "scan", "escape"}, code: 2, want: "path leaves the target tree"},
 		{name: "ci scan alias bomb and deep workflow", args: []string{"ci", "scan", "wf"}, code: 1, where: onStdout, want: "alias bomb"},
-		{name: "ci scan tree with a pipe for a workflow", args: []string{"ci", "scan", "tree"}, code: 0, want: ""},
+		{name: "ci scan tree with a pipe for a workflow", args: []string{"ci", "scan", "tree"}, code: 2, want: "tree: no pipeline file"},
 		{name: "ci scan named pipe", args: []string{"ci", "scan", "fifo"}, code: 2, want: "fifo"},
 		{name: "ci scan /dev/zero", args: []string{"ci", "scan", "/dev/zero"}, code: 2, want: "/dev/zero"},
 		{name: "ci scan 300 MB", args: []string{"ci", "scan", "big.json"}, code: 2, want: "big.json"},

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/ci"
+	"github.com/pedigree-dev/pedigree/collectors/vuln"
 	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/cichecks"
@@ -51,6 +54,9 @@ func ciRules(cfg *config.Config) ([]*cichecks.Rule, *cichecks.Options, error) {
 			return nil, nil, usageError(fmt.Errorf("ci: disable: unknown rule %q", d))
 		}
 	}
+	// Advisories: the shipped OSV snapshot, or a file replacing it, and the
+	// GitHub Actions records of the OSV database the vuln: section names.
+	dbs := []*cichecks.ActionDB{cichecks.DefaultActionDB()}
 	if cfg.CI.Advisories != "" {
 		b, err := readlimit.File(cfg.CI.Advisories, readlimit.Data)
 		if err != nil {
@@ -58,13 +64,31 @@ func ciRules(cfg *config.Config) ([]*cichecks.Rule, *cichecks.Options, error) {
 		}
 		db, err := cichecks.ParseAdvisories(cfg.CI.Advisories, b)
 		if err != nil {
-			return nil, nil, usageError(err)
+			return nil, nil, usageError(fmt.Errorf("ci: advisories: %w", err))
 		}
-		for i, r := range rules {
-			if r.ID == "known-vulnerable-action" {
-				rules[i] = cichecks.NewKnownVulnerableActionWith(db)
-			}
+		dbs = []*cichecks.ActionDB{db}
+	}
+	if len(cfg.Vuln.OSV) > 0 && !disabled(cfg.CI.Disable, "known-vulnerable-action") {
+		o := vulnOptions(cfg)
+		vdb, err := vuln.LoadDatabase(context.Background(), o.OSV, o.Load)
+		if err != nil {
+			return nil, nil, usageError(fmt.Errorf("vuln: osv: %w", err))
+		}
+		dbs = append(dbs, cichecks.ActionDBFromIndex(vdb.Index, "OSV database "+strings.Join(o.OSV, ", ")))
+	}
+	for i, r := range rules {
+		if r.ID == "known-vulnerable-action" {
+			rules[i] = cichecks.NewKnownVulnerableActionWith(dbs...)
 		}
 	}
 	return rules, opts, nil
+}
+
+func disabled(list []string, id string) bool {
+	for _, d := range list {
+		if d == id {
+			return true
+		}
+	}
+	return false
 }

@@ -187,3 +187,60 @@ func FuzzParseAction(f *testing.F) {
 		}
 	})
 }
+
+// TestFindByLocationAndContent: a target that is itself a workflows folder
+// (or a .github folder) has its workflows found, YAML files elsewhere are
+// pipelines by content, and fixture folders are not searched by content.
+func TestFindByLocationAndContent(t *testing.T) {
+	root := t.TempDir()
+	wf := "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"
+	act := "name: x\nruns:\n  using: composite\n  steps: []\n"
+	files := map[string]string{
+		".github/workflows/ci.yml":         wf,
+		".github/workflows/notes.txt":      "x",
+		".github/workflow-templates/t.yml": wf,
+		"ci/custom-action.yaml":            act,
+		"deploy/compose.yml":               "services:\n  web:\n    image: nginx\n",
+		"testdata/workflow.yml":            wf,
+		"docs/tests/wf.yml":                wf,
+	}
+	for rel, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		dir  string
+		want []string
+	}{
+		{".", []string{".github/workflow-templates/t.yml", ".github/workflows/ci.yml", "ci/custom-action.yaml"}},
+		{".github", []string{"workflow-templates/t.yml", "workflows/ci.yml"}},
+		{".github/workflows", []string{"ci.yml"}},
+		{"testdata", []string{"workflow.yml"}},
+		{"deploy", nil},
+	} {
+		tg, err := collectors.OpenTarget("t", filepath.Join(root, tc.dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pls, err := New().Pipelines(context.Background(), tg)
+		tg.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range pls {
+			got = append(got, p.Path)
+			if p.Path == "ci/custom-action.yaml" && p.Platform != GitHubAction {
+				t.Errorf("%s read as %s", p.Path, p.Platform)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: found %v, want %v", tc.dir, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors"
@@ -143,7 +144,8 @@ func parse(p Platform, rel string, raw []byte, src *Source) *Pipeline {
 // is scanned whatever its name, its kind sniffed from its content.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
 	var out []evidence.Evidence
-	err := c.walk(ctx, targetFiles(t), t.ReadFile, func(rel string, raw []byte, p *Pipeline) {
+	files := targetFiles(t)
+	err := c.walk(ctx, files, locationOf(t.Dir), len(files) == 1, t.ReadFile, func(rel string, raw []byte, p *Pipeline) {
 		ev := t.Evidence(CollectorName, Kind, rel, raw, evidence.Subject{Type: "workflow", Ref: rel}, p)
 		if raw != nil {
 			ev.Subject.Digest = "sha256:" + ev.SHA256 // the same hash as the evidence's
@@ -153,14 +155,34 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 	return out, err
 }
 
-// Pipelines parses the pipeline files of a target as Collect does, without
-// building evidence (no hashing): what `ci scan` needs.
+// Pipelines parses the pipeline files of a directory target as Collect
+// does, without building evidence (no hashing): what `ci scan` needs. Unlike
+// Collect, it never takes a folder holding one file for a file named on its
+// own.
 func (c *Collector) Pipelines(ctx context.Context, t *collectors.Target) ([]*Pipeline, error) {
 	var out []*Pipeline
-	err := c.walk(ctx, targetFiles(t), t.ReadFile, func(_ string, _ []byte, p *Pipeline) {
+	err := c.walk(ctx, targetFiles(t), locationOf(t.Dir), false, t.ReadFile, func(_ string, _ []byte, p *Pipeline) {
 		out = append(out, p)
 	})
 	return out, err
+}
+
+// locationOf is where a directory target sits, as a slash path ending in
+// "/" (absolute when it can be made so): a file at rel in it is classified
+// by location from locationOf(dir)+rel, so that a target that is itself a
+// .github/workflows folder (or a .github folder) has its workflows found.
+func locationOf(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	d := filepath.ToSlash(dir)
+	if !strings.HasSuffix(d, "/") {
+		d += "/"
+	}
+	return d
 }
 
 // File parses one file of a folder as a single-file target (scanned
@@ -180,7 +202,7 @@ func (c *Collector) File(ctx context.Context, f *Folder, name string, raw []byte
 		}
 	}
 	var out []*Pipeline
-	err := c.walk(ctx, []string{name}, read, func(_ string, _ []byte, p *Pipeline) {
+	err := c.walk(ctx, []string{name}, "", true, read, func(_ string, _ []byte, p *Pipeline) {
 		out = append(out, p)
 	})
 	return out, err
@@ -195,12 +217,12 @@ func targetFiles(t *collectors.Target) []string {
 }
 
 // walk parses the pipeline files among files (slash paths of one target,
-// sorted; a single file is scanned whatever its name) and the local files
+// sorted; a single file is scanned whatever its name; loc is where the
+// target sits, see locationOf) and the local files
 // GitLab files include, calling emit for each in order. raw is nil for a
 // file that could not be read. read must return bytes that no one else
 // holds: the pipeline's Source shares them, and they must not change.
-func (c *Collector) walk(ctx context.Context, files []string, read func(rel string) ([]byte, error), emit func(rel string, raw []byte, p *Pipeline)) error {
-	single := len(files) == 1
+func (c *Collector) walk(ctx context.Context, files []string, loc string, single bool, read func(rel string) ([]byte, error), emit func(rel string, raw []byte, p *Pipeline)) error {
 	var parsed []string // files parsed as themselves, in order
 	var gitlab []*Pipeline
 	for _, rel := range files {
@@ -211,14 +233,35 @@ func (c *Collector) walk(ctx context.Context, files []string, read func(rel stri
 			continue
 		}
 		plat, ok := Classify(rel)
-		if !ok && !single {
-			continue
+		if !ok && loc != "" {
+			plat, ok = Classify(loc + rel)
 		}
 		ext := path.Ext(rel)
 		if !ok && ext != ".yml" && ext != ".yaml" {
 			continue
 		}
+		// A YAML file found in no pipeline location is read when it may be
+		// one by content (a folder of workflows under another name, a
+		// workflow template, an action.yaml under a custom name); fixture
+		// and dependency folders below the target are not searched this way.
+		sniffed := false
+		if !ok && !single {
+			if fixtureDir(rel) {
+				continue
+			}
+			sniffed = true
+		}
 		raw, err := read(rel)
+		if sniffed {
+			if err != nil {
+				continue
+			}
+			p, isPipeline := SniffContent(raw)
+			if !isPipeline {
+				continue
+			}
+			plat, ok = p, true
+		}
 		if err != nil {
 			emit(rel, nil, &Pipeline{
 				Platform: plat, Path: rel,
@@ -227,7 +270,7 @@ func (c *Collector) walk(ctx context.Context, files []string, read func(rel stri
 			})
 			continue
 		}
-		if !ok || plat == GitHubAction {
+		if !ok || plat == GitHubAction && !sniffed {
 			plat = Sniff(rel, raw)
 		}
 		p := parse(plat, rel, raw, ownedSource(raw)) // raw was read for this parse alone
@@ -274,6 +317,45 @@ func (c *Collector) walk(ctx context.Context, files []string, read func(rel stri
 		}
 	}
 	return nil
+}
+
+// fixtureDirs are folder names whose YAML files are test data or
+// dependencies, not the project's pipelines, unless they are in a pipeline
+// location.
+var fixtureDirs = map[string]bool{
+	"testdata": true, "test": true, "tests": true, "fixtures": true, "__fixtures__": true,
+	"node_modules": true, "vendor": true, "third_party": true, "third-party": true, ".git": true,
+	"examples": true, "snapshots": true,
+}
+
+// fixtureDir says whether rel lies in a fixture or dependency folder.
+func fixtureDir(rel string) bool {
+	for {
+		i := strings.IndexByte(rel, '/')
+		if i < 0 {
+			return false
+		}
+		if fixtureDirs[rel[:i]] {
+			return true
+		}
+		rel = rel[i+1:]
+	}
+}
+
+// SniffContent says whether a YAML text found outside a pipeline location
+// is a pipeline by its top-level keys: `on` (or its YAML 1.1 reading `true`)
+// with `jobs` make a GitHub workflow, `runs` naming `using` an action
+// metadata file. GitLab files are recognised by name and include only: a
+// GitLab job is any mapping with a script, too common a shape to sniff.
+func SniffContent(raw []byte) (Platform, bool) {
+	keys, _ := topKeys(raw, false)
+	switch {
+	case keys&keyJobs != 0 && keys&(keyOn|keyTrue) != 0:
+		return GitHubWorkflow, true
+	case keys&keyRuns != 0 && keys&keyJobs == 0 && bytes.Contains(raw, []byte("using:")):
+		return GitHubAction, true
+	}
+	return "", false
 }
 
 func (c *Collector) skipped(rel string) bool {

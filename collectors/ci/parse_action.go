@@ -87,16 +87,7 @@ func parseAction(path string, raw []byte, src *Source) *Pipeline {
 		if stepsNode == nil || stepsNode.Kind != yaml.SequenceNode {
 			fail(runsKey.Line, runsKey.Column, "\"steps\" of a composite action must be a sequence")
 		} else {
-			for _, sn := range stepsNode.Content {
-				st, msg := w.step(w.resolve(sn))
-				if msg != "" {
-					at := pos(sn)
-					fail(at.Line, at.Col, "%s", msg)
-				}
-				if st != nil {
-					a.Steps = append(a.Steps, st)
-				}
-			}
+			a.Steps = w.steps(stepsNode, 0, fail)
 		}
 	}
 	if a.Using.Value == "docker" && a.Image == nil {
@@ -115,6 +106,45 @@ func parseAction(path string, raw []byte, src *Source) *Pipeline {
 	}
 	p.Jobs = 1
 	return p
+}
+
+// steps converts a composite action's steps, the steps of its parallel:
+// groups in their place; control steps (wait:, wait-all:, cancel:) run
+// nothing and are left out.
+func (w *nodeWalker) steps(seq *yaml.Node, depth int, fail func(line, col int, format string, args ...any)) []*actionlint.Step {
+	var out []*actionlint.Step
+	for _, sn := range seq.Content {
+		sn = w.resolve(sn)
+		keys := map[string]*yaml.Node{}
+		if sn != nil && sn.Kind == yaml.MappingNode {
+			for _, e := range w.entries(sn) {
+				keys[e.key.Value] = w.resolve(e.val)
+			}
+		}
+		_, hasRun := keys["run"]
+		_, hasUses := keys["uses"]
+		if g, ok := keys["parallel"]; ok && !hasRun && !hasUses {
+			if g == nil || g.Kind != yaml.SequenceNode || len(g.Content) == 0 || depth >= maxGroupDepth {
+				at := pos(sn)
+				fail(at.Line, at.Col, "\"parallel\" must be a non-empty sequence of steps")
+				continue
+			}
+			out = append(out, w.steps(g, depth+1, fail)...)
+			continue
+		}
+		if !hasRun && !hasUses && hasAny(keys, controlStepKeys) {
+			continue
+		}
+		st, msg := w.step(sn)
+		if msg != "" {
+			at := pos(sn)
+			fail(at.Line, at.Col, "%s", msg)
+		}
+		if st != nil {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // step converts one composite step to actionlint's Step.

@@ -27,6 +27,7 @@ func parseWorkflow(path string, raw []byte, src *Source) *Pipeline {
 		return p
 	}
 	w, errs := safeParse(raw)
+	errs = expandStepGroups(raw, w, errs, 0)
 	notMapping := false
 	for _, e := range errs {
 		if strings.Contains(e.Message, "workflow") && strings.Contains(e.Message, "but mapping node is expected") {

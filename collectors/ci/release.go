@@ -464,23 +464,6 @@ func githubRelease(p *Pipeline) *Release {
 	return &out
 }
 
-// SelfHostedLabel returns the runs-on label that selects a self-hosted
-// runner (the "self-hosted" label or a runner group), or nil.
-func SelfHostedLabel(j *actionlint.Job) *actionlint.String {
-	if j == nil || j.RunsOn == nil {
-		return nil
-	}
-	for _, l := range j.RunsOn.Labels {
-		if l != nil && strings.EqualFold(l.Value, "self-hosted") {
-			return l
-		}
-	}
-	if j.RunsOn.Group != nil {
-		return j.RunsOn.Group
-	}
-	return nil
-}
-
 // gitlabRelease collects release-hygiene facts of a GitLab file.
 func gitlabRelease(p *Pipeline) *Release {
 	g := p.GitLab

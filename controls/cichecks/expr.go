@@ -317,7 +317,13 @@ func dataflow(n actionlint.ExprNode) []ctxPath {
 		}
 		switch x := n.(type) {
 		case *actionlint.VariableNode, *actionlint.ObjectDerefNode, *actionlint.ArrayDerefNode, *actionlint.IndexAccessNode:
-			if c, ok := contextPath(x); ok {
+			c, ok := contextPath(x)
+			if ok && c.CallLed {
+				// fromJSON(x).field carries x's data: follow the call.
+				walk(callOf(x), depth+1)
+				return
+			}
+			if ok {
 				out = append(out, c)
 			}
 		case *actionlint.FuncCallNode:
@@ -338,6 +344,23 @@ func dataflow(n actionlint.ExprNode) []ctxPath {
 	}
 	walk(n, 0)
 	return out
+}
+
+// callOf returns the function call a dereference chain starts from.
+func callOf(n actionlint.ExprNode) actionlint.ExprNode {
+	for depth := 0; depth < 200; depth++ {
+		switch x := n.(type) {
+		case *actionlint.ObjectDerefNode:
+			n = x.Receiver
+		case *actionlint.ArrayDerefNode:
+			n = x.Receiver
+		case *actionlint.IndexAccessNode:
+			n = x.Operand
+		default:
+			return n
+		}
+	}
+	return nil
 }
 
 // visit calls fn for every node of the tree, parents first.

@@ -17,6 +17,9 @@ func FuzzScanWorkflow(f *testing.F) {
 		"lol",
 		"- a",
 		"on: [push]\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo \"${{ toJSON(secrets) }} ${{ fromJSON(secrets.a).b }}\"\n",
+		"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - parallel:\n          - run: echo ${{ github.head_ref }}\n          - parallel:\n              - uses: docker://a:1\n      - wait-all:\n      - run: x\n        background: true\n",
+		"on: push\njobs:\n  a:\n    strategy:\n      matrix:\n        os: [a, [self-hosted, b]]\n        img: [\"x:1\"]\n        exclude: [{os: a}]\n        include: [{os: c, img: \"${{ inputs.i }}\"}]\n    runs-on: ${{ matrix.os }}\n    container: ${{ matrix.img }}\n    services:\n      s:\n        image: r/x:${{ github.sha }}\n    steps:\n      - run: echo\n",
+		"on: pull_request_target\njobs:\n  a:\n    runs-on: [self-hosted, \"${{ x && 'a' || 'b' }}\"]\n    steps:\n      - run: |\n          t=$(cat f)\n          cat <<EOF >> $GITHUB_ENV\n          A=$t ${{ github.event.issue.title }}\n          EOF\n          { echo \"B=$X\"; } >> $GITHUB_ENV\n      - run: uv publish --trusted-publishing never && cargo publish -n && npm publish\n",
 	} {
 		f.Add("f.yml", []byte(s))
 	}

@@ -188,7 +188,7 @@ func NewUnsoundContains() *Rule {
 					if !ok {
 						return
 					}
-					c.Errorf(ifKeyPos(c.P.Source, s), "contains(%q, %s) is a substring test, not a list membership check", hay.Value, ctx)
+					c.Errorf(ifKeyPos(c.P.Source, s), "contains(%q, %s) is a substring test, not a list membership check", hay.Value, writtenIn(s.Value, ctx.String()))
 				})
 			}
 		},

@@ -11,14 +11,14 @@ import (
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
-var trustedPublishingCmd = regexp.MustCompile(`(?m)(^|[\s;&|(])(gem(\s+\\\n\s*|\s+)push|cargo(\s+\\\n\s*|\s+)publish|twine(\s+\\\n\s*|\s+)upload|uv(\s+\\\n\s*|\s+)(\w+\s+)?publish|poetry(\s+\\\n\s*|\s+)publish|hatch(\s+\\\n\s*|\s+)publish|pdm(\s+\\\n\s*|\s+)publish|flit(\s+\\\n\s*|\s+)publish)\b`)
+var trustedPublishingCmd = regexp.MustCompile(`(?m)(^|[\s;&|(])(gem(\s+\\\n\s*|\s+)push|cargo(\s+\\\n\s*|\s+)publish|twine(\s+\\\n\s*|\s+)upload|uv(\s+\\\n\s*|\s+)(\w+\s+)?publish|poetry(\s+\\\n\s*|\s+)publish|hatch(\s+\\\n\s*|\s+)publish|pdm(\s+\\\n\s*|\s+)publish|flit(\s+\\\n\s*|\s+)publish|npm(\s+\\\n\s*|\s+)publish|pnpm(\s+\\\n\s*|\s+)publish|yarn(\s+\\\n\s*|\s+)npm\s+publish)\b`)
 
 // mayPublishWithToken holds for every script trustedPublishingCmd can
 // match (each of its commands pairs a tool with a verb): a prefilter that
 // keeps the expression off most scripts.
 func mayPublishWithToken(script string) bool {
 	if strings.Contains(script, "publish") {
-		for _, tool := range []string{"cargo", "uv", "poetry", "hatch", "pdm", "flit"} {
+		for _, tool := range []string{"cargo", "uv", "poetry", "hatch", "pdm", "flit", "npm"} {
 			if strings.Contains(script, tool) {
 				return true
 			}
@@ -69,6 +69,10 @@ func NewUseTrustedPublishing() *Rule {
 					if i := strings.IndexAny(first, " \\\n\t"); i > 0 {
 						first = first[:i]
 					}
+					why := publishesWithToken(c, sr, first, commandLine(r.Run.Value, m[4]))
+					if why == "" {
+						continue
+					}
 					// Anchor at the command's first word in the script.
 					before := r.Run.Value[:m[4]]
 					n := strings.Count(before, first)
@@ -77,11 +81,194 @@ func NewUseTrustedPublishing() *Rule {
 					for k := 0; k <= n; k++ {
 						at = loc.find(first)
 					}
-					c.Errorf(at, "%q publishes with a long-lived token; use the registry's trusted publishing", strings.Join(strings.Fields(strings.ReplaceAll(cmd, "\\", "")), " "))
+					c.Errorf(at, "%q %s; use the registry's trusted publishing", strings.Join(strings.Fields(strings.ReplaceAll(cmd, "\\", "")), " "), why)
 				}
 			}
 		},
 	}
+}
+
+// commandLine is the command starting at off, continuation lines joined,
+// up to the end of its line or the next command separator.
+func commandLine(script string, off int) string {
+	var b strings.Builder
+	rest := script[off:]
+	for {
+		line, next, more := strings.Cut(rest, "\n")
+		t := strings.TrimRight(line, " \t")
+		if strings.HasSuffix(t, "\\") && more {
+			b.WriteString(strings.TrimSuffix(t, "\\"))
+			b.WriteByte(' ')
+			rest = next
+			continue
+		}
+		b.WriteString(line)
+		break
+	}
+	out := b.String()
+	if i := strings.IndexAny(out, ";|&"); i >= 0 {
+		out = out[:i]
+	}
+	return out
+}
+
+// oidcPublishers are actions that exchange the job's OIDC token for a
+// short-lived registry credential (trusted publishing).
+var oidcPublishers = map[string]bool{
+	"rust-lang/crates-io-auth-action":              true,
+	"rubygems/configure-rubygems-credentials":      true,
+	"rubygems/release-gem":                         true,
+	"pypa/gh-action-pypi-publish":                  true,
+	"astral-sh/trusted-publishing-id-token-action": true,
+}
+
+// publishesWithToken says how a publish command (tool is its first word,
+// cmd its text) uses a long-lived credential, or "" when it publishes
+// through trusted publishing, publishes nothing (a dry run), or targets a
+// registry without trusted publishing.
+func publishesWithToken(c *Context, sr stepRef, tool, cmd string) string {
+	f := strings.Fields(cmd)
+	has := func(flags ...string) bool {
+		for _, w := range f {
+			for _, fl := range flags {
+				if w == fl || strings.HasPrefix(w, fl+"=") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if has("--dry-run") || tool == "cargo" && has("-n") {
+		return "" // publishes nothing
+	}
+	cred := credentialSource(c.P, sr, cmd)
+	idToken := jobHasIDToken(c.P, sr)
+	oidcStep := jobUsesAny(c.P, sr, oidcPublishers)
+	switch tool {
+	case "uv", "pdm", "twine":
+		switch {
+		case cred == "secret":
+			return "publishes with a long-lived token"
+		case cred == "oidc" || oidcStep:
+			return ""
+		case strings.Contains(cmd, "--trusted-publishing always") || strings.Contains(cmd, "--trusted-publishing=always"):
+			return ""
+		case strings.Contains(cmd, "--trusted-publishing never") || strings.Contains(cmd, "--trusted-publishing=never"):
+			return "publishes with trusted publishing turned off"
+		case idToken:
+			return "" // uses the job's OIDC token when no credential is given
+		}
+		return "publishes without id-token: write, so with a stored credential"
+	case "npm", "pnpm", "yarn":
+		if cred == "secret" {
+			return "publishes with a long-lived token"
+		}
+		return "" // trusted publishing with id-token: write, or a registry this file does not show
+	case "cargo", "gem":
+		if cred == "oidc" || oidcStep {
+			return ""
+		}
+		if cred == "secret" {
+			return "publishes with a long-lived token"
+		}
+		return "publishes with a stored credential (no OIDC exchange in this job)"
+	}
+	// poetry, hatch, flit: no trusted publishing of their own.
+	if cred == "oidc" || oidcStep {
+		return ""
+	}
+	return "publishes with a long-lived token"
+}
+
+// credentialSource says where the credentials a publish command can read
+// come from: "secret" (a stored secret in its arguments or in a token or
+// password variable of its environment), "oidc" (a step or job output: an
+// OIDC exchange), or "".
+func credentialSource(p *ci.Pipeline, sr stepRef, cmd string) string {
+	src := ""
+	judge := func(v string) {
+		switch {
+		case containsFold(v, "secrets."):
+			src = "secret"
+		case src == "" && (containsFold(v, "steps.") || containsFold(v, "needs.")):
+			src = "oidc"
+		}
+	}
+	if strings.Contains(cmd, "${{") {
+		judge(cmd)
+	}
+	scopes := []*actionlint.Env{sr.step.Env}
+	if sr.job != nil {
+		scopes = append(scopes, sr.job.Env)
+	}
+	if p.Workflow != nil {
+		scopes = append(scopes, p.Workflow.Env)
+	}
+	for _, env := range scopes {
+		if env == nil {
+			continue
+		}
+		for name, v := range env.Vars {
+			if v == nil || v.Value == nil {
+				continue
+			}
+			n := strings.ToLower(name)
+			if strings.Contains(n, "token") || strings.Contains(n, "password") || strings.Contains(n, "api_key") || strings.Contains(n, "auth") {
+				judge(v.Value.Value)
+			}
+		}
+	}
+	return src
+}
+
+// jobHasIDToken says whether the step's job (or, for an action, any
+// caller) may request an OIDC token.
+func jobHasIDToken(p *ci.Pipeline, sr stepRef) bool {
+	if sr.job == nil {
+		return true // an action: its caller's permissions decide
+	}
+	grants := func(perm *actionlint.Permissions) (bool, bool) {
+		if perm == nil {
+			return false, false
+		}
+		if perm.All != nil {
+			return perm.All.Value == "write-all", true
+		}
+		for name, sc := range perm.Scopes {
+			if name == "id-token" && sc != nil && sc.Value != nil {
+				return sc.Value.Value == "write", true
+			}
+		}
+		return false, true
+	}
+	if ok, set := grants(sr.job.Permissions); set {
+		return ok
+	}
+	if p.Workflow != nil {
+		ok, _ := grants(p.Workflow.Permissions)
+		return ok
+	}
+	return false
+}
+
+// jobUsesAny says whether the step's job (or action) runs any of the
+// actions before the step.
+func jobUsesAny(p *ci.Pipeline, sr stepRef, set map[string]bool) bool {
+	var steps []*actionlint.Step
+	if sr.job != nil {
+		steps = sr.job.Steps
+	} else if p.Action != nil {
+		steps = p.Action.Steps
+	}
+	for _, st := range steps {
+		if st == sr.step {
+			break
+		}
+		if a := uses(st); a != nil && set[ci.ActionRepo(usesValue(a))] {
+			return true
+		}
+	}
+	return false
 }
 
 // NewSyntaxError reports files that do not load as a pipeline.

@@ -1,10 +1,9 @@
 package cichecks
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/rhysd/actionlint"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -93,86 +92,62 @@ func NewSecretsInherit() *Rule {
 	}
 }
 
-// NewSelfHostedRunner flags jobs on self-hosted runners.
+// NewSelfHostedRunner flags jobs whose runner is not a GitHub-hosted
+// image: self-hosted runners (the self-hosted label, runner groups, Actions
+// Runner Controller scale sets, any custom label set) and third-party
+// runner services, through the job's matrix.
 func NewSelfHostedRunner() *Rule {
 	return &Rule{
 		ID:    "self-hosted-runner",
-		Title: "Job runs on a self-hosted runner",
+		Title: "Job runs on a self-hosted or third-party runner",
 		Rationale: "Self-hosted runners are not ephemeral or isolated by default: a job (or a fork's pull request in a " +
-			"public repository) can persist malware on the machine and reach the network it sits in.",
+			"public repository) can persist malware on the machine and reach the network it sits in. A third-party " +
+			"runner service runs the job, its token and its secrets on another company's machines.",
 		Remediation: "Use platform-hosted runners, or ephemeral, single-job self-hosted runners in an isolated network, " +
-			"never for public repositories' pull requests.",
+			"never for public repositories' pull requests; review a third-party runner service as a supplier.",
 		Severity:  evidence.Medium,
 		Platforms: ghWF,
 		judge: func(c *Context) {
+			var unresolved []string
 			for _, j := range c.P.SortedJobs() {
 				if j.RunsOn == nil {
 					continue
 				}
-				var at *actionlint.Pos
-				what := ""
-				if l := ci.SelfHostedLabel(j); l != nil {
-					at, what = l.Pos, l.Value
-				} else if j.RunsOn.LabelsExpr != nil {
-					if v := matrixSelfHosted(j, j.RunsOn.LabelsExpr.Value); v != "" {
-						at, what = j.RunsOn.LabelsExpr.Pos, v
+				rs, expr := ci.Runners(j)
+				if expr != "" {
+					unresolved = append(unresolved, fmt.Sprintf("job %q runs on %s", j.ID.Value, expr))
+				}
+				seen := map[ci.RunnerKind]bool{}
+				for _, r := range rs {
+					if r.Kind == ci.Hosted || seen[r.Kind] && r.Via == "" {
+						continue
+					}
+					seen[r.Kind] = true
+					labels := strings.Join(r.Labels, ", ")
+					via := ""
+					if r.Via != "" {
+						via = " (through " + r.Via + ")"
+					}
+					at := keyPos(c.P.Source, r.Pos, "runs-on")
+					switch r.Kind {
+					case ci.SelfHosted:
+						what := "a self-hosted runner"
+						if r.Service != "" {
+							what = "a self-hosted runner (" + r.Service + ")"
+						}
+						c.Errorf(at, "job %q runs on %s: %s%s", j.ID.Value, what, labels, via)
+					case ci.ThirdParty:
+						c.Report(at, evidence.Low, "job %q runs on a third-party runner service (%s): %s%s", j.ID.Value, r.Service, labels, via)
+					case ci.Custom:
+						c.Errorf(at, "job %q runs on %s%s, which is no GitHub-hosted image label: a self-hosted runner, a larger runner or a third-party one", j.ID.Value, labels, via)
 					}
 				}
-				if at != nil {
-					c.Errorf(keyPos(c.P.Source, at, "runs-on"), "job %q runs on a self-hosted runner (%s)", j.ID.Value, what)
-				}
+			}
+			if len(unresolved) > 0 {
+				c.Undecided("runner labels that cannot be resolved here: " + strings.Join(unresolved, "; "))
 			}
 		},
 	}
-}
-
-var matrixRef = regexp.MustCompile(`matrix\.([A-Za-z0-9_-]+)`)
-
-// matrixSelfHosted returns a matrix value naming a self-hosted runner that
-// a runs-on expression selects.
-func matrixSelfHosted(j *actionlint.Job, expr string) string {
-	if j.Strategy == nil || j.Strategy.Matrix == nil {
-		return ""
-	}
-	m := matrixRef.FindStringSubmatch(expr)
-	if m == nil {
-		return ""
-	}
-	name := strings.ToLower(m[1])
-	var vals []actionlint.RawYAMLValue
-	if row := j.Strategy.Matrix.Rows[name]; row != nil {
-		vals = append(vals, row.Values...)
-	}
-	if inc := j.Strategy.Matrix.Include; inc != nil {
-		for _, comb := range inc.Combinations {
-			if a := comb.Assigns[name]; a != nil {
-				vals = append(vals, a.Value)
-			}
-		}
-	}
-	for _, v := range vals {
-		if rawContains(v, "self-hosted", 0) {
-			return "self-hosted via matrix." + name
-		}
-	}
-	return ""
-}
-
-func rawContains(v actionlint.RawYAMLValue, s string, depth int) bool {
-	if v == nil || depth > 20 {
-		return false
-	}
-	switch x := v.(type) {
-	case *actionlint.RawYAMLString:
-		return strings.EqualFold(strings.TrimSpace(x.Value), s)
-	case *actionlint.RawYAMLArray:
-		for _, e := range x.Elems {
-			if rawContains(e, s, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 var deployName = regexp.MustCompile(`(?i)(deploy|release|publish|prod)`)

@@ -83,15 +83,43 @@ func judgeUnpinnedImages(c *Context) {
 		}
 		c.Errorf(valuePos(p.Source, s), "%s %q is not pinned to a digest", what, v)
 	}
+	// An image written with ${{ matrix.* }} is judged for each value the
+	// matrix gives it; one from another expression cannot be known here.
+	reportJob := func(j *actionlint.Job, s *actionlint.String, what string) {
+		if s == nil || !strings.Contains(s.Value, "${{") {
+			report(s, what)
+			return
+		}
+		exps, ok := ci.ExpandMatrix(j, strings.TrimSpace(s.Value))
+		if !ok {
+			for _, v := range imageCandidates(strings.TrimSpace(s.Value)) {
+				switch {
+				case imagePinned(v) || allowed(c.Opts.AllowUnpinned, v):
+				case v == strings.TrimSpace(s.Value):
+					c.Errorf(valuePos(p.Source, s), "%s %q is a tag reference, not pinned to a digest", what, v)
+				default:
+					c.Errorf(valuePos(p.Source, s), "%s %q (from %s) is not pinned to a digest", what, v, strings.TrimSpace(s.Value))
+				}
+			}
+			return
+		}
+		for _, e := range exps {
+			v := strings.TrimSpace(e.Value)
+			if v == "" || imagePinned(v) || allowed(c.Opts.AllowUnpinned, v) {
+				continue
+			}
+			c.Errorf(valuePos(p.Source, s), "%s %q (%s through %s) is not pinned to a digest", what, v, strings.TrimSpace(s.Value), e.Via)
+		}
+	}
 	switch p.Platform {
 	case ci.GitHubWorkflow:
 		for _, j := range p.SortedJobs() {
 			if j.Container != nil {
-				report(j.Container.Image, "container image")
+				reportJob(j, j.Container.Image, "container image")
 			}
 			for _, s := range ci.SortedServices(j.Services) {
 				if s.Container != nil {
-					report(s.Container.Image, "service image")
+					reportJob(j, s.Container.Image, "service image")
 				}
 			}
 		}
@@ -123,6 +151,58 @@ func judgeUnpinnedImages(c *Context) {
 			}
 		}
 	}
+}
+
+// imageCandidates are what an image written with an expression that is
+// not a matrix value can be known to be: the string literals the
+// expression may yield (${{ cond && 'postgres:17' || 'none' }}), or, when the
+// text around the expression already makes a tag reference
+// (registry/app:${{ ... }}), the value itself. Nothing is known of an
+// image that is an opaque expression (${{ inputs.image }}).
+func imageCandidates(v string) []string {
+	es := exprsIn(v)
+	if len(es) == 0 {
+		return nil
+	}
+	outside := v
+	for _, e := range es {
+		outside = strings.Replace(outside, e.Raw, "\x00", 1)
+	}
+	if strings.Contains(outside, "@sha256:") {
+		return nil
+	}
+	if strings.Trim(outside, "\x00 ") != "" {
+		name := outside[:strings.IndexByte(outside+"\x00", 0)]
+		if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') && i >= 0 {
+			return []string{v} // a tag, whatever the expression gives
+		}
+		return nil
+	}
+	if len(es) != 1 || es[0].Node == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range dataflowLiterals(es[0].Node) {
+		if f = strings.TrimSpace(f); f != "" && !strings.ContainsAny(f, " \t") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// dataflowLiterals lists the string literals an expression can yield: the
+// right of &&, both sides of ||.
+func dataflowLiterals(n actionlint.ExprNode) []string {
+	switch x := n.(type) {
+	case *actionlint.StringNode:
+		return []string{x.Value}
+	case *actionlint.LogicalOpNode:
+		if x.Kind == actionlint.LogicalOpNodeKindAnd {
+			return dataflowLiterals(x.Right)
+		}
+		return append(dataflowLiterals(x.Left), dataflowLiterals(x.Right)...)
+	}
+	return nil
 }
 
 func quote(s string) string { return `"` + s + `"` }

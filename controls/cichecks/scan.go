@@ -3,6 +3,7 @@ package cichecks
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,10 +43,15 @@ type ScanOptions struct {
 	Concurrency int
 }
 
+// ErrNoPipeline is returned (wrapped, naming the paths) when a path holds
+// no pipeline file: a silent "clean" would be a false one.
+var ErrNoPipeline = errors.New("no pipeline file (GitHub Actions workflow, action.yml or GitLab CI file) found")
+
 // Scan collects and judges the pipelines under each path (a workflow file,
 // an action.yml, a GitLab file, or a repository directory) and returns the
 // findings ordered by file and position, without duplicates. An error names
-// a path that could not be opened.
+// a path that could not be opened. A path holding no pipeline file is an
+// ErrNoPipeline error returned with the findings of the other paths.
 //
 // Files named one by one are read through one os.Root per folder rather
 // than one target each, and each file is parsed once and judged by every
@@ -71,6 +77,7 @@ func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) 
 	}
 	defer s.close()
 	results := make([][]Result, len(paths))
+	found := make([]int, len(paths))
 	errs := make([]error, len(paths))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -83,20 +90,28 @@ func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) 
 				if i >= len(paths) {
 					return
 				}
-				results[i], errs[i] = s.scanOne(ctx, paths[i])
+				results[i], found[i], errs[i] = s.scanOne(ctx, paths[i])
 			}
 		}()
 	}
 	wg.Wait()
 	total := 0
+	var empty []string
 	for i := range paths {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
 		total += len(results[i])
+		if found[i] == 0 {
+			empty = append(empty, paths[i])
+		}
+	}
+	var noPipeline error
+	if len(empty) > 0 && ctx.Err() == nil {
+		noPipeline = fmt.Errorf("ci scan: %s: %w", strings.Join(empty, ", "), ErrNoPipeline)
 	}
 	if total == 0 {
-		return nil, ctx.Err()
+		return nil, cmp.Or(ctx.Err(), noPipeline)
 	}
 	out := make([]Result, 0, total)
 	for i := range paths {
@@ -127,7 +142,7 @@ func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) 
 		}
 		dedup = append(dedup, r)
 	}
-	return dedup, ctx.Err()
+	return dedup, cmp.Or(ctx.Err(), noPipeline)
 }
 
 // scanner is the state of one Scan shared by its workers.
@@ -173,7 +188,9 @@ func (s *scanner) close() {
 	}
 }
 
-func (s *scanner) scanOne(ctx context.Context, p string) ([]Result, error) {
+// scanOne scans one path and returns its findings and how many pipeline
+// files it held.
+func (s *scanner) scanOne(ctx context.Context, p string) ([]Result, int, error) {
 	// The common case, a file: read it through its folder's root without a
 	// stat of its own. Anything else (a directory, an error to report as
 	// the path's) takes the general way below.
@@ -182,44 +199,44 @@ func (s *scanner) scanOne(ctx context.Context, p string) ([]Result, error) {
 			if raw, isDir, err := f.ReadEntry(name); err == nil && !isDir {
 				pls, err := s.col.File(ctx, f, name, raw)
 				if err != nil {
-					return nil, err
+					return nil, 0, err
 				}
-				return s.results(pls, p, false), nil
+				return s.results(pls, p, false), len(pls), nil
 			}
 		}
 	}
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("ci scan: target %s: %w", p, err)
+		return nil, 0, fmt.Errorf("ci scan: target %s: %w", p, err)
 	}
 	var pls []*ci.Pipeline
 	if st.IsDir() {
 		t, err := collectors.OpenTarget(p, p)
 		if err != nil {
-			return nil, fmt.Errorf("ci scan: %w", err)
+			return nil, 0, fmt.Errorf("ci scan: %w", err)
 		}
 		defer t.Close()
 		t.MaxFileSize = s.o.MaxFileSize
 		if pls, err = s.col.Pipelines(ctx, t); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	} else {
 		f, err := s.folder(filepath.Dir(p))
 		if err != nil {
-			return nil, fmt.Errorf("ci scan: target %s: %w", p, err)
+			return nil, 0, fmt.Errorf("ci scan: target %s: %w", p, err)
 		}
 		// A file named on its own that cannot be read (a pipe, a device, one
 		// above the size limit) is the user's input error, not a silence.
 		raw, _, err := f.ReadEntry(filepath.Base(p))
 		if err != nil {
 			// The folder names the file by its base name; name it as given.
-			return nil, fmt.Errorf("ci scan: %s: %s", p, strings.TrimPrefix(err.Error(), filepath.Base(p)+": "))
+			return nil, 0, fmt.Errorf("ci scan: %s: %s", p, strings.TrimPrefix(err.Error(), filepath.Base(p)+": "))
 		}
 		if pls, err = s.col.File(ctx, f, filepath.Base(p), raw); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return s.results(pls, p, st.IsDir()), nil
+	return s.results(pls, p, st.IsDir()), len(pls), nil
 }
 
 // results judges the pipelines found under path p.

@@ -2,6 +2,7 @@ package cichecks
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -136,5 +137,35 @@ func TestScanControlsLookedUpOnce(t *testing.T) {
 	}
 	if n := calls.Load(); n != int64(len(Rules())) {
 		t.Errorf("Controls called %d times for %d rules", n, len(Rules()))
+	}
+}
+
+// TestScanNoPipeline: whatever the path names (a workflows folder, the
+// folder it is in, a file), pipelines are found; a path with none is an
+// ErrNoPipeline naming it, returned with the other paths' findings.
+func TestScanNoPipeline(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"repo/.github/workflows/a.yml": unpinned,
+		"repo/README.md":               "# x\n",
+		"docs/index.md":                "# x\n",
+		"notes.txt":                    "on: push\n",
+	})
+	wf := filepath.Join(dir, "repo", ".github", "workflows")
+	for _, p := range []string{wf, filepath.Dir(wf), filepath.Join(dir, "repo")} {
+		rs, err := Scan(context.Background(), []string{p}, ScanOptions{})
+		if err != nil || len(rs) != 1 || rs[0].Rule != "unpinned-uses" {
+			t.Errorf("%s: %v %+v", p, err, rs)
+		}
+	}
+	t.Chdir(wf)
+	if rs, err := Scan(context.Background(), []string{"."}, ScanOptions{}); err != nil || len(rs) != 1 || rs[0].File != "a.yml" {
+		t.Errorf("scan . inside the workflows folder: %v %+v", err, rs)
+	}
+	for _, p := range []string{filepath.Join(dir, "docs"), filepath.Join(dir, "notes.txt")} {
+		rs, err := Scan(context.Background(), []string{wf, p}, ScanOptions{})
+		if !errors.Is(err, ErrNoPipeline) || !strings.Contains(err.Error(), p) || len(rs) != 1 {
+			t.Errorf("%s: %v, %d findings", p, err, len(rs))
+		}
 	}
 }

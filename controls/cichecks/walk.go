@@ -230,10 +230,11 @@ func allowed(prefixes []string, name string) bool {
 	return false
 }
 
-// envLookup finds env var name (case-insensitive) in the closest scope:
+// envValue finds env var name (case-insensitive) in the closest scope:
 // step, then job, then workflow. found is false when no scope defines it;
-// dynamic is true when the definition holds an expression.
-func envLookup(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool) {
+// dynamic is true when the definition holds an expression, whose text is
+// value (empty for a whole env: expression).
+func envValue(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool, value string) {
 	name = strings.ToLower(name)
 	var buf [3]*actionlint.Env
 	scopes := append(buf[:0], sr.step.Env)
@@ -248,11 +249,14 @@ func envLookup(p *ci.Pipeline, sr stepRef, name string) (found, dynamic bool) {
 			continue
 		}
 		if env.Expression != nil {
-			return true, true
+			return true, true, ""
 		}
 		if v := env.Vars[name]; v != nil {
-			return true, v.Value != nil && strings.Contains(v.Value.Value, "${{")
+			if v.Value != nil && strings.Contains(v.Value.Value, "${{") {
+				return true, true, v.Value.Value
+			}
+			return true, false, ""
 		}
 	}
-	return false, false
+	return false, false, ""
 }
