@@ -42,7 +42,10 @@ func TestChecks(t *testing.T) {
 		{"not verified is never a pass", NewReleaseChecksumsSigned(), distribution.Finding{Outcome: distribution.NotVerified, Message: "no key"}, evidence.NotAssessed, "no key"},
 		{"TOFU chain", NewTUFRootChain(), distribution.Finding{Outcome: distribution.NotVerified, Message: "chain"}, evidence.NotAssessed, "trust on first use"},
 		{"pinned chain", NewTUFRootChain(), distribution.Finding{Outcome: distribution.Verified, Message: "chain"}, evidence.Pass, "chain"},
-		{"expired role", NewTUFExpiry(), distribution.Finding{Subject: "timestamp", Expires: at.Add(-time.Second)}, evidence.Fail, "expired 2026-08-19T23:59:59Z, before the assessment instant 2026-08-20T00:00:00Z"},
+		{"expired role at a pinned instant", NewTUFExpiry(), distribution.Finding{Subject: "timestamp", Expires: at.Add(-time.Second), AtGiven: true}, evidence.Fail, "expired 2026-08-19T23:59:59Z, before the assessment instant 2026-08-20T00:00:00Z"},
+		// The run's own clock stays out of the message: two runs over the same input say the same.
+		{"expired role now", NewTUFExpiry(), distribution.Finding{Subject: "timestamp", Expires: at.Add(-time.Second)}, evidence.Fail, "expired 2026-08-19T23:59:59Z, before this assessment"},
+		{"valid role at a pinned instant", NewTUFExpiry(), distribution.Finding{Subject: "root", Expires: at.Add(time.Hour), AtGiven: true}, evidence.Pass, "(judged at 2026-08-20T00:00:00Z)"},
 		{"expires at the instant", NewTUFExpiry(), distribution.Finding{Subject: "timestamp", Expires: at}, evidence.Fail, "expired"},
 		{"valid role", NewTUFExpiry(), distribution.Finding{Subject: "root", Expires: at.Add(time.Hour)}, evidence.Pass, "valid until"},
 		{"root threshold 1", NewTUFThreshold(2), distribution.Finding{Subject: "root", Threshold: 1, Keys: 3, Message: "role root"}, evidence.Fail, "one stolen key"},

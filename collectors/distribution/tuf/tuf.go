@@ -569,6 +569,9 @@ func (w *work) target(f *file, roleName, p string, tf *metadata.TargetFiles, all
 	for a := range tf.Hashes {
 		algs = append(algs, a)
 	}
+	// In name order, not map order: the message must read the same in
+	// every run over the same metadata.
+	sort.Strings(algs)
 	sums, err := distribution.HashFile(w.t, rel, algs...)
 	if err != nil {
 		fd.Outcome = distribution.Failed
