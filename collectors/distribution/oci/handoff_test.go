@@ -217,3 +217,37 @@ func TestHandoffSubjectMismatch(t *testing.T) {
 		t.Errorf("attested %s", f.Message)
 	}
 }
+
+// TestHandoffCosignSave: the real cosign layout (testdata/SOURCES.md)
+// hands its `cosign attest --type spdxjson` SBOM to the SBOM parser and its
+// slsaprovenance1 attestation to the provenance verifier, both about the
+// image digest.
+func TestHandoffCosignSave(t *testing.T) {
+	const dir, key = "testdata/cosign-save", "testdata/cosign-save.pub"
+	ev := collect(t, dir, distribution.Options{Keys: []string{key}, WithoutTlogUnsafe: true,
+		SLSA: []config.SLSAExpectation{{SourceURI: "github.com/example/none"}}})
+	att := ev[distribution.Kind(CheckAttested)]
+	if len(att) != 1 {
+		t.Fatalf("%d attested", len(att))
+	}
+	f, _ := evidence.PayloadAs[distribution.Finding](&att[0])
+	image := "sha256:" + f.SHA256
+	docs := ev[sbom.EvidenceKind]
+	if len(docs) != 1 {
+		t.Fatalf("%d sbom evidence", len(docs))
+	}
+	d, _ := evidence.PayloadAs[sbom.Document](&docs[0])
+	if d.Format != sbom.FormatSPDX || d.Error != "" || docs[0].Subject.Digest != image {
+		t.Errorf("sbom %s %q about %+v", d.Format, d.Error, docs[0].Subject)
+	}
+	prov := ev[signing.KindProvenance]
+	if len(prov) != 1 || prov[0].Subject.Digest != image {
+		t.Fatalf("provenance %+v", prov)
+	}
+	// The expectation names another source: the verifier refuses it.
+	if p, _ := evidence.PayloadAs[signing.Provenance](&prov[0]); p.Status != signing.StatusFailed {
+		t.Errorf("provenance %s %s", p.Status, p.Reason)
+	} else {
+		t.Log(p.Reason)
+	}
+}
