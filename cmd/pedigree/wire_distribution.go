@@ -43,6 +43,7 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 		Keys:              append([]string{}, d.Keys...),
 		WithoutTlogUnsafe: d.WithoutTlogUnsafe,
 		TrustedRoots:      append(append([]string{}, d.TrustedRoots...), cfg.Policy.Sigstore.TrustedRoots...),
+		SLSA:              cfg.Policy.Sigstore.SLSA,
 	}
 	t, err := distribution.Load(o)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 
 	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/verify/minisign"
@@ -60,6 +61,10 @@ type Options struct {
 	WithoutTlogUnsafe bool
 	// TrustedRoots are Sigstore trusted_root.json files.
 	TrustedRoots []string
+	// SLSA are the provenance expectations (policy.sigstore.slsa) an
+	// image's attached SLSA provenance is verified against; artifacts
+	// patterns match the image's reference name or digest.
+	SLSA []config.SLSAExpectation
 }
 
 // Trust is the loaded trust: every file of the options read once.
@@ -83,6 +88,8 @@ type Trust struct {
 	// Roots are the Sigstore trusted roots.
 	Roots             root.TrustedMaterialCollection
 	WithoutTlogUnsafe bool
+	// SLSA are the provenance expectations, as given.
+	SLSA []config.SLSAExpectation
 	// Problems are trust files that did not load; a scan reports them and
 	// judges without them (never as a pass).
 	Problems []string
@@ -91,7 +98,7 @@ type Trust struct {
 // Load reads the files the options name. A file that does not load is an
 // error naming it: a user who pins trust wants to know it was not used.
 func Load(o Options) (*Trust, error) {
-	t := &Trust{At: o.At, AtGiven: !o.At.IsZero(), WithoutTlogUnsafe: o.WithoutTlogUnsafe, RawKeys: map[string][]byte{}}
+	t := &Trust{At: o.At, AtGiven: !o.At.IsZero(), WithoutTlogUnsafe: o.WithoutTlogUnsafe, SLSA: o.SLSA, RawKeys: map[string][]byte{}}
 	if t.At.IsZero() {
 		t.At = time.Now().UTC()
 	}

@@ -47,6 +47,14 @@ type sigObs struct {
 	outcome       string
 	message       string
 	where         string
+	// What is handed to the SBOM and provenance checks: the statement
+	// (attestations matched to the digest), the bytes the evidence is
+	// about (the statement, or an unsigned SBOM), the DSSE envelope, and
+	// the file they were read from.
+	st       *statement.Statement
+	document []byte
+	envelope []byte
+	source   string
 }
 
 func (w *work) note(o *sigObs) { w.sigs[o.digest] = append(w.sigs[o.digest], o) }
@@ -73,8 +81,10 @@ func (w *work) attached(a *artifact) {
 			w.bundleLayer(to, b, where)
 		case isSBOMMediaType(mt) || scheme == "sbom":
 			if to != "" {
-				w.note(&sigObs{digest: to, kind: "sbom", format: mt, outcome: distribution.NotVerified, where: where,
-					message: "an SBOM is attached unsigned (" + mt + ")"})
+				o := &sigObs{digest: to, kind: "sbom", format: mt, outcome: distribution.NotVerified, where: where,
+					message: "an SBOM is attached unsigned (" + mt + ")", source: w.blobSource(b)}
+				o.document, _ = w.s.json(b)
+				w.note(o)
 			}
 		}
 	}
@@ -196,6 +206,8 @@ func (w *work) dsseLayer(to string, l v1.Descriptor, b *blob, where string) {
 		}
 		if !matched {
 			err = fmt.Errorf("the attestation's subjects do not name the image %s it is attached to", to)
+		} else {
+			o.st, o.document, o.envelope, o.source = st, env.Payload, raw, w.blobSource(b)
 		}
 	}
 	if o.digest == "" {
@@ -240,6 +252,11 @@ func (w *work) bundleLayer(to string, b *blob, where string) {
 		o.kind = "attestation"
 		if st, err := statement.FromEnvelope(&dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()}); err == nil {
 			o.predicateType = st.PredicateType
+			for _, s := range st.Subject {
+				if "sha256:"+strings.ToLower(s.Digest["sha256"]) == to {
+					o.st, o.document, o.envelope, o.source = st, env.GetPayload(), raw, w.blobSource(b)
+				}
+			}
 		}
 	}
 	hx, _ := hex.DecodeString(strings.TrimPrefix(to, "sha256:"))

@@ -98,6 +98,7 @@ func (w *work) judgeImage(im *image) {
 		}
 	}
 	w.emit(att, im.m.raw)
+	w.handoff(im, obs)
 	w.basePinned(im)
 }
 

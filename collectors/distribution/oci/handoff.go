@@ -1,0 +1,156 @@
+package oci
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/pedigree-dev/pedigree/collectors/sbom"
+	"github.com/pedigree-dev/pedigree/collectors/signing"
+	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/verify/provenance"
+)
+
+// The SBOM and SLSA provenance an image carries are handed to the SBOM and
+// signing pillars' checks: an SBOM predicate (or an unsigned cosign .sbom
+// layer) becomes "sbom.document" evidence parsed by the SBOM collector's
+// own parser, a SLSA provenance predicate becomes "signing.provenance"
+// evidence verified against policy.sigstore.slsa. Both name the image
+// digest as their subject; their SHA-256 is that of the attestation's
+// statement (or of the SBOM layer).
+
+// blobSource is the file a blob was read from, relative to the target.
+func (w *work) blobSource(b *blob) string {
+	if w.s.archive {
+		return w.s.path
+	}
+	return b.name
+}
+
+// handoff emits the SBOM and provenance evidence of one image.
+func (w *work) handoff(im *image, obs []*sigObs) {
+	seen := map[string]bool{}
+	for _, o := range obs {
+		if o.document == nil {
+			continue
+		}
+		key := o.digest + "\x00" + evidence.SHA256Hex(o.document)
+		switch {
+		case o.kind == "sbom":
+			if !seen[key+"sbom"] {
+				seen[key+"sbom"] = true
+				w.sbomEvidence(im, o, o.document)
+			}
+		case o.kind != "attestation" || o.st == nil:
+		case isSBOMPredicate(o.predicateType):
+			if !seen[key+"sbom"] {
+				seen[key+"sbom"] = true
+				w.sbomEvidence(im, o, o.st.Predicate)
+			}
+		case isSLSAPredicate(o.predicateType):
+			if !seen[key+"prov"] {
+				seen[key+"prov"] = true
+				w.provenanceEvidence(im, o)
+			}
+		}
+	}
+}
+
+func isSLSAPredicate(pt string) bool {
+	return pt == provenance.PredicateV1 || pt == provenance.PredicateV02 || pt == provenance.PredicateV01
+}
+
+// subjectOf names the image digest the attestation was matched to.
+func subjectOf(im *image, o *sigObs) evidence.Subject {
+	ref := o.digest
+	if im.ref != "" {
+		ref = im.ref + "@" + o.digest
+	}
+	return evidence.Subject{Type: "oci-image", Ref: ref, Digest: o.digest}
+}
+
+// sbomEvidence parses an SBOM with the SBOM collector's parser, as if the
+// document had been found in the target.
+func (w *work) sbomEvidence(im *image, o *sigObs, doc []byte) {
+	file := fmt.Sprintf("%s (SBOM attached to %s)", o.source, subjectOf(im, o).Ref)
+	d, err := sbom.Parse(file, doc)
+	if err != nil {
+		d = &sbom.Document{File: file, Format: sbomFormat(o.predicateType + " " + o.format),
+			Error: fmt.Sprintf("the attached SBOM (%s) is not a document pedigree reads: %s", strings.TrimSpace(o.predicateType+" "+o.format), err)}
+		if !errors.Is(err, sbom.ErrNotSBOM) {
+			d.Error = err.Error()
+		}
+	}
+	w.out = append(w.out, w.s.t.Evidence(Name, sbom.EvidenceKind, o.source, o.document, subjectOf(im, o), d))
+}
+
+func sbomFormat(s string) string {
+	if strings.Contains(strings.ToLower(s), "cyclonedx") {
+		return sbom.FormatCycloneDX
+	}
+	return sbom.FormatSPDX
+}
+
+// provenanceEvidence verifies a SLSA provenance attestation against the
+// expectation that names the image, over the image digest.
+func (w *work) provenanceEvidence(im *image, o *sigObs) {
+	subj := subjectOf(im, o)
+	p := &signing.Provenance{Path: o.source, PredicateType: o.predicateType,
+		Artifacts: []signing.ArtifactRef{{Path: subj.Ref, SHA256: strings.TrimPrefix(o.digest, "sha256:")}}}
+	emit := func() {
+		w.out = append(w.out, w.s.t.Evidence(Name, signing.KindProvenance, o.source, o.document, subj, p))
+	}
+	exp := slsaFor(w.trust.SLSA, im.ref, o.digest)
+	if exp == nil {
+		p.Status, p.Reason = signing.StatusNotAssessed, "no SLSA expectation in policy.sigstore.slsa names the image "+subj.Ref
+		emit()
+		return
+	}
+	p.MinLevel = exp.MinLevel
+	tr := provenance.Trust{Keys: w.trust.Keys}
+	if len(w.trust.Roots) > 0 {
+		tr.Sigstore = w.trust.Roots
+	}
+	res, err := provenance.Verify(o.envelope, tr, provenance.Expect{SourceURI: exp.SourceURI, BuilderID: exp.BuilderID,
+		SourceBranch: exp.SourceBranch, SourceTag: exp.SourceTag, SourceVersionedTag: exp.SourceVersionedTag,
+		PackageName: exp.PackageName, PackageVersion: exp.PackageVersion, BuildType: exp.BuildType,
+		ExternalParameters: exp.ExternalParameters},
+		provenance.Artifact{Digests: map[string]string{"sha256": strings.TrimPrefix(o.digest, "sha256:")}, Image: subj.Ref})
+	if err != nil {
+		p.Status, p.Reason = signing.StatusFailed, err.Error()
+	} else {
+		p.Status = signing.StatusVerified
+		p.Format, p.BuilderID, p.PredicateType = res.Format, res.BuilderID, res.Claims.PredicateType
+		p.BuildType, p.SourceURI, p.SourceRef, p.SourceDigest = res.Claims.BuildType, res.Claims.SourceURI, res.Claims.SourceRef, res.Claims.SourceDigest
+		p.LevelShown, p.LevelClaimed = res.LevelShown, res.LevelClaimed
+	}
+	emit()
+}
+
+// slsaFor is the first expectation whose artifacts patterns match the
+// image's reference name (with or without its tag) or its digest; an
+// expectation without patterns matches every image.
+func slsaFor(exps []config.SLSAExpectation, ref, digest string) *config.SLSAExpectation {
+	names := []string{digest}
+	if ref != "" {
+		names = append(names, ref, ref+"@"+digest)
+		if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+			names = append(names, ref[:i])
+		}
+	}
+	for i, e := range exps {
+		if len(e.Artifacts) == 0 {
+			return &exps[i]
+		}
+		for _, pat := range e.Artifacts {
+			for _, n := range names {
+				if ok, _ := path.Match(pat, n); ok || pat == n {
+					return &exps[i]
+				}
+			}
+		}
+	}
+	return nil
+}
