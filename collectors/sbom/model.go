@@ -55,12 +55,32 @@ type Document struct {
 	DuplicateRefs []string `json:"duplicateRefs,omitempty"`
 	// Signature is the embedded JSF signature and what verifying it showed.
 	Signature *Signature `json:"signature,omitempty"`
+	// Attached is set when a distribution channel carried the SBOM for an
+	// artifact (an OCI image's attestation or cosign .sbom layer) rather
+	// than a file in the target: what binds it to that artifact, and what
+	// verifying its signature showed.
+	Attached *Attachment `json:"attached,omitempty"`
 	// Truncated is set on a marshalled summary whose component list and
 	// dependency graph were left out because they were large; the raw file
 	// is identified by the evidence's SHA-256.
 	Truncated bool `json:"truncated,omitempty"`
 	// ComponentCount is len(Components), kept in summaries.
 	ComponentCount int `json:"componentCount"`
+}
+
+// Attachment is how an attached SBOM is bound to the artifact it describes.
+type Attachment struct {
+	// Digest is the artifact's digest ("sha256:…"); Ref names it.
+	Digest string `json:"digest"`
+	Ref    string `json:"ref,omitempty"`
+	// Subject is true when a signed in-toto statement's subject names the
+	// digest; false when only the registry's naming (a cosign
+	// sha256-<digest>.sbom tag) associates the two.
+	Subject bool `json:"subject"`
+	// Signature is "verified", "failed" or "not-verified" (unsigned, or no
+	// trusted key to verify with), with Message saying which and why.
+	Signature string `json:"signature"`
+	Message   string `json:"message,omitempty"`
 }
 
 // Signature is an embedded CycloneDX JSF signature, verified at collection

@@ -71,6 +71,16 @@ func bound(d *sbom.Document, arts []artifactEv) []artifactEv {
 }
 
 func judgeBinding(c controls.Check, d docEv, arts []artifactEv) evidence.Finding {
+	if a := d.doc.Attached; a != nil {
+		// The channel binds it: an attestation's subject names the digest
+		// (whether its signature holds is SBOM-SIGNED's verdict); a bare
+		// .sbom layer is associated by a tag name anyone who can push may
+		// write, which binds nothing.
+		if a.Subject {
+			return finding(c, d, evidence.Pass, fmt.Sprintf("bound to %s by the subject of the in-toto statement that carries it", a.Ref))
+		}
+		return finding(c, d, evidence.NotAssessed, fmt.Sprintf("attached to %s by tag name only: no signed subject binds it to the image", a.Ref))
+	}
 	if d.doc.Primary == nil {
 		return finding(c, d, evidence.Fail, "no primary component (CycloneDX metadata.component / SPDX DESCRIBES): the SBOM names no artifact")
 	}

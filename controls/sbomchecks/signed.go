@@ -50,6 +50,10 @@ func NewSigned() controls.Check {
 				}
 				continue
 			}
+			if a := d.doc.Attached; a != nil {
+				out = append(out, attachedSigned(c, d, a))
+				continue
+			}
 			if v, ok := verdicts[d.ev.Target+"\x00"+d.doc.File]; ok {
 				out = append(out, finding(c, d, v.status, v.msg, v.id))
 				continue
@@ -126,4 +130,18 @@ func verdictOf(verified, failed bool, sig, reason, id string) detachedVerdict {
 		return detachedVerdict{evidence.Fail, "detached signature " + sig + " does not verify: " + reason, id}
 	}
 	return detachedVerdict{evidence.NotAssessed, "detached signature " + sig + " could not be verified: " + reason, id}
+}
+
+// attachedSigned judges an SBOM a distribution channel carried: its
+// signature is the attestation's (or the missing one of a bare .sbom layer).
+func attachedSigned(c controls.Check, d docEv, a *sbom.Attachment) evidence.Finding {
+	switch {
+	case a.Signature == "verified":
+		return finding(c, d, evidence.Pass, fmt.Sprintf("signed as an attestation on %s; the signature verifies against the trust policy: %s", a.Ref, a.Message))
+	case a.Signature == "failed":
+		return finding(c, d, evidence.Fail, fmt.Sprintf("the attestation carrying it on %s does not verify: %s", a.Ref, a.Message))
+	case !a.Subject:
+		return finding(c, d, evidence.Fail, fmt.Sprintf("not signed: attached to %s as a bare SBOM layer with no signature over it", a.Ref))
+	}
+	return finding(c, d, evidence.NotAssessed, fmt.Sprintf("the attestation carrying it on %s was not verified: %s", a.Ref, a.Message))
 }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/collectors/distribution"
 	"github.com/pedigree-dev/pedigree/collectors/sbom"
 	"github.com/pedigree-dev/pedigree/collectors/signing"
 	"github.com/pedigree-dev/pedigree/config"
@@ -83,7 +84,22 @@ func (w *work) sbomEvidence(im *image, o *sigObs, doc []byte) {
 			d.Error = err.Error()
 		}
 	}
-	w.out = append(w.out, w.s.t.Evidence(Name, sbom.EvidenceKind, o.source, o.document, subjectOf(im, o), d))
+	subj := subjectOf(im, o)
+	d.Attached = &sbom.Attachment{Digest: o.digest, Ref: subj.Ref, Subject: o.kind == "attestation",
+		Signature: attachedSignature(o.outcome), Message: o.message}
+	w.out = append(w.out, w.s.t.Evidence(Name, sbom.EvidenceKind, o.source, o.document, subj, d))
+}
+
+// attachedSignature names an attestation's verification outcome in the
+// SBOM collector's words.
+func attachedSignature(outcome string) string {
+	switch outcome {
+	case distribution.Verified:
+		return "verified"
+	case distribution.Failed:
+		return "failed"
+	}
+	return "not-verified"
 }
 
 func sbomFormat(s string) string {
