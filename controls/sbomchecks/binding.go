@@ -77,9 +77,9 @@ func judgeBinding(c controls.Check, d docEv, arts []artifactEv) evidence.Finding
 		// .sbom layer is associated by a tag name anyone who can push may
 		// write, which binds nothing.
 		if a.Subject {
-			return finding(c, d, evidence.Pass, fmt.Sprintf("bound to %s by the subject of the in-toto statement that carries it", a.Ref))
+			return finding(c, d, evidence.Pass, "bound to the image by the subject of the in-toto statement that carries it")
 		}
-		return finding(c, d, evidence.NotAssessed, fmt.Sprintf("attached to %s by tag name only: no signed subject binds it to the image", a.Ref))
+		return finding(c, d, evidence.NotAssessed, "attached by tag name only: no signed subject binds it to the image")
 	}
 	if d.doc.Primary == nil {
 		return finding(c, d, evidence.Fail, "no primary component (CycloneDX metadata.component / SPDX DESCRIBES): the SBOM names no artifact")

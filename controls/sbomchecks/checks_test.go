@@ -100,22 +100,22 @@ func TestChecks(t *testing.T) {
 		// An SBOM a distribution channel carried is signed and bound by the channel, not by a file beside it.
 		{"attached: attestation verified", NewSigned(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: true, Signature: "verified", Message: "m"}
-		}))}, []string{"pass: app.cdx.json: signed as an attestation on img@sha256:ab; the signature verifies against the trust policy: m"}},
+		}))}, []string{"pass: app.cdx.json (SBOM attached to img@sha256:ab): signed as an attestation whose signature verifies against the trust policy: m"}},
 		{"attached: attestation fails", NewSigned(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: true, Signature: "failed", Message: "m"}
-		}))}, []string{"fail: app.cdx.json: the attestation carrying it on img@sha256:ab does not verify: m"}},
+		}))}, []string{"fail: app.cdx.json (SBOM attached to img@sha256:ab): the attestation carrying it does not verify: m"}},
 		{"attached: attestation unverified", NewSigned(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: true, Signature: "not-verified", Message: "m"}
-		}))}, []string{"not-assessed: app.cdx.json: the attestation carrying it on img@sha256:ab was not verified: m"}},
+		}))}, []string{"not-assessed: app.cdx.json (SBOM attached to img@sha256:ab): the attestation carrying it was not verified: m"}},
 		{"attached: bare .sbom layer", NewSigned(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: false, Signature: "not-verified", Message: "m"}
-		}))}, []string{"fail: app.cdx.json: not signed: attached to img@sha256:ab as a bare SBOM layer"}},
+		}))}, []string{"fail: app.cdx.json (SBOM attached to img@sha256:ab): not signed: attached as a bare SBOM layer"}},
 		{"attached: bound by the statement's subject", NewArtifactBinding(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: true, Signature: "failed", Message: "m"}
-		}))}, []string{"pass: app.cdx.json: bound to img@sha256:ab by the subject of the in-toto statement"}},
+		}))}, []string{"pass: app.cdx.json (SBOM attached to img@sha256:ab): bound to the image by the subject of the in-toto statement"}},
 		{"attached: bare layer binds nothing", NewArtifactBinding(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: false, Signature: "not-verified", Message: "m"}
-		}))}, []string{"not-assessed: app.cdx.json: attached to img@sha256:ab by tag name only"}},
+		}))}, []string{"not-assessed: app.cdx.json (SBOM attached to img@sha256:ab): attached by tag name only"}},
 		{"ntia first missing supplier", NewNTIAMinimum(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) { d.Components[1].Supplier = "" }))},
 			[]string{"fail: app.cdx.json: NTIA minimum elements incomplete (first missing: supplier): supplier missing in 1 of 2 components (b@2)"}},
 		{"ntia no components", NewNTIAMinimum(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) { d.Components = nil }))},

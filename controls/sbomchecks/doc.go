@@ -92,16 +92,26 @@ func artifacts(ev []evidence.Evidence) []artifactEv {
 }
 
 func subjectOf(d docEv) evidence.Subject {
-	s := evidence.Subject{Type: "sbom", Ref: d.doc.File}
+	s := evidence.Subject{Type: "sbom", Ref: docLabel(d.doc)}
 	if d.ev.SHA256 != "" {
 		s.Digest = "sha256:" + d.ev.SHA256
 	}
 	return s
 }
 
+// docLabel names an SBOM in messages and subjects: its file, and for one
+// a distribution channel carried, the artifact it is attached to. The
+// finding's location stays the file, which readers of reports can open.
+func docLabel(d *sbom.Document) string {
+	if a := d.Attached; a != nil {
+		return d.File + " (SBOM attached to " + a.Ref + ")"
+	}
+	return d.File
+}
+
 // finding builds a document-level finding anchored at the SBOM file.
 func finding(c controls.Check, d docEv, st evidence.Status, msg string, more ...string) evidence.Finding {
-	f := c.Finding(st, d.doc.File+": "+msg, subjectOf(d))
+	f := c.Finding(st, docLabel(d.doc)+": "+msg, subjectOf(d))
 	f.Location = &evidence.Location{Path: d.doc.File}
 	f.Evidence = append([]string{d.ev.ID}, more...)
 	return f

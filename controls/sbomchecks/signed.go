@@ -137,11 +137,11 @@ func verdictOf(verified, failed bool, sig, reason, id string) detachedVerdict {
 func attachedSigned(c controls.Check, d docEv, a *sbom.Attachment) evidence.Finding {
 	switch {
 	case a.Signature == "verified":
-		return finding(c, d, evidence.Pass, fmt.Sprintf("signed as an attestation on %s; the signature verifies against the trust policy: %s", a.Ref, a.Message))
+		return finding(c, d, evidence.Pass, "signed as an attestation whose signature verifies against the trust policy: "+a.Message)
 	case a.Signature == "failed":
-		return finding(c, d, evidence.Fail, fmt.Sprintf("the attestation carrying it on %s does not verify: %s", a.Ref, a.Message))
+		return finding(c, d, evidence.Fail, "the attestation carrying it does not verify: "+a.Message)
 	case !a.Subject:
-		return finding(c, d, evidence.Fail, fmt.Sprintf("not signed: attached to %s as a bare SBOM layer with no signature over it", a.Ref))
+		return finding(c, d, evidence.Fail, "not signed: attached as a bare SBOM layer with no signature over it")
 	}
-	return finding(c, d, evidence.NotAssessed, fmt.Sprintf("the attestation carrying it on %s was not verified: %s", a.Ref, a.Message))
+	return finding(c, d, evidence.NotAssessed, "the attestation carrying it was not verified: "+a.Message)
 }

@@ -75,7 +75,9 @@ func subjectOf(im *image, o *sigObs) evidence.Subject {
 // sbomEvidence parses an SBOM with the SBOM collector's parser, as if the
 // document had been found in the target.
 func (w *work) sbomEvidence(im *image, o *sigObs, doc []byte) {
-	file := fmt.Sprintf("%s (SBOM attached to %s)", o.source, subjectOf(im, o).Ref)
+	// The file is the blob (or archive) it was read from, a path readers of
+	// the reports can open; the evidence's subject and Attached name the image.
+	file := o.source
 	d, err := sbom.Parse(file, doc)
 	if err != nil {
 		d = &sbom.Document{File: file, Format: sbomFormat(o.predicateType + " " + o.format),
