@@ -17,7 +17,7 @@ func (s *Server) apiRunCancel(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, runJSON(run))
+	writeJSON(w, http.StatusAccepted, run)
 }
 
 func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request, id int64) bool {

@@ -25,7 +25,7 @@ func (s *Server) apiRunCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/runs/"+strconv.FormatInt(run.ID, 10))
-	writeJSON(w, http.StatusAccepted, runJSON(run))
+	writeJSON(w, http.StatusAccepted, run)
 }
 
 // startRun enqueues a run and audits it; it answers errors itself.

@@ -12,5 +12,5 @@ func (s *Server) apiRunGet(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, runJSON(run))
+	writeJSON(w, http.StatusOK, run)
 }

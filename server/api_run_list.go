@@ -8,28 +8,6 @@ import (
 	"github.com/pedigree-dev/pedigree/store"
 )
 
-// runView is a run as the API shows it: the issue's contract fields.
-type runView struct {
-	ID          int64         `json:"id"`
-	System      string        `json:"system"`
-	Status      string        `json:"status"`
-	Trigger     string        `json:"trigger"`
-	RequestedBy string        `json:"requestedBy,omitempty"`
-	QueuedAt    time.Time     `json:"queuedAt"`
-	StartedAt   *time.Time    `json:"startedAt"`
-	FinishedAt  *time.Time    `json:"finishedAt"`
-	Attempt     int           `json:"attempt"`
-	Worker      string        `json:"worker,omitempty"`
-	Error       string        `json:"error,omitempty"`
-	Summary     store.Summary `json:"summary"`
-	Assessment  string        `json:"assessmentId,omitempty"`
-}
-
-func runJSON(r *store.Run) runView {
-	return runView{ID: r.ID, System: r.System, Status: r.Status, Trigger: r.Trigger, RequestedBy: r.RequestedBy, QueuedAt: r.QueuedAt,
-		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, Attempt: r.Attempt, Worker: r.Worker, Error: r.Error, Summary: r.Summary, Assessment: r.AssessmentID}
-}
-
 var runStatuses = map[string]bool{store.StatusQueued: true, store.StatusRunning: true, store.StatusSucceeded: true, store.StatusFailed: true, store.StatusCancelled: true}
 
 func (s *Server) apiRunList(w http.ResponseWriter, r *http.Request) {
@@ -42,11 +20,7 @@ func (s *Server) apiRunList(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	out := make([]runView, len(rs))
-	for i := range rs {
-		out[i] = runJSON(&rs[i])
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"runs": out})
+	writeJSON(w, http.StatusOK, map[string]any{"runs": rs})
 }
 
 // runFilter reads system, status, limit, before, since and until.
