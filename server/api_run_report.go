@@ -138,15 +138,11 @@ func acceptsGzip(r *http.Request) bool {
 }
 
 func (s *Server) apiRunReportList(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r, "id")
+	run, ok := s.pathRun(w, r)
 	if !ok {
 		return
 	}
-	if _, err := s.st.Run(r.Context(), id); err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	reps, err := s.st.Reports(r.Context(), id)
+	reps, err := s.st.Reports(r.Context(), run.ID)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -174,18 +170,14 @@ func (s *Server) available(stored []store.ReportMeta) []string {
 }
 
 func (s *Server) apiRunEvidence(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r, "id")
+	run, ok := s.pathRun(w, r)
 	if !ok {
 		return
 	}
-	if _, err := s.st.Run(r.Context(), id); err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	ev, err := s.st.Evidence(r.Context(), id)
+	ev, err := s.st.Evidence(r.Context(), run.ID)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"runId": id, "evidence": ev})
+	writeJSON(w, http.StatusOK, map[string]any{"runId": run.ID, "evidence": ev})
 }

@@ -102,6 +102,21 @@ func pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
 	return id, true
 }
 
+// pathRun reads the run named by the {id} path value; a malformed id, an
+// unknown run or a database error is answered here.
+func (s *Server) pathRun(w http.ResponseWriter, r *http.Request) (*store.Run, bool) {
+	id, ok := pathID(w, r, "id")
+	if !ok {
+		return nil, false
+	}
+	run, err := s.st.Run(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return nil, false
+	}
+	return run, true
+}
+
 // queryInt reads an optional positive integer query parameter.
 func queryInt(w http.ResponseWriter, r *http.Request, name string, def, maxV int) (int, bool) {
 	v := r.URL.Query().Get(name)

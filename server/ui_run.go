@@ -21,17 +21,14 @@ type runPage struct {
 // uiRun is a run's detail: status, summary, every report, failing
 // findings, and the buttons to cancel, delete or diff it.
 func (s *Server) uiRun(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r, "id")
+	run, ok := s.pathRun(w, r)
 	if !ok {
 		return
 	}
-	run, err := s.st.Run(r.Context(), id)
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+	id := run.ID
 	pg := runPage{Run: run, Open: runStatusOpen(run.Status)}
 	if run.Status == store.StatusSucceeded {
+		var err error
 		if pg.Stored, err = s.st.Reports(r.Context(), id); err != nil {
 			s.storeError(w, r, err)
 			return
@@ -84,16 +81,11 @@ func (s *Server) uiRunCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) uiRunDelete(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(w, r, "id")
+	run, ok := s.pathRun(w, r)
 	if !ok {
 		return
 	}
-	run, err := s.st.Run(r.Context(), id)
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	if !s.deleteRun(w, r, id) {
+	if !s.deleteRun(w, r, run.ID) {
 		return
 	}
 	http.Redirect(w, r, "/systems/"+run.System, http.StatusSeeOther)
