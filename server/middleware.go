@@ -36,9 +36,14 @@ type principal struct {
 	Session bool
 }
 
+// String names the caller in runs, the audit log and refusals; a token
+// created without a name is known by its id alone, not "token 4 ()".
 func (p *principal) String() string {
 	if p == nil {
 		return "anonymous"
+	}
+	if p.Name == "" {
+		return "token " + itoa(p.TokenID)
 	}
 	return "token " + itoa(p.TokenID) + " (" + p.Name + ")"
 }

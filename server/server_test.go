@@ -575,3 +575,51 @@ func TestSecureHeaders(t *testing.T) {
 	}
 	_ = id
 }
+
+// TestUnnamedToken: a token created without a name is named by its id in
+// the run it starts, the audit log, a refusal and the dashboard's header,
+// never as "token N ()".
+func TestUnnamedToken(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	tok := NewToken()
+	id, err := f.st.CreateToken(ctx, store.Token{Role: store.RoleOperator, Hash: HashToken(tok), CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.tokens["unnamed"] = tok
+	want := "token " + itoa(id)
+	r := f.do(t, "POST", "/api/runs", "unnamed", `{"system":"web"}`)
+	if got := r.json(t)["requestedBy"]; r.status != http.StatusAccepted || got != want {
+		t.Fatalf("POST /api/runs = %d, requestedBy %q, want %q", r.status, got, want)
+	}
+	log, err := f.st.AuditLog(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) == 0 || log[0].Actor != want {
+		t.Fatalf("audit = %+v, want actor %q", log, want)
+	}
+	r = f.do(t, "GET", "/api/audit", "unnamed", "")
+	if msg := r.json(t)["error"].(string); r.status != http.StatusForbidden || strings.Contains(msg, "()") {
+		t.Fatalf("GET /api/audit = %d %q", r.status, msg)
+	}
+	res, err := noRedirect.PostForm(f.ts.URL+"/login", url.Values{"token": {tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	req, _ := http.NewRequest("GET", f.ts.URL+"/", nil)
+	for _, c := range res.Cookies() {
+		req.AddCookie(c)
+	}
+	res, err = noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !bytes.Contains(page, []byte(">"+want+" (operator)<")) {
+		t.Fatalf("dashboard header does not name %q:\n%s", want, page)
+	}
+}
