@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -264,7 +265,7 @@ func checkCSRF(r *http.Request, p *principal) bool {
 	if got == "" {
 		got = r.PostFormValue("csrf")
 	}
-	return got != "" && constantEqual(got, p.CSRF)
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(p.CSRF)) == 1
 }
 
 // HashToken is how tokens and session ids are stored: their SHA-256. They
@@ -283,15 +284,4 @@ func randomString(n int) string {
 		panic(err) // crypto/rand does not fail on supported systems
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func constantEqual(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var v byte
-	for i := 0; i < len(a); i++ {
-		v |= a[i] ^ b[i]
-	}
-	return v == 0
 }
