@@ -182,6 +182,11 @@ func New(ctx context.Context, st store.Store, opts Options) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A run's id is its job's: a history copied in from another database
+	// must not see its run ids handed out again.
+	if err := st.SkipRecordedRunIDs(ctx); err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
 	return q, nil
 }
 

@@ -326,3 +326,36 @@ func TestDatabaseFailsMidRun(t *testing.T) {
 		t.Fatalf("reports = %+v", reps)
 	}
 }
+
+// TestCopiedHistoryRunIDs: a history copied in from another database
+// (`pedigree history copy`) holds runs whose ids this database's River has
+// not handed out; a new run must get a fresh id and run, not be taken for
+// the recorded run of the same id.
+func TestCopiedHistoryRunIDs(t *testing.T) {
+	backends(t, func(t *testing.T, open func() store.Store) {
+		ctx := context.Background()
+		st := open()
+		now := time.Now().UTC()
+		for _, id := range []int64{1, 40} {
+			if err := st.StartRun(ctx, store.Run{ID: id, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.FinishRun(ctx, id, &store.Result{Assessment: assessmenttest.Small(), FinishedAt: now}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sc := &script{}
+		q := newQueue(t, st, sc)
+		r, err := q.Enqueue(ctx, "web", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.ID <= 40 {
+			t.Fatalf("new run got id %d, which the copied history already holds", r.ID)
+		}
+		waitStatus(t, st, r.ID, store.StatusSucceeded)
+		if n := sc.calls.Load(); n != 1 {
+			t.Fatalf("assessed %d times, want 1", n)
+		}
+	})
+}

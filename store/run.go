@@ -132,3 +132,49 @@ func (s *sqlStore) DeleteRun(ctx context.Context, id int64) error {
 		return nil
 	})
 }
+
+// SkipRecordedRunIDs moves River's job id sequence past the newest run in
+// the history. A run's id is its job's id, and a history copied from
+// another database (`pedigree history copy`) holds runs whose ids this
+// database's River has not handed out yet: a new job given one of them
+// would be taken for that recorded run and never run. The sequence never
+// moves back.
+func (s *sqlStore) SkipRecordedRunIDs(ctx context.Context) error {
+	var maxID int64
+	if err := s.queryRow(ctx, s.w, `SELECT COALESCE(max(id), 0) FROM pedigree_runs`).Scan(&maxID); err != nil {
+		return fmt.Errorf("newest run id: %w", err)
+	}
+	if maxID == 0 {
+		return nil
+	}
+	if s.dialect == dialectPostgres {
+		var seq string
+		if err := s.queryRow(ctx, s.w, `SELECT pg_get_serial_sequence('river_job', 'id')`).Scan(&seq); err != nil {
+			return fmt.Errorf("river_job id sequence: %w", err)
+		}
+		var last int64
+		var called bool
+		if err := s.queryRow(ctx, s.w, `SELECT last_value, is_called FROM `+seq).Scan(&last, &called); err != nil {
+			return fmt.Errorf("river_job id sequence %s: %w", seq, err)
+		}
+		if called && last >= maxID {
+			return nil
+		}
+		// Called with is_called true: the next job gets maxID + 1.
+		if _, err := s.exec(ctx, s.w, `SELECT setval(?::regclass, ?)`, seq, maxID); err != nil {
+			return fmt.Errorf("river_job id sequence %s: %w", seq, err)
+		}
+		return nil
+	}
+	// River's SQLite table is AUTOINCREMENT: its next id is one more than
+	// the larger of its sqlite_sequence entry and its largest row.
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, `UPDATE sqlite_sequence SET seq = ? WHERE name = 'river_job' AND seq < ?`, maxID, maxID); err != nil {
+			return fmt.Errorf("river_job id sequence: %w", err)
+		}
+		if _, err := s.exec(ctx, tx, `INSERT INTO sqlite_sequence (name, seq) SELECT 'river_job', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'river_job')`, maxID); err != nil {
+			return fmt.Errorf("river_job id sequence: %w", err)
+		}
+		return nil
+	})
+}

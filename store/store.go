@@ -59,6 +59,9 @@ type Store interface {
 	System(ctx context.Context, name string) (*System, error)
 	SetPaused(ctx context.Context, name string, paused bool) error
 
+	// SkipRecordedRunIDs moves River's job ids past every run in the
+	// history; call it after River's migrations.
+	SkipRecordedRunIDs(ctx context.Context) error
 	// QueueRun records a run that was just enqueued; it does nothing when
 	// the worker already recorded it.
 	QueueRun(ctx context.Context, r Run) error
