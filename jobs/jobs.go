@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,6 +105,10 @@ type Queue struct {
 	systems map[string]System
 	opts    Options
 	log     *slog.Logger
+	// stopSettle ends the loop of settleOrphans; settled is closed when
+	// it has ended.
+	stopSettle chan struct{}
+	settled    chan struct{}
 }
 
 // ParseSchedule checks a cron expression (five fields, or a descriptor
@@ -232,11 +237,82 @@ func (q *Queue) periodicJobs() ([]*river.PeriodicJob, error) {
 }
 
 // Start starts working jobs (and scheduling, on the leader).
-func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.client.Start(ctx); err != nil {
+		return err
+	}
+	q.stopSettle, q.settled = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(q.settled)
+		// River's rescuer looks for stuck jobs every 30 s; so does this.
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-q.stopSettle:
+				return
+			case <-t.C:
+				if err := q.settleOrphans(ctx); err != nil {
+					q.log.Warn("settle runs River finished", "err", err)
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// settleOrphans records the end of runs whose job River finished with no
+// worker left to say so. A job stuck by a worker that died (kill -9) is
+// cancelled by River's rescuer when a cancel was asked for meanwhile, and
+// discarded when it has no attempts left; without this its run would show
+// running for ever.
+func (q *Queue) settleOrphans(ctx context.Context) error {
+	for _, status := range []string{store.StatusRunning, store.StatusQueued} {
+		runs, err := q.store.Runs(ctx, store.RunFilter{Status: status, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, r := range runs {
+			job, err := q.client.JobGet(ctx, r.ID)
+			if errors.Is(err, river.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("run %d: %w", r.ID, err)
+			}
+			at := time.Now().UTC()
+			if job.FinalizedAt != nil {
+				at = job.FinalizedAt.UTC()
+			}
+			switch job.State {
+			case rivertype.JobStateCancelled:
+				err = q.store.EndRun(ctx, r.ID, store.StatusCancelled, "cancelled", at)
+			case rivertype.JobStateDiscarded:
+				msg := "gave up after " + strconv.Itoa(job.Attempt) + " attempts"
+				if n := len(job.Errors); n > 0 {
+					msg += ": " + job.Errors[n-1].Error
+				}
+				err = q.store.EndRun(ctx, r.ID, store.StatusFailed, msg, at)
+			default:
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			q.log.Info("run settled from its job", "run", r.ID, "state", job.State)
+		}
+	}
+	return nil
+}
 
 // Stop waits for running jobs to finish, up to ctx's deadline, then
 // cancels them; a cancelled job is retried by whichever worker runs next.
 func (q *Queue) Stop(ctx context.Context) error {
+	if q.stopSettle != nil {
+		close(q.stopSettle)
+		<-q.settled
+		q.stopSettle = nil
+	}
 	err := q.client.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		c, cancel := context.WithTimeout(context.Background(), 10*time.Second)

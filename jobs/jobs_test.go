@@ -359,3 +359,42 @@ func TestCopiedHistoryRunIDs(t *testing.T) {
 		}
 	})
 }
+
+// TestSettleOrphans: a run whose job River finished without a worker (the
+// rescuer cancels a stuck job that was being cancelled when its worker
+// died) ends cancelled in the history instead of showing running for ever.
+func TestSettleOrphans(t *testing.T) {
+	backends(t, func(t *testing.T, open func() store.Store) {
+		ctx := context.Background()
+		st := open()
+		q, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := q.Enqueue(ctx, "web", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		if err := st.StartRun(ctx, store.Run{ID: r.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "gone"}); err != nil {
+			t.Fatal(err)
+		}
+		// River settles the job behind the dead worker's back.
+		if _, err := q.client.JobCancel(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		other, err := q.Enqueue(ctx, "web", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.settleOrphans(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Run(ctx, r.ID); got.Status != store.StatusCancelled || got.FinishedAt == nil {
+			t.Fatalf("orphaned run = %+v, want cancelled", got)
+		}
+		if got, _ := st.Run(ctx, other.ID); got.Status != store.StatusQueued {
+			t.Fatalf("a queued run with a live job = %+v, want it left queued", got)
+		}
+	})
+}
