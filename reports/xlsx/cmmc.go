@@ -45,19 +45,6 @@ func cmmcSheets(a *assessment.Assessment) []sheet {
 	}
 }
 
-func (st *styles) practiceCell(s assessment.PracticeStatus) excelize.Cell {
-	id, ok := st.status[string(s)]
-	if !ok {
-		switch s {
-		case assessment.Met:
-			id = st.status["satisfied"]
-		case assessment.NotMet:
-			id = st.status["not-satisfied"]
-		}
-	}
-	return excelize.Cell{StyleID: id, Value: string(s)}
-}
-
 // practiceEvidence lists the evidence behind a practice: the evidence
 // files of the findings that decided its objectives, and the manual
 // evidence's references with the file they were recorded in.
@@ -136,7 +123,7 @@ func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *as
 			value = ""
 		}
 		row := []any{
-			p.ID, strings.Join(p.Requirements, ", "), txt(p.Title), value, st.practiceCell(p.Status),
+			p.ID, strings.Join(p.Requirements, ", "), txt(p.Title), value, st.statusCell(string(p.Status)),
 			fmt.Sprintf("%d/%d", met, total), p.Deducted, poam, join(practiceEvidence(x, fids, mans...)), txt(assessor), date,
 			txt(p.Reason),
 		}
@@ -167,7 +154,7 @@ func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *sty
 				assessor, date = o.Manual.Assessor, manualDate(o.Manual)
 			}
 			row := []any{
-				o.ID, p.ID, st.practiceCell(o.Status), txt(o.Text), txt(o.Reason),
+				o.ID, p.ID, st.statusCell(string(o.Status)), txt(o.Text), txt(o.Reason),
 				strings.Join(ctls, ", "), join(o.Checks), join(o.Findings), join(practiceEvidence(x, o.Findings, o.Manual)), txt(assessor), date,
 			}
 			n++

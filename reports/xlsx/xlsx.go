@@ -211,8 +211,8 @@ func newStyles(f *excelize.File) (*styles, error) {
 	}
 	green, red, amber, grey, orange := colour("C6EFCE", "006100"), colour("FFC7CE", "9C0006"), colour("FFEB9C", "9C5700"), colour("E7E6E6", "3A3838"), colour("F8CBAD", "843C0C")
 	for k, v := range map[string]int{
-		"satisfied": green, "pass": green, "closed": green,
-		"not-satisfied": red, "fail": red, "open": red, "critical": red, "high": orange,
+		"satisfied": green, "pass": green, "closed": green, "met": green,
+		"not-satisfied": red, "fail": red, "open": red, "not-met": red, "critical": red, "high": orange,
 		"not-assessed": amber, "error": orange, "medium": amber,
 		"not-applicable": grey, "low": grey, "info": grey,
 	} {
