@@ -87,13 +87,13 @@ func manualDate(m *assessment.PracticeManual) any {
 	return m.Date
 }
 
-func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, error) {
 	if err := begin(sw, st, CMMCColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i := range a.CMMC.Practices {
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		p := &a.CMMC.Practices[i]
 		met, total := p.ObjectivesMet()
@@ -128,20 +128,20 @@ func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *as
 			txt(p.Reason),
 		}
 		if err := setRow(sw, st, CMMCColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(a.CMMC.Practices), CMMCColumns, nil
+	return len(a.CMMC.Practices), nil
 }
 
-func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, error) {
 	if err := begin(sw, st, CMMCObjectiveColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	n := 0
 	for i := range a.CMMC.Practices {
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		p := &a.CMMC.Practices[i]
 		for _, o := range p.Objectives {
@@ -159,11 +159,11 @@ func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *sty
 			}
 			n++
 			if err := setRow(sw, st, CMMCObjectiveColumns, n+1, row); err != nil {
-				return 0, nil, err
+				return 0, err
 			}
 		}
 	}
-	return n, CMMCObjectiveColumns, nil
+	return n, nil
 }
 
 // cmmcFacts are the Summary sheet's CMMC lines.
