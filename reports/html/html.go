@@ -254,8 +254,14 @@ func build(a *assessment.Assessment, w *Writer) *page {
 			b.raw(`<a href="#ctl-`).esc(l.ID).raw(`">`).esc(l.Label).raw(`</a> `)
 		}
 		b.raw(`</td><td class="mono">`)
-		for _, e := range f.Evidence {
+		for i, e := range f.Evidence {
+			if i == shownLinks && len(f.Evidence) > shownLinks+1 {
+				b.raw(`<details><summary>`).raw(strconv.Itoa(len(f.Evidence) - i)).raw(` more</summary>`)
+			}
 			b.raw(`<a href="#ev-`).esc(e).raw(`">`).esc(short(e)).raw(`</a> `)
+		}
+		if len(f.Evidence) > shownLinks+1 {
+			b.raw(`</details>`)
 		}
 		b.raw("</td></tr>\n")
 	}
@@ -283,6 +289,11 @@ func build(a *assessment.Assessment, w *Writer) *page {
 	sort.Strings(p.Collectors)
 	return p
 }
+
+// shownLinks is how many evidence links a finding's cell shows before
+// folding the rest: a finding over a whole release cites hundreds, one a
+// line in their narrow column, and its row would be taller than any window.
+const shownLinks = 8
 
 // short shows the head of a long id; the full id is in the title.
 func short(id string) string {

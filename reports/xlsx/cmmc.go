@@ -45,19 +45,6 @@ func cmmcSheets(a *assessment.Assessment) []sheet {
 	}
 }
 
-func (st *styles) practiceCell(s assessment.PracticeStatus) excelize.Cell {
-	id, ok := st.status[string(s)]
-	if !ok {
-		switch s {
-		case assessment.Met:
-			id = st.status["satisfied"]
-		case assessment.NotMet:
-			id = st.status["not-satisfied"]
-		}
-	}
-	return excelize.Cell{StyleID: id, Value: string(s)}
-}
-
 // practiceEvidence lists the evidence behind a practice: the evidence
 // files of the findings that decided its objectives, and the manual
 // evidence's references with the file they were recorded in.
@@ -100,13 +87,13 @@ func manualDate(m *assessment.PracticeManual) any {
 	return m.Date
 }
 
-func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, error) {
 	if err := begin(sw, st, CMMCColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i := range a.CMMC.Practices {
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		p := &a.CMMC.Practices[i]
 		met, total := p.ObjectivesMet()
@@ -136,25 +123,25 @@ func cmmcSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *as
 			value = ""
 		}
 		row := []any{
-			p.ID, strings.Join(p.Requirements, ", "), txt(p.Title), value, st.practiceCell(p.Status),
+			p.ID, strings.Join(p.Requirements, ", "), txt(p.Title), value, st.statusCell(string(p.Status)),
 			fmt.Sprintf("%d/%d", met, total), p.Deducted, poam, join(practiceEvidence(x, fids, mans...)), txt(assessor), date,
 			txt(p.Reason),
 		}
 		if err := setRow(sw, st, CMMCColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(a.CMMC.Practices), CMMCColumns, nil
+	return len(a.CMMC.Practices), nil
 }
 
-func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, error) {
 	if err := begin(sw, st, CMMCObjectiveColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	n := 0
 	for i := range a.CMMC.Practices {
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		p := &a.CMMC.Practices[i]
 		for _, o := range p.Objectives {
@@ -167,16 +154,16 @@ func cmmcObjectivesSheet(ctx context.Context, sw *excelize.StreamWriter, st *sty
 				assessor, date = o.Manual.Assessor, manualDate(o.Manual)
 			}
 			row := []any{
-				o.ID, p.ID, st.practiceCell(o.Status), txt(o.Text), txt(o.Reason),
+				o.ID, p.ID, st.statusCell(string(o.Status)), txt(o.Text), txt(o.Reason),
 				strings.Join(ctls, ", "), join(o.Checks), join(o.Findings), join(practiceEvidence(x, o.Findings, o.Manual)), txt(assessor), date,
 			}
 			n++
 			if err := setRow(sw, st, CMMCObjectiveColumns, n+1, row); err != nil {
-				return 0, nil, err
+				return 0, err
 			}
 		}
 	}
-	return n, CMMCObjectiveColumns, nil
+	return n, nil
 }
 
 // cmmcFacts are the Summary sheet's CMMC lines.

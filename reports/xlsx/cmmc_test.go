@@ -1,25 +1,13 @@
 package xlsx
 
 import (
-	"bytes"
-	"context"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/pedigree-dev/pedigree/assessment/assessmenttest"
 )
 
 func TestCMMCSheets(t *testing.T) {
-	var b bytes.Buffer
-	if err := (&Writer{}).Write(context.Background(), &b, assessmenttest.SmallCMMC()); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := workbook(t, &Writer{}, assessmenttest.SmallCMMC())
 	want := []string{SheetSummary, SheetControls, SheetFindings, SheetEvidence, SheetPOAM, SheetComponents, SheetCrypto, SheetCMMC, SheetCMMCObjectives}
 	if got := f.GetSheetList(); !equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)

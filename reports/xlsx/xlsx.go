@@ -107,7 +107,7 @@ func (w *Writer) Write(ctx context.Context, out io.Writer, a *assessment.Assessm
 		if err != nil {
 			return err
 		}
-		rows, _, err := s.fn(ctx, sw, st, a, x)
+		rows, err := s.fn(ctx, sw, st, a, x)
 		if err != nil {
 			return fmt.Errorf("xlsx %s: %w", s.name, err)
 		}
@@ -136,7 +136,7 @@ type sheet struct {
 	name string
 	cols []column
 	rows int
-	fn   func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error)
+	fn   func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, error)
 }
 
 // pageSetup makes a sheet print readably: landscape, fitted to one page
@@ -211,8 +211,8 @@ func newStyles(f *excelize.File) (*styles, error) {
 	}
 	green, red, amber, grey, orange := colour("C6EFCE", "006100"), colour("FFC7CE", "9C0006"), colour("FFEB9C", "9C5700"), colour("E7E6E6", "3A3838"), colour("F8CBAD", "843C0C")
 	for k, v := range map[string]int{
-		"satisfied": green, "pass": green, "closed": green,
-		"not-satisfied": red, "fail": red, "open": red, "critical": red, "high": orange,
+		"satisfied": green, "pass": green, "closed": green, "met": green,
+		"not-satisfied": red, "fail": red, "open": red, "not-met": red, "critical": red, "high": orange,
 		"not-assessed": amber, "error": orange, "medium": amber,
 		"not-applicable": grey, "low": grey, "info": grey,
 	} {
@@ -317,13 +317,13 @@ var ControlsColumns = []column{
 	{"SSDF Tasks", 14}, {"CMMC Practices", 16}, {"Tested By", 16}, {"Test Date", 20},
 }
 
-func controlsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+func controlsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, error) {
 	if err := begin(sw, st, ControlsColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i, c := range a.Controls {
 		if i%512 == 0 && ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		methods := map[string]bool{}
 		for _, k := range c.Checks {
@@ -381,10 +381,10 @@ func controlsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 			txt(reason), strings.Join(c.SSDF, ", "), strings.Join(c.CMMC, ", "), testedBy, excelize.Cell{StyleID: st.date, Value: date},
 		}
 		if err := setRow(sw, st, ControlsColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(a.Controls), ControlsColumns, nil
+	return len(a.Controls), nil
 }
 
 // FindingsColumns are the Findings sheet's columns.
@@ -393,13 +393,13 @@ var FindingsColumns = []column{
 	{"Message", 60}, {"Path", 36}, {"Line", 7}, {"Column", 8}, {"Subjects", 36}, {"Controls", 16}, {"Evidence", 38},
 }
 
-func findingsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+func findingsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, error) {
 	if err := begin(sw, st, FindingsColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i, f := range view.SortedFindings(a) {
 		if i%1024 == 0 && ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		var path string
 		var line, col any = "", ""
@@ -423,10 +423,10 @@ func findingsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 		row := []any{f.ID, f.CheckID, txt(x.CheckTitle(f.CheckID)), pillar, st.statusCell(string(f.Status)), st.statusCell(string(f.Severity)),
 			txt(f.Message), txt(path), line, col, join(subj), strings.Join(x.ControlsOfFinding[f.ID], ", "), join(f.Evidence)}
 		if err := setRow(sw, st, FindingsColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(a.Findings), FindingsColumns, nil
+	return len(a.Findings), nil
 }
 
 // EvidenceColumns are the Evidence sheet's columns.
@@ -435,13 +435,13 @@ var EvidenceColumns = []column{
 	{"Kind", 20}, {"Subject", 40}, {"Collected At (UTC)", 20},
 }
 
-func evidenceSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, _ *view.Index) (int, []column, error) {
+func evidenceSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, _ *view.Index) (int, error) {
 	if err := begin(sw, st, EvidenceColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i, e := range a.Evidence {
 		if i%1024 == 0 && ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		subj := e.Subject.Type + ":" + e.Subject.Ref
 		if e.Subject.Digest != "" {
@@ -449,10 +449,10 @@ func evidenceSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a
 		}
 		row := []any{e.ID, e.Target, txt(e.Source), e.SHA256, e.Size, e.Collector, e.Kind, txt(subj), excelize.Cell{StyleID: st.date, Value: e.CollectedAt.UTC()}}
 		if err := setRow(sw, st, EvidenceColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(a.Evidence), EvidenceColumns, nil
+	return len(a.Evidence), nil
 }
 
 // POAMColumns are the POA&M sheet's columns, after the FedRAMP POA&M
@@ -462,19 +462,19 @@ var POAMColumns = []column{
 	{"Severity", 10}, {"Original Detection Date", 20}, {"Scheduled Completion Date", 20}, {"Milestones", 60}, {"Status", 9}, {"Findings", 38},
 }
 
-func poamSheet(items []view.POAMItem) func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, []column, error) {
-	return func(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, []column, error) {
+func poamSheet(items []view.POAMItem) func(context.Context, *excelize.StreamWriter, *styles, *assessment.Assessment, *view.Index) (int, error) {
+	return func(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, x *view.Index) (int, error) {
 		return poamRows(ctx, sw, st, items)
 	}
 }
 
-func poamRows(ctx context.Context, sw *excelize.StreamWriter, st *styles, items []view.POAMItem) (int, []column, error) {
+func poamRows(ctx context.Context, sw *excelize.StreamWriter, st *styles, items []view.POAMItem) (int, error) {
 	if err := begin(sw, st, POAMColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i, p := range items {
 		if i%512 == 0 && ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		ms := make([]string, len(p.Milestones))
 		for j, m := range p.Milestones {
@@ -484,10 +484,10 @@ func poamRows(ctx context.Context, sw *excelize.StreamWriter, st *styles, items 
 			excelize.Cell{StyleID: st.date, Value: p.Detected.UTC()}, excelize.Cell{StyleID: st.date, Value: p.ScheduledCompletion.UTC()},
 			join(ms), st.statusCell(p.Status), join(p.Findings)}
 		if err := setRow(sw, st, POAMColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(items), POAMColumns, nil
+	return len(items), nil
 }
 
 // ComponentsColumns are the Components sheet's columns.
@@ -496,20 +496,20 @@ var ComponentsColumns = []column{
 	{"Hashes", 40}, {"Licenses", 20}, {"Vulnerabilities", 24},
 }
 
-func componentsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, _ *view.Index) (int, []column, error) {
+func componentsSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, _ *view.Index) (int, error) {
 	if err := begin(sw, st, ComponentsColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i, c := range a.Inventory.Components {
 		if i%1024 == 0 && ctx.Err() != nil {
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		}
 		row := []any{txt(c.SBOM), txt(c.Name), txt(c.Version), txt(c.Supplier), txt(c.PURL), txt(c.CPE), join(c.Hashes), join(c.Licenses), join(c.Vulnerabilities)}
 		if err := setRow(sw, st, ComponentsColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(a.Inventory.Components), ComponentsColumns, nil
+	return len(a.Inventory.Components), nil
 }
 
 // CryptoColumns are the Crypto sheet's columns.
@@ -518,9 +518,9 @@ var CryptoColumns = []column{
 	{"Location", 44}, {"Class", 20}, {"CNSA 2.0", 24},
 }
 
-func cryptoSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, _ *view.Index) (int, []column, error) {
+func cryptoSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *assessment.Assessment, _ *view.Index) (int, error) {
 	if err := begin(sw, st, CryptoColumns); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	for i, c := range a.Inventory.Crypto {
 		class := excelize.Cell{Value: c.Class}
@@ -534,10 +534,10 @@ func cryptoSheet(ctx context.Context, sw *excelize.StreamWriter, st *styles, a *
 		}
 		row := []any{c.Kind, c.Algorithm, c.Size, c.Hash, c.NotBefore, c.NotAfter, txt(c.Location), class, c.CNSA2}
 		if err := setRow(sw, st, CryptoColumns, i+2, row); err != nil {
-			return 0, nil, err
+			return 0, err
 		}
 	}
-	return len(a.Inventory.Crypto), CryptoColumns, nil
+	return len(a.Inventory.Crypto), nil
 }
 
 // summary fills the Summary sheet: run facts, tallies and two charts.

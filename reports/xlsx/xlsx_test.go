@@ -9,21 +9,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/assessment/assessmenttest"
 	"github.com/pedigree-dev/pedigree/reports/view"
 )
 
 func TestWorkbook(t *testing.T) {
 	a := assessmenttest.Small()
-	var b bytes.Buffer
-	if err := (&Writer{Organization: "Example Corp"}).Write(context.Background(), &b, a); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := workbook(t, &Writer{Organization: "Example Corp"}, a)
 	if got, want := f.GetSheetList(), []string{SheetSummary, SheetControls, SheetFindings, SheetEvidence, SheetPOAM, SheetComponents, SheetCrypto}; !equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -114,15 +107,7 @@ func TestLarge(t *testing.T) {
 		t.Skip("large workbook in -short mode; the benchmark covers it")
 	}
 	a := assessmenttest.Random(7, 2000, 200)
-	var b bytes.Buffer
-	if err := (&Writer{}).Write(context.Background(), &b, a); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := workbook(t, &Writer{}, a)
 	rows, err := f.Rows(SheetFindings)
 	if err != nil {
 		t.Fatal(err)
@@ -172,15 +157,7 @@ func equal(a, b []string) bool {
 // repeated and a footer.
 func TestDimensionsAndPrint(t *testing.T) {
 	a := assessmenttest.Random(3, 700, 60)
-	var b bytes.Buffer
-	if err := (&Writer{}).Write(context.Background(), &b, a); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := workbook(t, &Writer{}, a)
 	want := map[string][2]int{
 		SheetControls: {len(a.Controls) + 1, len(ControlsColumns)},
 		SheetFindings: {len(a.Findings) + 1, len(FindingsColumns)},
@@ -257,15 +234,7 @@ func TestFormulaTextStaysText(t *testing.T) {
 		a.Findings[i%len(a.Findings)].Message = h
 	}
 	a.Findings[0].Location.Path = hostile[0]
-	var b bytes.Buffer
-	if err := (&Writer{}).Write(context.Background(), &b, a); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := workbook(t, &Writer{}, a)
 	rows, err := f.GetRows(SheetFindings)
 	if err != nil {
 		t.Fatal(err)
@@ -296,4 +265,19 @@ func TestFormulaTextStaysText(t *testing.T) {
 	if seen < len(hostile) {
 		t.Fatalf("found %d of the %d hostile texts as text cells", seen, len(hostile))
 	}
+}
+
+// workbook writes a with w and opens the result, closed when the test ends.
+func workbook(t *testing.T, w *Writer, a *assessment.Assessment) *excelize.File {
+	t.Helper()
+	var b bytes.Buffer
+	if err := w.Write(context.Background(), &b, a); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f
 }
