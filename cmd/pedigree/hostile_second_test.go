@@ -419,12 +419,7 @@ func TestHostileSecondPass(t *testing.T) {
 				t.Errorf("output lacks %q\nstdout: %.600s\nstderr: %.600s", tt.want, r.stdout, r.stderr)
 			}
 			if tt.code == 2 && tt.where == onStderr {
-				if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n > 0 {
-					t.Errorf("error is %d lines, want one: %q", n+1, r.stderr)
-				}
-				if strings.Contains(r.stderr, ".tmp") {
-					t.Errorf("error names a temporary file: %q", r.stderr)
-				}
+				checkRefusal(t, r.stderr)
 			}
 			limit := tt.maxMiB
 			if limit == 0 {
@@ -565,6 +560,18 @@ func reportsBoundedBy(dir string, limit int64) func(*testing.T, hostileRun) {
 				t.Errorf("%s is %d bytes, more than %d for a %d-byte input", e.Name(), info.Size(), limit, 18<<20)
 			}
 		}
+	}
+}
+
+// checkRefusal checks that a refused run's error is one line and does not
+// name the temporary file the output was being written to.
+func checkRefusal(t *testing.T, stderr string) {
+	t.Helper()
+	if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
+		t.Errorf("error is %d lines, want one: %q", n+1, stderr)
+	}
+	if strings.Contains(stderr, ".tmp") {
+		t.Errorf("error names a temporary file: %q", stderr)
 	}
 }
 
