@@ -410,22 +410,32 @@ func (b *builder) r171() error {
 
 // decodeIndex reads the gzip'd JSON index.
 func decodeIndex(gz []byte) (*indexFile, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("embedded index: %w", err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("embedded index: %w", err)
-	}
 	var f indexFile
-	if err := json.Unmarshal(raw, &f); err != nil {
+	if err := decodeGzipJSON(gz, &f); err != nil {
 		return nil, fmt.Errorf("embedded index: %w", err)
 	}
 	if f.Format != indexFormat {
 		return nil, fmt.Errorf("embedded index: format %d, want %d (run go generate ./catalogs)", f.Format, indexFormat)
 	}
 	return &f, nil
+}
+
+// gunzip returns the bytes an embedded gzip'd file holds.
+func gunzip(gz []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// decodeGzipJSON decodes an embedded gzip'd JSON file into v.
+func decodeGzipJSON(gz []byte, v any) error {
+	raw, err := gunzip(gz)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

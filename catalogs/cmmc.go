@@ -1,12 +1,8 @@
 package catalogs
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"encoding/json"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -95,16 +91,8 @@ func CMMC() (*CMMCGuide, error) {
 }
 
 func decodeCMMC(gz []byte) (*CMMCGuide, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("embedded CMMC data: %w", err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("embedded CMMC data: %w", err)
-	}
 	var g CMMCGuide
-	if err := json.Unmarshal(raw, &g); err != nil {
+	if err := decodeGzipJSON(gz, &g); err != nil {
 		return nil, fmt.Errorf("embedded CMMC data: %w", err)
 	}
 	if g.Format != cmmcFormat {

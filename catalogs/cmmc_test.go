@@ -1,9 +1,6 @@
 package catalogs
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,21 +17,7 @@ func mustCMMC(t testing.TB) *CMMCGuide {
 
 // TestCMMCUpToDate regenerates cmmc.json.gz from ../shared and compares.
 func TestCMMCUpToDate(t *testing.T) {
-	got, err := buildCMMCJSON(sharedCatalogs(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(embeddedCMMC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("catalogs/cmmc.json.gz is out of date: run `go generate ./catalogs`")
-	}
+	checkUpToDate(t, "cmmc.json.gz", buildCMMCJSON, embeddedCMMC)
 }
 
 // TestCMMCObjectives checks the parsed guides against SP 800-171A Rev 2:

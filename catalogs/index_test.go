@@ -2,8 +2,6 @@ package catalogs
 
 import (
 	"bytes"
-	"compress/gzip"
-	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -205,24 +203,26 @@ func TestNormalizeID(t *testing.T) {
 // TestIndexUpToDate regenerates the index from ../shared and compares it
 // with the embedded one.
 func TestIndexUpToDate(t *testing.T) {
-	shared := sharedCatalogs(t)
-	got, err := buildIndexJSON(shared)
+	checkUpToDate(t, "index.json.gz", buildIndexJSON, embeddedIndex)
+	if len(embeddedIndex) > 2<<20 {
+		t.Errorf("embedded index is %d bytes, want well under 2 MB", len(embeddedIndex))
+	}
+}
+
+// checkUpToDate regenerates the embedded file name with build from
+// ../shared and compares it with the one embedded.
+func checkUpToDate(t *testing.T, name string, build func(shared string) ([]byte, error), embedded []byte) {
+	t.Helper()
+	got, err := build(sharedCatalogs(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(embeddedIndex))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := io.ReadAll(zr)
+	want, err := gunzip(embedded)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatal("catalogs/index.json.gz is out of date: run `go generate ./catalogs`")
-	}
-	if len(embeddedIndex) > 2<<20 {
-		t.Errorf("embedded index is %d bytes, want well under 2 MB", len(embeddedIndex))
+		t.Fatalf("catalogs/%s is out of date: run `go generate ./catalogs`", name)
 	}
 }
 

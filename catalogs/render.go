@@ -95,17 +95,18 @@ func statementParts(ctl *oscal.Control, params map[string]*oscal.Parameter) []Pa
 		return nil
 	}
 	objectives := map[string]bool{}
-	var collect func(ps *[]oscal.Part, depth int)
-	collect = func(ps *[]oscal.Part, depth int) {
-		if ps == nil || depth > 32 {
+	var collect func(p *oscal.Part, depth int)
+	collect = func(p *oscal.Part, depth int) {
+		if depth > 32 {
 			return
 		}
-		for i := range *ps {
-			p := &(*ps)[i]
-			if p.Name == "assessment-objective" && p.ID != "" {
-				objectives[p.ID] = true
+		if p.Name == "assessment-objective" && p.ID != "" {
+			objectives[p.ID] = true
+		}
+		if p.Parts != nil {
+			for i := range *p.Parts {
+				collect(&(*p.Parts)[i], depth+1)
 			}
-			collect(p.Parts, depth+1)
 		}
 	}
 	var out []Part
@@ -133,7 +134,7 @@ func statementParts(ctl *oscal.Control, params map[string]*oscal.Parameter) []Pa
 	for i := range *ctl.Parts {
 		p := &(*ctl.Parts)[i]
 		if p.Name == "assessment-objective" {
-			collect(&[]oscal.Part{*p}, 0)
+			collect(p, 0)
 		}
 	}
 	for i := range *ctl.Parts {

@@ -66,7 +66,7 @@ func FuzzParseManual(f *testing.F) {
 	f.Add([]byte("controls:\n  - control: SR-4(3)\n    status: maybe\n"))
 	f.Add([]byte("controls: [1, 2]\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := parseManual("manual.yaml", b, idx)
+		got, err := ParseManual("manual.yaml", b, idx)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "manual.yaml") {
 				t.Fatalf("error does not name the file: %v", err)

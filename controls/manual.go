@@ -43,11 +43,12 @@ func LoadManual(path string, idx ControlIndex) (map[string]*assessment.ManualEvi
 	if err != nil {
 		return nil, fmt.Errorf("manual evidence: %w", err)
 	}
-	return parseManual(path, b, idx)
+	return ParseManual(path, b, idx)
 }
 
-// parseManual decodes manual-evidence bytes read from path.
-func parseManual(path string, b []byte, idx ControlIndex) (map[string]*assessment.ManualEvidence, error) {
+// ParseManual is LoadManual over bytes already read, so that a run reads
+// the file once for its controls and its CMMC practices.
+func ParseManual(path string, b []byte, idx ControlIndex) (map[string]*assessment.ManualEvidence, error) {
 	var mf manualFile
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)

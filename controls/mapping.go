@@ -425,15 +425,7 @@ type MappedCheck struct {
 // RefsOf lists the checks mapped to a control with their strength, parts
 // and rationale, ordered by check id.
 func (m *Mapping) RefsOf(control string) []MappedCheck {
-	var out []MappedCheck
-	for _, id := range m.sortedChecks() {
-		for _, c := range m.Entries[id].Controls {
-			if c.Control == control {
-				out = append(out, MappedCheck{Check: id, ControlRef: c})
-			}
-		}
-	}
-	return out
+	return m.refsByControl()[control]
 }
 
 // refsByControl is RefsOf for every control at once.

@@ -21,6 +21,7 @@ import (
 	"github.com/pedigree-dev/pedigree/controls/cmmc"
 	"github.com/pedigree-dev/pedigree/engine"
 	"github.com/pedigree-dev/pedigree/internal/outfile"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/reports"
 )
 
@@ -231,7 +232,13 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 	if err := mapping.Validate(idx, ids); err != nil {
 		return nil, usageError(err)
 	}
-	cmmcPlan, err := planCMMC(cfg, idx)
+	var manualFile []byte
+	if cfg.Manual != "" {
+		if manualFile, err = readlimit.File(cfg.Manual, readlimit.Config); err != nil {
+			return nil, usageError(fmt.Errorf("manual evidence: %w", err))
+		}
+	}
+	cmmcPlan, err := planCMMC(cfg, idx, manualFile)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +249,7 @@ func planAssessment(cfg *config.Config) (*assessPlan, error) {
 	params := &controls.Params{Profile: profileParams, Config: configSetting(cfg)}
 	var manual map[string]*assessment.ManualEvidence
 	if cfg.Manual != "" {
-		if manual, err = controls.LoadManual(cfg.Manual, idx); err != nil {
+		if manual, err = controls.ParseManual(cfg.Manual, manualFile, idx); err != nil {
 			return nil, usageError(err)
 		}
 	}

@@ -89,6 +89,29 @@ func gitRepo(t *testing.T, dir string, head func(gitDir string) string) {
 	os.WriteFile(filepath.Join(gitDir, "refs", "heads", "main"), []byte(id+"\n"), 0o644)
 }
 
+// gitDAGRepo makes dir a repository whose tree is eleven levels of ten
+// entries, each level pointing ten times at the one below: a few objects
+// that walk as 10^11 paths.
+func gitDAGRepo(t *testing.T, dir string) {
+	t.Helper()
+	gitRepo(t, dir, func(g string) string {
+		blob := gitObject(t, g, "blob", []byte("x\n"), 0)
+		var es [][3]string
+		for i := range 10 {
+			es = append(es, [3]string{"100644", "f" + strconv.Itoa(i), blob})
+		}
+		sub := gitObject(t, g, "tree", gitTree(es), 0)
+		for range 10 {
+			es = es[:0]
+			for i := range 10 {
+				es = append(es, [3]string{"40000", "d" + strconv.Itoa(i), sub})
+			}
+			sub = gitObject(t, g, "tree", gitTree(es), 0)
+		}
+		return gitObject(t, g, "commit", commitBody(sub), 0)
+	})
+}
+
 func commitBody(tree string) []byte {
 	return []byte("tree " + tree + "\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\n\nm\n")
 }
@@ -172,22 +195,7 @@ func secondFixture(t *testing.T, dir string) {
 		tree := gitObject(t, g, "tree", gitTree([][3]string{{"40000", ".github", gh}}), 0)
 		return gitObject(t, g, "commit", commitBody(tree), 0)
 	})
-	gitRepo(t, filepath.Join(dir, "git-dag"), func(g string) string {
-		blob := gitObject(t, g, "blob", []byte("x\n"), 0)
-		var es [][3]string
-		for i := range 10 {
-			es = append(es, [3]string{"100644", "f" + strconv.Itoa(i), blob})
-		}
-		sub := gitObject(t, g, "tree", gitTree(es), 0)
-		for range 10 {
-			es = es[:0]
-			for i := range 10 {
-				es = append(es, [3]string{"40000", "d" + strconv.Itoa(i), sub})
-			}
-			sub = gitObject(t, g, "tree", gitTree(es), 0)
-		}
-		return gitObject(t, g, "commit", commitBody(sub), 0)
-	})
+	gitDAGRepo(t, filepath.Join(dir, "git-dag"))
 
 	// Archives: a zip listing more entries than the limit; tar.gz files
 	// that together pass a (lowered) per-target budget.
@@ -411,12 +419,7 @@ func TestHostileSecondPass(t *testing.T) {
 				t.Errorf("output lacks %q\nstdout: %.600s\nstderr: %.600s", tt.want, r.stdout, r.stderr)
 			}
 			if tt.code == 2 && tt.where == onStderr {
-				if n := strings.Count(strings.TrimSpace(r.stderr), "\n"); n > 0 {
-					t.Errorf("error is %d lines, want one: %q", n+1, r.stderr)
-				}
-				if strings.Contains(r.stderr, ".tmp") {
-					t.Errorf("error names a temporary file: %q", r.stderr)
-				}
+				checkRefusal(t, r.stderr)
 			}
 			limit := tt.maxMiB
 			if limit == 0 {
@@ -468,22 +471,7 @@ func TestHostileOutputFIFO(t *testing.T) {
 // reports the cancellation as a finding, and leaves no temporary file.
 func TestHostileInterrupts(t *testing.T) {
 	dir := t.TempDir()
-	gitRepo(t, filepath.Join(dir, "dag"), func(g string) string {
-		blob := gitObject(t, g, "blob", []byte("x\n"), 0)
-		var es [][3]string
-		for i := range 10 {
-			es = append(es, [3]string{"100644", "f" + strconv.Itoa(i), blob})
-		}
-		sub := gitObject(t, g, "tree", gitTree(es), 0)
-		for range 10 {
-			es = es[:0]
-			for i := range 10 {
-				es = append(es, [3]string{"40000", "d" + strconv.Itoa(i), sub})
-			}
-			sub = gitObject(t, g, "tree", gitTree(es), 0)
-		}
-		return gitObject(t, g, "commit", commitBody(sub), 0)
-	})
+	gitDAGRepo(t, filepath.Join(dir, "dag"))
 	demoCfg := demoConfigPath()
 	for i, delay := range []time.Duration{50, 150, 300, 500, 800, 1200} {
 		delay *= time.Millisecond
@@ -572,6 +560,18 @@ func reportsBoundedBy(dir string, limit int64) func(*testing.T, hostileRun) {
 				t.Errorf("%s is %d bytes, more than %d for a %d-byte input", e.Name(), info.Size(), limit, 18<<20)
 			}
 		}
+	}
+}
+
+// checkRefusal checks that a refused run's error is one line and does not
+// name the temporary file the output was being written to.
+func checkRefusal(t *testing.T, stderr string) {
+	t.Helper()
+	if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
+		t.Errorf("error is %d lines, want one: %q", n+1, stderr)
+	}
+	if strings.Contains(stderr, ".tmp") {
+		t.Errorf("error names a temporary file: %q", stderr)
 	}
 }
 

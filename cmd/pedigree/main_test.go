@@ -218,6 +218,39 @@ func TestAssessBadInput(t *testing.T) {
 	}
 }
 
+// A PEDIGREE_* variable for a setting a command reads but has no flag for
+// (ci, repo and dist take no --max-file-size) is refused when it does not
+// parse, as the flag would be, not read as zero.
+func TestEnvRefusedWithoutFlag(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, ".github", "workflows")
+	if err := os.MkdirAll(wf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wf, "a.yml"), []byte("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"PEDIGREE_MAX_FILE_SIZE=abc", []string{"ci", "scan", dir}, `PEDIGREE_MAX_FILE_SIZE="abc": invalid value for --max-file-size`},
+		{"PEDIGREE_MAX_FILE_SIZE=1e3", []string{"repo", "scan", dir}, `PEDIGREE_MAX_FILE_SIZE="1e3": invalid value for --max-file-size`},
+		{"PEDIGREE_MAX_FILE_SIZE=abc", []string{"dist", "scan", dir}, `PEDIGREE_MAX_FILE_SIZE="abc": invalid value for --max-file-size`},
+		{"PEDIGREE_INCLUDE_MAPPED=maybe", []string{"ci", "scan", dir}, `PEDIGREE_INCLUDE_MAPPED="maybe": invalid value for --include-mapped`},
+	} {
+		r := pedigree(t, []string{tt.env}, tt.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%s pedigree %s: exit %d, stderr %q; want 2 and %q", tt.env, strings.Join(tt.args[:2], " "), r.code, r.stderr, tt.want)
+		}
+	}
+	// A good value still applies.
+	if r := pedigree(t, []string{"PEDIGREE_MAX_FILE_SIZE=10"}, "ci", "scan", dir); !strings.Contains(r.stdout, "exceeds the size limit (10 bytes)") {
+		t.Errorf("PEDIGREE_MAX_FILE_SIZE=10 not applied: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+}
+
 func TestUsageErrorsExit2(t *testing.T) {
 	if r := pedigree(t, nil, "assess", "--no-such-flag"); r.code != 2 {
 		t.Errorf("unknown flag: exit %d", r.code)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -83,15 +84,37 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	str("archive-budget", &cfg.Files.ArchiveBudget)
 	list("format", &cfg.Format)
 	list("fail-on", &cfg.FailOn)
-	if cmd.Flags().Changed("quiet") || envSet("quiet") {
-		cfg.Quiet = v.GetBool("quiet")
+	// A typed setting is parsed strictly whether it came from a flag or a
+	// variable: applyEnv refuses a bad variable only for the flags a
+	// command defines, and viper would read one it lacks as zero.
+	typed := func(key string, parse func(string) error) error {
+		if !cmd.Flags().Changed(key) && !envSet(key) {
+			return nil
+		}
+		val := v.GetString(key)
+		if err := parse(val); err != nil {
+			return usageError(fmt.Errorf("%s=%q: invalid value for --%s: %w", envName(key), val, key, err))
+		}
+		return nil
 	}
-	if cmd.Flags().Changed("include-mapped") || envSet("include-mapped") {
-		b := v.GetBool("include-mapped")
+	if err := typed("quiet", func(s string) (err error) {
+		cfg.Quiet, err = strconv.ParseBool(s)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := typed("include-mapped", func(s string) error {
+		b, err := strconv.ParseBool(s)
 		cfg.IncludeMapped = &b
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	if cmd.Flags().Changed("max-file-size") || envSet("max-file-size") {
-		cfg.MaxFileSize = v.GetInt64("max-file-size")
+	if err := typed("max-file-size", func(s string) (err error) {
+		cfg.MaxFileSize, err = strconv.ParseInt(s, 0, 64)
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }

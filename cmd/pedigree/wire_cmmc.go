@@ -12,9 +12,10 @@ import (
 )
 
 // planCMMC sets up the CMMC stage when --baseline names a CMMC level, and
-// reads the manual evidence's `practices:` list. A bad entry stops the run
-// before anything is written.
-func planCMMC(cfg *config.Config, idx *catalogs.Index) (*cmmc.Plan, error) {
+// reads the `practices:` list of the manual evidence (manualFile, the
+// contents of cfg.Manual). A bad entry stops the run before anything is
+// written.
+func planCMMC(cfg *config.Config, idx *catalogs.Index, manualFile []byte) (*cmmc.Plan, error) {
 	level := cmmc.LevelOf(cfg.Baseline)
 	var manual *cmmc.Manual
 	if cfg.Manual != "" {
@@ -22,7 +23,7 @@ func planCMMC(cfg *config.Config, idx *catalogs.Index) (*cmmc.Plan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("embedded CMMC data: %w", err)
 		}
-		if manual, err = cmmc.LoadManual(cfg.Manual, g, time.Now()); err != nil {
+		if manual, err = cmmc.ParseManual(cfg.Manual, manualFile, g, time.Now()); err != nil {
 			return nil, usageError(err)
 		}
 	}
