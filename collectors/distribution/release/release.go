@@ -409,8 +409,8 @@ func statements(raw []byte) []*statement.Statement {
 		}
 		if bytes.Contains(line, []byte("vnd.dev.sigstore.bundle")) {
 			if b, err := sigstore.ParseBundle(line); err == nil {
-				if env := b.GetDsseEnvelope(); env != nil {
-					if st, err := statement.FromEnvelope(&dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()}); err == nil {
+				if env := sigstore.Envelope(b); env != nil {
+					if st, err := statement.FromEnvelope(env); err == nil {
 						out = append(out, st)
 					}
 				}
