@@ -318,8 +318,8 @@ func TestSignatureCounts(t *testing.T) {
 }
 
 // TestConcatenatedKeyring: a keyring file of several armored blocks (keys
-// exported one by one and concatenated) trusts every key in it, as the
-// other pillars' keyrings do.
+// exported one by one and concatenated, a KEYS file with text before
+// them) trusts every key in it, as the other pillars' keyrings do.
 func TestConcatenatedKeyring(t *testing.T) {
 	f := makeFixture(t)
 	_, otherPub, _ := gitrepotest.OpenPGPKey("Someone Else")
@@ -327,8 +327,9 @@ func TestConcatenatedKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	both := filepath.Join(f.dir, "both.asc")
-	os.WriteFile(both, append(append(otherPub, '\n'), pub...), 0o644)
+	both := filepath.Join(f.dir, "KEYS")
+	keys := append([]byte("The keys of this project's release managers.\n\n"), otherPub...)
+	os.WriteFile(both, append(append(keys, '\n'), pub...), 0o644)
 	trust, err := gitrepo.LoadTrust([]string{both}, "")
 	if err != nil {
 		t.Fatal(err)
