@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"math/big"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -218,28 +217,21 @@ func (w *walker) hashValue() uint64 {
 		w.i += 4
 		return 7
 	default:
-		lit, integer, ok := w.number()
+		lit, _, ok := w.number()
 		if !ok {
 			return 0
 		}
-		return mix(8, maphash.String(hashSeed, canonicalNumber(lit, integer)))
+		return mix(8, maphash.String(hashSeed, canonicalNumber(lit)))
 	}
 }
 
 // canonicalNumber spells a number so that equal numbers are spelt alike.
-func canonicalNumber(lit []byte, integer bool) string {
-	if integer {
-		s := string(lit)
-		if s == "-0" {
-			return "0"
-		}
-		return s
-	}
-	r, ok := new(big.Rat).SetString(string(lit))
+func canonicalNumber(lit []byte) string {
+	d, ok := decimalOf(lit)
 	if !ok {
-		return string(lit) // huge exponent: compared exactly on a collision
+		return string(lit) // beyond big.Rat: compared exactly on a collision
 	}
-	return r.RatString()
+	return d.canonical()
 }
 
 // jsonEqual is the reference's equality of decoded JSON values: numbers by
@@ -274,9 +266,9 @@ func jsonEqual(a, b any) bool {
 		if !ok {
 			return false
 		}
-		rx, ok1 := new(big.Rat).SetString(string(x))
-		ry, ok2 := new(big.Rat).SetString(string(y))
-		return ok1 && ok2 && rx.Cmp(ry) == 0
+		dx, ok1 := decimalOf([]byte(x))
+		dy, ok2 := decimalOf([]byte(y))
+		return ok1 && ok2 && dx == dy
 	case string:
 		y, ok := b.(string)
 		return ok && x == y

@@ -599,8 +599,8 @@ func isIntegerLiteral(lit []byte, integer bool) bool {
 	if integer {
 		return true
 	}
-	r, ok := new(big.Rat).SetString(string(lit))
-	return ok && r.IsInt()
+	d, ok := decimalOf(lit)
+	return ok && d.isInt()
 }
 
 // checkFormat asks the reference's format function, with fast paths for
@@ -644,10 +644,20 @@ func (w *walker) checkMinimum(n *node, lit []byte, integer bool) {
 			return
 		}
 	}
-	r, ok := new(big.Rat).SetString(string(lit))
-	if !ok {
+	var r *big.Rat
+	d, ok := decimalOf(lit)
+	switch {
+	case !ok:
 		// An exponent too large for big.Rat: the value is huge or tiny.
 		r = hugeOrTiny(lit)
+	case d.magnitude() > farBeyond || d.magnitude() < -farBeyond:
+		if ordinary(n.minimum) {
+			r = d.stand() // compares and prints as the number would
+			break
+		}
+		fallthrough
+	default:
+		r, _ = new(big.Rat).SetString(string(lit))
 	}
 	if r.Cmp(n.minimum) < 0 {
 		w.report(&kind.Minimum{Got: r, Want: n.minimum})
@@ -665,15 +675,7 @@ func hugeOrTiny(lit []byte) *big.Rat {
 	if strings.Trim(mant, "0.") == "" {
 		return new(big.Rat)
 	}
-	e := "1e100000"
-	if strings.HasPrefix(exp, "-") {
-		e = "1e-100000"
-	}
-	if neg {
-		e = "-" + e
-	}
-	r, _ := new(big.Rat).SetString(e)
-	return r
+	return standIn(neg, strings.HasPrefix(exp, "-"))
 }
 
 // object validates the object at w.i; it returns the set of n's

@@ -241,13 +241,9 @@ func MatrixValues(j *actionlint.Job, s string) (out [][]string, via string, ok b
 	}
 	seen := map[string]bool{}
 	for _, c := range combos {
-		v := c[path[1]]
-		for _, p := range path[2:] {
-			o, isObj := v.(*actionlint.RawYAMLObject)
-			if !isObj {
-				return nil, "", false
-			}
-			v = o.Props[p]
+		v, ok := descend(c[path[1]], path[2:])
+		if !ok {
+			return nil, "", false
 		}
 		var labels []string
 		switch x := v.(type) {
@@ -272,14 +268,24 @@ func MatrixValues(j *actionlint.Job, s string) (out [][]string, via string, ok b
 	return out, strings.Join(path, "."), true
 }
 
-// lookup reads a scalar under path of a matrix value.
-func lookup(v actionlint.RawYAMLValue, path []string) (string, bool) {
+// descend reads the value under path of a matrix value; ok is false when
+// the path goes through something other than an object.
+func descend(v actionlint.RawYAMLValue, path []string) (actionlint.RawYAMLValue, bool) {
 	for _, p := range path {
 		o, ok := v.(*actionlint.RawYAMLObject)
 		if !ok {
-			return "", false
+			return nil, false
 		}
 		v = o.Props[p]
+	}
+	return v, true
+}
+
+// lookup reads a scalar under path of a matrix value.
+func lookup(v actionlint.RawYAMLValue, path []string) (string, bool) {
+	v, ok := descend(v, path)
+	if !ok {
+		return "", false
 	}
 	switch x := v.(type) {
 	case *actionlint.RawYAMLString:

@@ -115,15 +115,8 @@ func (w *nodeWalker) steps(seq *yaml.Node, depth int, fail func(line, col int, f
 	var out []*actionlint.Step
 	for _, sn := range seq.Content {
 		sn = w.resolve(sn)
-		keys := map[string]*yaml.Node{}
-		if sn != nil && sn.Kind == yaml.MappingNode {
-			for _, e := range w.entries(sn) {
-				keys[e.key.Value] = w.resolve(e.val)
-			}
-		}
-		_, hasRun := keys["run"]
-		_, hasUses := keys["uses"]
-		if g, ok := keys["parallel"]; ok && !hasRun && !hasUses {
+		_, g, isGroup, isControl := w.stepShape(sn)
+		if isGroup {
 			if g == nil || g.Kind != yaml.SequenceNode || len(g.Content) == 0 || depth >= maxGroupDepth {
 				at := pos(sn)
 				fail(at.Line, at.Col, "\"parallel\" must be a non-empty sequence of steps")
@@ -132,7 +125,7 @@ func (w *nodeWalker) steps(seq *yaml.Node, depth int, fail func(line, col int, f
 			out = append(out, w.steps(g, depth+1, fail)...)
 			continue
 		}
-		if !hasRun && !hasUses && hasAny(keys, controlStepKeys) {
+		if isControl {
 			continue
 		}
 		st, msg := w.step(sn)

@@ -93,23 +93,16 @@ func expandStepGroups(raw []byte, w *actionlint.Workflow, errs []*actionlint.Err
 			for i, sn := range stepsNode.Content {
 				sn = nw.resolve(sn)
 				st := job.Steps[i]
-				keys := map[string]*yaml.Node{}
-				if sn != nil && sn.Kind == yaml.MappingNode {
-					for _, se := range nw.entries(sn) {
-						keys[se.key.Value] = nw.resolve(se.val)
-					}
-				}
+				keys, group, isGroup, isControl := nw.stepShape(sn)
 				span := errSpan{from: sn.Line, to: lastLine(sn), step: sn.Line}
-				_, hasRun := keys["run"]
-				_, hasUses := keys["uses"]
-				switch group, isGroup := keys["parallel"]; {
-				case isGroup && !hasRun && !hasUses:
+				switch {
+				case isGroup:
 					drop = append(drop, span)
 					inner, innerErrs := parseGroup(lines, group, depth)
 					steps = append(steps, inner...)
 					errs = append(errs, innerErrs...)
 					continue
-				case !hasRun && !hasUses && hasAny(keys, controlStepKeys):
+				case isControl:
 					drop = append(drop, span)
 					continue // waits or cancels: nothing runs
 				}
@@ -131,6 +124,25 @@ func expandStepGroups(raw []byte, w *actionlint.Workflow, errs []*actionlint.Err
 		}
 	}
 	return kept
+}
+
+// stepShape reads a step's keys (merges and aliases resolved) and says
+// what the step is: a parallel group, whose steps group holds, or a
+// control step, which runs nothing; a step with run: or uses: is neither.
+// Workflows and composite actions tell them apart by this one rule.
+func (w *nodeWalker) stepShape(sn *yaml.Node) (keys map[string]*yaml.Node, group *yaml.Node, isGroup, isControl bool) {
+	keys = map[string]*yaml.Node{}
+	if sn != nil && sn.Kind == yaml.MappingNode {
+		for _, e := range w.entries(sn) {
+			keys[e.key.Value] = w.resolve(e.val)
+		}
+	}
+	_, hasRun := keys["run"]
+	_, hasUses := keys["uses"]
+	group, isGroup = keys["parallel"]
+	isGroup = isGroup && !hasRun && !hasUses
+	isControl = !isGroup && !hasRun && !hasUses && hasAny(keys, controlStepKeys)
+	return keys, group, isGroup, isControl
 }
 
 // errSpan is the lines of one step whose step-group errors are dropped;

@@ -1,15 +1,13 @@
 package distribution
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"hash"
 	"io"
 
 	"github.com/pedigree-dev/pedigree/collectors"
+	"github.com/pedigree-dev/pedigree/collectors/files"
 )
 
 // Sums are the digests of one file, computed in one streaming pass so that
@@ -20,8 +18,8 @@ type Sums struct {
 	SHA256 string
 }
 
-// HashFile streams a target file through the named algorithms (md5, sha1,
-// sha256, sha384, sha512; sha256 always).
+// HashFile streams a target file through the named algorithms (those of
+// files.NewHash; sha256 always).
 func HashFile(t *collectors.Target, rel string, algs ...string) (*Sums, error) {
 	f, err := t.Open(rel)
 	if err != nil {
@@ -38,15 +36,8 @@ func HashReader(r io.Reader, algs ...string) (*Sums, error) {
 		if _, ok := hs[a]; ok {
 			continue
 		}
-		switch a {
-		case "md5":
-			hs[a] = md5.New()
-		case "sha1":
-			hs[a] = sha1.New()
-		case "sha384":
-			hs[a] = sha512.New384()
-		case "sha512":
-			hs[a] = sha512.New()
+		if h := files.NewHash(a); h != nil {
+			hs[a] = h
 		}
 	}
 	ws := make([]io.Writer, 0, len(hs))

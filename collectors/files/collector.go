@@ -152,7 +152,7 @@ func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extr
 	defer r.Close()
 	hs := map[string]hash.Hash{"sha256": sha256.New()}
 	for alg := range extra {
-		if h := newHash(alg); h != nil {
+		if h := NewHash(alg); h != nil {
 			hs[alg] = h
 		}
 	}
@@ -189,12 +189,18 @@ func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extr
 	return a, nil
 }
 
-func newHash(alg string) hash.Hash {
+// NewHash returns the hash of an algorithm a checksum list can name, as
+// ParseChecksumFile spells it, or nil for another. Every pillar that checks
+// a list's digests hashes through it so that none misses an algorithm the
+// parser accepts.
+func NewHash(alg string) hash.Hash {
 	switch alg {
 	case "sha512":
 		return sha512.New()
 	case "sha384":
 		return sha512.New384()
+	case "sha256":
+		return sha256.New()
 	case "sha224":
 		return sha256.New224()
 	case "sha512-256":

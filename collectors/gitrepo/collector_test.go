@@ -316,3 +316,34 @@ func TestSignatureCounts(t *testing.T) {
 		t.Errorf("bad forge keyring: %v", err)
 	}
 }
+
+// TestConcatenatedKeyring: a keyring file of several armored blocks (keys
+// exported one by one and concatenated, a KEYS file with text before
+// them) trusts every key in it, as the other pillars' keyrings do.
+func TestConcatenatedKeyring(t *testing.T) {
+	f := makeFixture(t)
+	_, otherPub, _ := gitrepotest.OpenPGPKey("Someone Else")
+	pub, err := os.ReadFile(f.keyring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := filepath.Join(f.dir, "KEYS")
+	keys := append([]byte("The keys of this project's release managers.\n\n"), otherPub...)
+	os.WriteFile(both, append(append(keys, '\n'), pub...), 0o644)
+	trust, err := gitrepo.LoadTrust([]string{both}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _, _ := payloads(collect(t, f.dir, trust, 0))
+	if c := h.Commits[2]; c.Kind != gitrepo.SigOpenPGP || !c.Verified {
+		t.Errorf("commit signed by the keyring's second key = %+v", c)
+	}
+	forge := &gitrepo.Trust{}
+	if err := forge.AddForgeKeys([]string{both}); err != nil {
+		t.Fatal(err)
+	}
+	h, _, _ = payloads(collect(t, f.dir, forge, 0))
+	if c := h.Commits[2]; !c.Verified || !c.Forge {
+		t.Errorf("commit signed by the forge keyring's second key = %+v", c)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/pedigree-dev/pedigree/internal/readlimit"
+	"github.com/pedigree-dev/pedigree/verify/pgp"
 )
 
 // Trust is the key material commit and tag signatures are verified
@@ -90,17 +91,14 @@ func (t *Trust) AddForgeKeys(files []string) error {
 	return nil
 }
 
+// readKeyring parses through verify/pgp, as the other pillars do, so that
+// a file of several armored blocks trusts every key in it.
 func readKeyring(what, p string) (openpgp.EntityList, error) {
 	b, err := readlimit.File(p, readlimit.Trust)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	var el openpgp.EntityList
-	if bytes.Contains(b, []byte("-----BEGIN PGP")) {
-		el, err = openpgp.ReadArmoredKeyRing(bytes.NewReader(b))
-	} else {
-		el, err = openpgp.ReadKeyRing(bytes.NewReader(b))
-	}
+	el, err := pgp.ParseKeyring(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", what, p, err)
 	}

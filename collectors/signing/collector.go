@@ -239,9 +239,9 @@ func (w *work) bundle() {
 	sig.Version, _ = b.Version()
 	var st *statement.Statement
 	var refs []ArtifactRef
-	if env := b.GetDsseEnvelope(); env != nil {
-		sig.PayloadType = env.GetPayloadType()
-		st, err = statement.FromEnvelope(&dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()})
+	if env := sigstore.Envelope(b); env != nil {
+		sig.PayloadType = env.PayloadType
+		st, err = statement.FromEnvelope(env)
 		if err == nil {
 			sig.PredicateType = st.PredicateType
 			refs = w.matchStatement(st)

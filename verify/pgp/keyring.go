@@ -47,13 +47,14 @@ func LoadKeyring(paths ...string) (*Keyring, error) {
 }
 
 // ParseKeyring reads the keys of an armored or binary keyring. Several
-// armored blocks in one file are all read.
+// armored blocks in one file are all read, and text before them is
+// skipped: a KEYS file lists its keys in prose before their armor.
 func ParseKeyring(b []byte) (el openpgp.EntityList, err error) {
 	defer recoverErr(&err)
 	if len(b) > MaxKeyringSize {
 		return nil, fmt.Errorf("keyring is %d bytes, above the %d-byte limit", len(b), MaxKeyringSize)
 	}
-	if IsArmored(b) {
+	if IsArmored(b) || bytes.Contains(b, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
 		rest := b
 		for {
 			i := bytes.Index(rest, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----"))

@@ -265,6 +265,12 @@ func TestParseKeyring(t *testing.T) {
 	if err != nil || len(el) != 2 {
 		t.Fatalf("two armored blocks: %d keys, %v", len(el), err)
 	}
+	// A KEYS file (Apache's, Debian's): text, key listings, then the
+	// armored blocks.
+	keys := append([]byte("This file contains the PGP keys of the release managers.\n\npub   ed25519 2026-01-01\nuid   a <a@example.org>\n\n"), two.Bytes()...)
+	if el, err := ParseKeyring(keys); err != nil || len(el) != 2 {
+		t.Errorf("KEYS file: %d keys, %v", len(el), err)
+	}
 	for _, bad := range [][]byte{nil, []byte("hello"), []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n%%%\n-----END PGP PUBLIC KEY BLOCK-----\n"), serialize(t, a)[:30]} {
 		if _, err := ParseKeyring(bad); err == nil {
 			t.Errorf("ParseKeyring(%q) succeeded", bad)

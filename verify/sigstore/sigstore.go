@@ -26,6 +26,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 
 	"github.com/pedigree-dev/pedigree/internal/readlimit"
+	"github.com/pedigree-dev/pedigree/verify/dsse"
 )
 
 // MaxBundleSize bounds a bundle or trusted root read into memory. Real
@@ -191,6 +192,17 @@ func ParsePublicKey(b []byte) (crypto.PublicKey, error) {
 		return nil, fmt.Errorf("%w: %v", ErrKey, err)
 	}
 	return k, nil
+}
+
+// Envelope is a bundle's DSSE envelope in verify/dsse's form, whose
+// payload statement.FromEnvelope reads, or nil for a bundle over a message
+// signature.
+func Envelope(b *bundle.Bundle) *dsse.Envelope {
+	env := b.GetDsseEnvelope()
+	if env == nil {
+		return nil
+	}
+	return &dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()}
 }
 
 // ParseBundle decodes a bundle (any of v0.1 to v0.3) and checks its

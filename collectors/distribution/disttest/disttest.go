@@ -1,5 +1,5 @@
 // Package disttest runs a distribution collector over a folder in tests
-// and returns its observations.
+// and returns its evidence or its observations.
 package disttest
 
 import (
@@ -12,9 +12,9 @@ import (
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
-// Scan loads the options, runs the collector mk builds over dir and
-// returns every observation, checking each evidence names its source.
-func Scan(t testing.TB, mk func(*distribution.Trust) collectors.Collector, dir string, o distribution.Options) []*distribution.Finding {
+// Collect loads the options, runs the collector mk builds over dir and
+// returns its evidence.
+func Collect(t testing.TB, mk func(*distribution.Trust) collectors.Collector, dir string, o distribution.Options) []evidence.Evidence {
 	t.Helper()
 	tr, err := distribution.Load(o)
 	if err != nil {
@@ -29,6 +29,13 @@ func Scan(t testing.TB, mk func(*distribution.Trust) collectors.Collector, dir s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ev
+}
+
+// Scan is Collect's observations, checking each evidence names its source.
+func Scan(t testing.TB, mk func(*distribution.Trust) collectors.Collector, dir string, o distribution.Options) []*distribution.Finding {
+	t.Helper()
+	ev := Collect(t, mk, dir, o)
 	out := make([]*distribution.Finding, 0, len(ev))
 	for i := range ev {
 		if ev[i].SHA256 == "" || ev[i].Source == "" {

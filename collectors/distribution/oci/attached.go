@@ -248,13 +248,13 @@ func (w *work) bundleLayer(to string, b *blob, where string) {
 		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
-	if env := bun.GetDsseEnvelope(); env != nil {
+	if env := sigstore.Envelope(bun); env != nil {
 		o.kind = "attestation"
-		if st, err := statement.FromEnvelope(&dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()}); err == nil {
+		if st, err := statement.FromEnvelope(env); err == nil {
 			o.predicateType = st.PredicateType
 			for _, s := range st.Subject {
 				if "sha256:"+strings.ToLower(s.Digest["sha256"]) == to {
-					o.st, o.document, o.envelope, o.source = st, env.GetPayload(), raw, w.blobSource(b)
+					o.st, o.document, o.envelope, o.source = st, env.Payload, raw, w.blobSource(b)
 				}
 			}
 		}

@@ -1,7 +1,6 @@
 package oci
 
 import (
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/distribution/disttest"
 	"github.com/pedigree-dev/pedigree/collectors/distribution/oci/ocitest"
 	"github.com/pedigree-dev/pedigree/collectors/sbom"
 	"github.com/pedigree-dev/pedigree/collectors/signing"
@@ -40,21 +40,8 @@ var slsaV1 = map[string]any{
 // collect runs the collector over dir and returns its evidence by kind.
 func collect(t *testing.T, dir string, o distribution.Options) map[string][]evidence.Evidence {
 	t.Helper()
-	tr, err := distribution.Load(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg, err := collectors.OpenTarget("t", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	ev, err := New(tr).Collect(context.Background(), tg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string][]evidence.Evidence{}
-	for _, e := range ev {
+	for _, e := range disttest.Collect(t, func(tr *distribution.Trust) collectors.Collector { return New(tr) }, dir, o) {
 		out[e.Kind] = append(out[e.Kind], e)
 	}
 	return out

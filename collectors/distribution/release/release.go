@@ -162,6 +162,7 @@ func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string
 		}
 	}
 	var artifacts, uncovered, mismatched []string
+	hashed := map[string]*distribution.Sums{} // the coverage pass's sums, sha256 among them, for the attestations
 	for _, p := range siblings {
 		if p == w.path || files.IsMetadata(p) || !files.IsReleaseArtifact(p) {
 			continue
@@ -175,6 +176,9 @@ func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string
 		sums, err := distribution.HashFile(w.t, p, e.Algorithm)
 		if err != nil || sums.Hex[e.Algorithm] != e.Digest {
 			mismatched = append(mismatched, path.Base(p))
+		}
+		if err == nil {
+			hashed[p] = sums
 		}
 	}
 	sort.Strings(uncovered)
@@ -198,7 +202,7 @@ func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string
 	fd.Message = w.path + ": " + strings.Join(append(msg, cover...), "; ")
 	w.Record(fd)
 	if attestations {
-		w.attestations(artifacts, siblings)
+		w.attestations(artifacts, siblings, hashed)
 	}
 }
 
@@ -297,7 +301,7 @@ func (w *work) verifyOne(sp string) (string, string) {
 // attestations looks, for each artifact, for provenance (an in-toto
 // statement with a SLSA predicate whose subject digest is the artifact's)
 // and for an SBOM (an SBOM file named after it, or an SBOM attestation).
-func (w *work) attestations(artifacts, siblings []string) {
+func (w *work) attestations(artifacts, siblings []string, hashed map[string]*distribution.Sums) {
 	type seen struct{ prov, sbom []string }
 	byDigest := map[string]*seen{}
 	sbomFiles := map[string]bool{}
@@ -337,9 +341,12 @@ func (w *work) attestations(artifacts, siblings []string) {
 	}
 	for _, a := range artifacts {
 		fd := &distribution.Finding{Check: CheckAttestations, Path: a, Subject: path.Base(a)}
-		sums, err := distribution.HashFile(w.t, a)
-		if err != nil {
-			continue
+		sums := hashed[a]
+		if sums == nil {
+			var err error
+			if sums, err = distribution.HashFile(w.t, a); err != nil {
+				continue
+			}
 		}
 		fd.SHA256 = sums.SHA256
 		s := byDigest[sums.SHA256]
@@ -402,8 +409,8 @@ func statements(raw []byte) []*statement.Statement {
 		}
 		if bytes.Contains(line, []byte("vnd.dev.sigstore.bundle")) {
 			if b, err := sigstore.ParseBundle(line); err == nil {
-				if env := b.GetDsseEnvelope(); env != nil {
-					if st, err := statement.FromEnvelope(&dsse.Envelope{PayloadType: env.GetPayloadType(), Payload: env.GetPayload()}); err == nil {
+				if env := sigstore.Envelope(b); env != nil {
+					if st, err := statement.FromEnvelope(env); err == nil {
 						out = append(out, st)
 					}
 				}

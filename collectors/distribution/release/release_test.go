@@ -18,6 +18,7 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
 	"github.com/pedigree-dev/pedigree/collectors/distribution/disttest"
+	"github.com/pedigree-dev/pedigree/collectors/files"
 )
 
 func scan(t testing.TB, dir string, o distribution.Options) []*distribution.Finding {
@@ -118,5 +119,32 @@ func TestUnsignedList(t *testing.T) {
 	dir, _ := release(t, nil)
 	if f := pick(scan(t, dir, distribution.Options{}), CheckChecksumsSigned); f.Outcome != distribution.Failed || !strings.Contains(f.Message, "not signed") {
 		t.Errorf("%s %s", f.Outcome, f.Message)
+	}
+}
+
+// Every algorithm the checksum-list parser accepts is one the coverage
+// check can hash: a list in one it could not would report its artifacts as
+// differing from their checksums.
+func TestEveryParsedAlgorithmIsHashed(t *testing.T) {
+	art := []byte("pretend tarball")
+	for _, alg := range []string{"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha512-256"} {
+		h := files.NewHash(alg)
+		h.Write(art)
+		sum := hex.EncodeToString(h.Sum(nil))
+		lists := map[string]string{
+			"BSD " + alg: strings.ToUpper(strings.Replace(alg, "-", "/", 1)) + " (app-1.0.tar.gz) = " + sum + "\n",
+		}
+		if alg != "sha512-256" { // GNU lines know an algorithm by its digest's length
+			lists["GNU "+alg] = sum + "  app-1.0.tar.gz\n"
+		}
+		for name, list := range lists {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "app-1.0.tar.gz"), art, 0o644)
+			os.WriteFile(filepath.Join(dir, "CHECKSUMS"), []byte(list), 0o644)
+			f := pick(scan(t, dir, distribution.Options{}), CheckChecksumsSigned)
+			if f == nil || strings.Contains(f.Message, "differ from their checksum") || !strings.Contains(f.Message, "covers all 1") {
+				t.Errorf("%s: %+v", name, f)
+			}
+		}
 	}
 }

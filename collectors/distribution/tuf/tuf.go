@@ -13,7 +13,6 @@ import (
 	"path"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -607,14 +606,4 @@ func (w *work) target(f *file, roleName, p string, tf *metadata.TargetFiles, all
 		fd.Message = fmt.Sprintf("target %s matches the length and %d hash(es) %s records", rel, known, roleName)
 	}
 	w.emit(f, fd)
-}
-
-// Version of a file name like 12.root.json, or 0.
-func Version(name string) int64 {
-	m := versionedName.FindStringSubmatch(path.Base(name))
-	if m == nil {
-		return 0
-	}
-	v, _ := strconv.ParseInt(m[1], 10, 64)
-	return v
 }
