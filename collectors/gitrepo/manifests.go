@@ -58,6 +58,10 @@ func manifests(order []string, files map[string]*treeFile, read reader) []Manife
 				break
 			}
 		}
+		member := ""
+		if m.Lockfile == "" {
+			m.Lockfile, member = workspaceLock(base, dir, spec.locks, files, read)
+		}
 		mb, _ := read(name)
 		var lb []byte
 		if m.Lockfile != "" {
@@ -70,7 +74,7 @@ func manifests(order []string, files map[string]*treeFile, read reader) []Manife
 			m.Problems = append(m.Problems, fmt.Sprintf("no lockfile beside it (want one of %s)", strings.Join(spec.locks, ", ")))
 		case m.Lockfile != "":
 			for _, d := range deps {
-				if !locked(base, path.Base(m.Lockfile), d, lb) {
+				if !locked(base, path.Base(m.Lockfile), member, d, lb) {
 					m.Problems = append(m.Problems, fmt.Sprintf("%s is declared but not in %s", d, path.Base(m.Lockfile)))
 				}
 			}
@@ -195,8 +199,11 @@ func declared(base string, b []byte) []string {
 	return out
 }
 
-// locked tells whether the lockfile pins a declared dependency.
-func locked(manifest, lock, dep string, lb []byte) bool {
+// locked tells whether the lockfile pins a declared dependency. member is
+// the manifest's folder below the workspace root the lockfile is at ("" when
+// the lockfile is beside it): npm installs a member's dependency there when
+// it cannot hoist it.
+func locked(manifest, lock, member, dep string, lb []byte) bool {
 	switch manifest {
 	case "go.mod":
 		return bytes.Contains(lb, []byte(dep+"/go.mod h1:")) || bytes.Contains(lb, []byte(dep+" h1:"))
@@ -212,7 +219,8 @@ func locked(manifest, lock, dep string, lb []byte) bool {
 			}
 			_, v2 := pl.Packages["node_modules/"+dep]
 			_, v1 := pl.Dependencies[dep]
-			return v2 || v1
+			_, nested := pl.Packages[member+"/node_modules/"+dep]
+			return v2 || v1 || member != "" && nested
 		default:
 			return bytes.Contains(lb, []byte(dep))
 		}

@@ -129,7 +129,8 @@ type OwnerRule struct {
 type Manifest struct {
 	Path      string `json:"path"`
 	Ecosystem string `json:"ecosystem"`
-	// Lockfile is the lockfile found beside it, if any.
+	// Lockfile is the lockfile found beside it or, for a workspace member,
+	// at the root of the workspace that lists it, if any.
 	Lockfile string `json:"lockfile,omitempty"`
 	// Problems are inconsistencies: dependencies the lockfile lacks,
 	// requirements without hashes.
