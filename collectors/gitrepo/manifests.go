@@ -68,6 +68,12 @@ func manifests(order []string, files map[string]*treeFile, read reader) []Manife
 			lb, _ = read(m.Lockfile)
 		}
 		deps := declared(base, mb)
+		if base == "Cargo.toml" && m.Lockfile != "" {
+			if rb, ok := read(path.Join(path.Dir(m.Lockfile), "Cargo.toml")); ok {
+				deps = cargoDeclared(mb, cargoRenames(rb))
+				sort.Strings(deps)
+			}
+		}
 		m.Dependencies = len(deps)
 		switch {
 		case m.Lockfile == "" && len(deps) > 0:
@@ -123,6 +129,10 @@ var (
 	goReplace  = lazyre.New(`^\s*(?:replace\s+)?([^\s()]+)(?:\s+v[^\s]+)?\s+=>\s+([^\s]+)(?:\s+(v[^\s]+))?`)
 	tomlHeader = lazyre.New(`^\[([^\]]+)\]`)
 	tomlKey    = lazyre.New(`^([A-Za-z0-9_.-]+)\s*=`)
+	// cargoPackage is the package a dependency key renames.
+	cargoPackage = lazyre.New(`[{,]\s*package\s*=\s*"([^"]+)"`)
+	// cargoInherit marks a dependency taken from the workspace's table.
+	cargoInherit = lazyre.New(`^[A-Za-z0-9_-]+\.workspace\s*=\s*true|[{,]\s*workspace\s*=\s*true`)
 )
 
 // declared lists the direct dependencies a manifest names, in the form
@@ -180,20 +190,7 @@ func declared(base string, b []byte) []string {
 			}
 		}
 	case "Cargo.toml":
-		section := ""
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if m := tomlHeader.FindStringSubmatch(line); m != nil {
-				section = m[1]
-				continue
-			}
-			if strings.HasSuffix(section, "dependencies") && !strings.Contains(section, ".") {
-				if m := tomlKey.FindStringSubmatch(line); m != nil {
-					out = append(out, m[1])
-				}
-			}
-		}
+		out = append(out, cargoDeclared(b, nil)...)
 	}
 	sort.Strings(out)
 	return out
@@ -228,4 +225,61 @@ func locked(manifest, lock, member, dep string, lb []byte) bool {
 		return bytes.Contains(lb, []byte(`name = "`+dep+`"`))
 	}
 	return true
+}
+
+// cargoDeclared lists a Cargo.toml's direct dependencies by the package
+// names Cargo.lock records: the key of a dotted entry (serde.workspace =
+// true) without its field, a renamed dependency (foo = { package = "bar" })
+// by its package, and one inherited from the workspace by the package the
+// workspace's table renames it to (renames, from the root's Cargo.toml).
+func cargoDeclared(b []byte, renames map[string]string) []string {
+	var out []string
+	section := ""
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if m := tomlHeader.FindStringSubmatch(line); m != nil {
+			section = m[1]
+			continue
+		}
+		if !strings.HasSuffix(section, "dependencies") || strings.Contains(section, ".") {
+			continue
+		}
+		m := tomlKey.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		name, _, _ := strings.Cut(m[1], ".")
+		if p := cargoPackage.FindStringSubmatch(line); p != nil {
+			name = p[1]
+		} else if r, ok := renames[name]; ok && cargoInherit.MatchString(line) {
+			name = r
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// cargoRenames maps the keys of a workspace root's
+// [workspace.dependencies] that rename a package to that package.
+func cargoRenames(b []byte) map[string]string {
+	renames := map[string]string{}
+	section := ""
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if m := tomlHeader.FindStringSubmatch(line); m != nil {
+			section = m[1]
+			continue
+		}
+		if section != "workspace.dependencies" {
+			continue
+		}
+		if m := tomlKey.FindStringSubmatch(line); m != nil {
+			if p := cargoPackage.FindStringSubmatch(line); p != nil {
+				renames[m[1]] = p[1]
+			}
+		}
+	}
+	return renames
 }

@@ -119,3 +119,45 @@ func TestWorkspaceMembersUseTheRootLockfile(t *testing.T) {
 		}
 	}
 }
+
+// Cargo.lock records packages by name: a dotted key names its dependency
+// without the field, and a renamed dependency is locked under its package,
+// whether the rename is the member's own or the workspace table's.
+func TestCargoDependenciesByPackageName(t *testing.T) {
+	member := "[package]\nname = \"m\"\n\n[dependencies]\nserde.workspace = true\nhttp = { workspace = true }\nmw = { workspace = true, features = [\"json\"] }\nown = { version = \"1\", package = \"real-own\" }\nmy-package = \"9.0.0\"\n"
+	if got := strings.Join(declared("Cargo.toml", []byte(member)), ","); got != "http,mw,my-package,real-own,serde" {
+		t.Errorf("declared = %s", got)
+	}
+	tree := map[string]string{
+		"Cargo.toml":       "[workspace]\nmembers = [\"m\"]\n\n[workspace.dependencies]\nserde = \"1\"\nhttp = \"1\"\nmw = { version = \"0.5\", package = \"forked-mw\", features = [\n  \"rustls\",\n] }\n",
+		"Cargo.lock":       "[[package]]\nname = \"serde\"\n\n[[package]]\nname = \"http\"\n\n[[package]]\nname = \"forked-mw\"\n\n[[package]]\nname = \"real-own\"\n\n[[package]]\nname = \"my-package\"\n",
+		"m/Cargo.toml":     member,
+		"other/Cargo.toml": "[package]\nname = \"o\"\n\n[dependencies]\nmw = \"0.5\"\n",
+		"other/Cargo.lock": "[[package]]\nname = \"forked-mw\"\n",
+	}
+	files := map[string]*treeFile{}
+	var order []string
+	for name := range tree {
+		files[name] = &treeFile{name: name}
+		order = append(order, name)
+	}
+	sort.Strings(order)
+	read := func(name string) ([]byte, bool) {
+		b, ok := tree[name]
+		return []byte(b), ok
+	}
+	got := map[string]string{}
+	for _, m := range manifests(order, files, read) {
+		got[m.Path] = strings.Join(m.Problems, "; ")
+	}
+	want := map[string]string{
+		"Cargo.toml":       "",
+		"m/Cargo.toml":     "",
+		"other/Cargo.toml": "mw is declared but not in Cargo.lock",
+	}
+	for p, w := range want {
+		if got[p] != w {
+			t.Errorf("%s: got %q, want %q", p, got[p], w)
+		}
+	}
+}
