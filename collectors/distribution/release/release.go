@@ -70,7 +70,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		if f.Size == 0 || f.Size > maxList {
+		if f.Size == 0 || f.Size > maxList || collectors.InGitDir(f.Path) {
 			continue
 		}
 		raw, list, cleartext := c.checksumList(t, f)

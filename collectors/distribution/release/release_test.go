@@ -120,3 +120,30 @@ func TestUnsignedList(t *testing.T) {
 		t.Errorf("%s %s", f.Outcome, f.Message)
 	}
 }
+
+// git's own text files inside a clone's .git folder (a partial clone's
+// pack .promisor, "<sha1> <ref>" per line; info/refs) read like checksum
+// lists but are repository metadata, never a release page; a checksum list
+// in the work tree beside them still is one.
+func TestGitMetadataIsNotAReleasePage(t *testing.T) {
+	refs := strings.Repeat("a", 40) + " HEAD\n" + strings.Repeat("b", 40) + " refs/heads/main\n"
+	dir, _ := release(t, nil)
+	for _, p := range []string{".git/objects/pack/pack-1.promisor", ".git/info/refs", "sub/module/.git/objects/pack/pack-2.promisor"} {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(refs), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lists []string
+	for _, f := range scan(t, dir, distribution.Options{}) {
+		if f.Check == CheckChecksumsSigned {
+			lists = append(lists, f.Subject)
+		}
+	}
+	if strings.Join(lists, ",") != "SHA256SUMS" {
+		t.Errorf("checksum lists judged: %v, want only SHA256SUMS", lists)
+	}
+}
