@@ -166,6 +166,13 @@ func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string
 		if p == w.path || files.IsMetadata(p) || !files.IsReleaseArtifact(p) {
 			continue
 		}
+		if !files.ReleaseContent(p, nil) {
+			// Named like a package whose format has a signature: a test
+			// snapshot beside the list is not an artifact it must cover.
+			if head, err := distribution.Head(w.t, p); err == nil && !files.ReleaseContent(p, head) {
+				continue
+			}
+		}
 		artifacts = append(artifacts, p)
 		e, ok := listed[p]
 		if !ok {

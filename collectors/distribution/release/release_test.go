@@ -147,3 +147,16 @@ func TestGitMetadataIsNotAReleasePage(t *testing.T) {
 		t.Errorf("checksum lists judged: %v, want only SHA256SUMS", lists)
 	}
 }
+
+// A test snapshot named .snap beside a checksum list is no artifact the
+// list must cover; a squashfs snap package is.
+func TestSnapshotBesideListIsNotAnArtifact(t *testing.T) {
+	dir, _ := release(t, map[string]string{"cli.test.js.snap": "// Jest Snapshot v1\n\nexports[`help 1`] = `usage`;\n"})
+	if f := pick(scan(t, dir, distribution.Options{}), CheckChecksumsSigned); !strings.Contains(f.Message, "it covers all 1 artifact(s) beside it") {
+		t.Errorf("%s %s", f.Outcome, f.Message)
+	}
+	dir, _ = release(t, map[string]string{"app_1.0_amd64.snap": "hsqs\x00\x00\x00\x01"})
+	if f := pick(scan(t, dir, distribution.Options{}), CheckChecksumsSigned); !strings.Contains(f.Message, "1 artifact(s) not in the list: app_1.0_amd64.snap") {
+		t.Errorf("%s %s", f.Outcome, f.Message)
+	}
+}
