@@ -207,7 +207,7 @@ func (t *Target) ExcludedBy(p string) string {
 	if t.single {
 		return ""
 	}
-	if p == ".git" || strings.HasPrefix(p, ".git/") || strings.Contains(p, "/.git/") {
+	if InGitDir(p) {
 		return ""
 	}
 	for _, r := range t.rules {
@@ -244,4 +244,13 @@ func (t *Target) ExcludedByRule() []ExclusionCount {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Rule] < order[out[j].Rule] })
 	return out
+}
+
+// InGitDir tells whether p (slash-separated) is a repository's .git file or
+// lies in its .git folder: git's own metadata, which only the repository
+// collector reads. Its text files (a partial clone's pack .promisor list of
+// "<sha1> <ref>" lines, info/refs) look like checksum lists and name no
+// product.
+func InGitDir(p string) bool {
+	return p == ".git" || strings.HasPrefix(p, ".git/") || strings.HasSuffix(p, "/.git") || strings.Contains(p, "/.git/")
 }

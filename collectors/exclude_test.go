@@ -151,3 +151,14 @@ func TestRoleRuns(t *testing.T) {
 		t.Error("unknown role accepted")
 	}
 }
+
+func TestInGitDir(t *testing.T) {
+	for p, want := range map[string]bool{
+		".git": true, ".git/HEAD": true, "a/b/.git/objects/pack/x.promisor": true, "sub/.git": true,
+		".github/workflows/ci.yml": false, "x.git/HEAD": false, "docs/.gitignore": false, "a/.gitmodules": false,
+	} {
+		if got := InGitDir(p); got != want {
+			t.Errorf("InGitDir(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pedigree-dev/pedigree/collectors/gitrepo/gitrepotest"
 )
 
 // targetTree lays out a project as a clone looks: product files beside test
@@ -148,5 +150,54 @@ func TestAssessRoles(t *testing.T) {
 	r = pedigree(t, nil, "assess", "--config", cfg, "--out", filepath.Join(t.TempDir(), "o"), "--quiet")
 	if r.code != 2 || !strings.Contains(r.stderr, `exclude pattern "[x"`) {
 		t.Errorf("bad exclude in config: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestRepoScanExcludesAsAssess: repo scan and assess judge one clone's HEAD
+// tree alike: a fixture's binary and a fixture project without a lockfile
+// are not the product unless --no-default-excludes says so.
+func TestRepoScanExcludesAsAssess(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "clone")
+	b, err := gitrepotest.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Commit("init", map[string]string{
+		"main.go":                        "package main\n",
+		"test/testdata/test.wasm":        "\x00asm\x01\x00\x00\x00",
+		"test/fixtures/app/package.json": `{"dependencies":{"left-pad":"1"}}`,
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	verdicts := func(args ...string) string {
+		t.Helper()
+		r := pedigree(t, nil, append([]string{"repo", "scan", "--json", dir}, args...)...)
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			var f struct{ Check, Status string }
+			if err := json.Unmarshal([]byte(line), &f); err != nil {
+				t.Fatalf("%q: %v (stderr %s)", line, err, r.stderr)
+			}
+			if f.Check == "REPO-BINARIES" || f.Check == "REPO-LOCKFILES" {
+				got = append(got, f.Check+" "+f.Status)
+			}
+		}
+		return strings.Join(got, ", ")
+	}
+	if got := verdicts(); got != "REPO-LOCKFILES not-applicable, REPO-BINARIES pass" {
+		t.Errorf("repo scan = %s", got)
+	}
+	if got := verdicts("--no-default-excludes"); got != "REPO-LOCKFILES fail, REPO-BINARIES fail" {
+		t.Errorf("repo scan --no-default-excludes = %s", got)
+	}
+	a := assessJSON(t, dir, "--role", "source")
+	var got []string
+	for _, f := range a.Findings {
+		if f.Check == "REPO-BINARIES" || f.Check == "REPO-LOCKFILES" {
+			got = append(got, f.Check+" "+f.Status)
+		}
+	}
+	if strings.Join(got, ", ") != "REPO-LOCKFILES not-applicable, REPO-BINARIES pass" {
+		t.Errorf("assess = %s", strings.Join(got, ", "))
 	}
 }

@@ -35,7 +35,9 @@ func newRepoScanCmd() *cobra.Command {
 		Short: "Check a repository clone: signed commits and tags, CODEOWNERS, security policy, dependency updates, lockfiles, binaries",
 		Long: `Read a git repository (a clone: PATH holds .git, or any folder below PATH
 does) offline and judge its commit and tag signatures over the signature
-window of the default branch and what its HEAD tree holds.
+window of the default branch and what its HEAD tree holds. Binaries and
+manifests under test fixtures and vendored folders are not judged as the
+product, as in assess (--exclude, --no-default-excludes).
 
 Trusted keys come from the config (repo.openpgp-keyrings,
 policy.keys.openpgp-keyrings, repo.allowed-signers). With --online, the
@@ -76,6 +78,13 @@ object per line. Exits 1 when a check fails, 2 on usage errors.`,
 				return usageError(err)
 			}
 			defer t.Close()
+			// The tree is judged as assess judges it, or the two verdicts on
+			// one clone would differ on a fixture's binary.
+			excludes, _ := cmd.Flags().GetStringArray("exclude")
+			noDefaults, _ := cmd.Flags().GetBool("no-default-excludes")
+			if err := t.Exclude(excludes, noDefaults); err != nil {
+				return usageError(err)
+			}
 			t.MaxFileSize = cfg.MaxFileSize
 			var ev []evidence.Evidence
 			for _, c := range cols {
@@ -121,6 +130,8 @@ object per line. Exits 1 when a check fails, 2 on usage errors.`,
 	cmd.Flags().BoolVar(&online, "online", false, "also read the forge's settings through its API (opt-in)")
 	cmd.Flags().StringVar(&tokenEnv, "token-env", "", "environment variable holding the forge API token (e.g. GITHUB_TOKEN)")
 	cmd.Flags().String("config", "", "pedigree.yaml to read the repo: and policy: sections from")
+	cmd.Flags().StringArray("exclude", nil, "glob of files in the HEAD tree left out of product judgements (repeatable; testdata/, vendor/, node_modules/, ... always unless --no-default-excludes)")
+	cmd.Flags().Bool("no-default-excludes", false, "judge test fixtures, vendored and third-party folders as the product too")
 	return cmd
 }
 

@@ -288,7 +288,29 @@ func scriptFacts(script string) (publish, prov, sbom, sign string) {
 	if pub != nil && !strings.Contains(script, "--dry-run") && !(strings.HasPrefix(pub[2], "goreleaser") && strings.Contains(script, "--snapshot")) {
 		publish = strings.TrimSpace(pub[2])
 	}
+	sbom = builderSBOM(script, publish, sbom)
 	return
+}
+
+// sbomOff is a builder's --sbom flag turning its SBOM off (ko
+// --sbom=none, docker buildx --sbom=false).
+var sbomOff = regexp.MustCompile(`--sbom[= ]["']?(none|false)\b`)
+
+// builderSBOM settles what a script's builders say about SBOMs beyond the
+// commands that make one: a --sbom flag that turns the SBOM off makes
+// none, and ko publishes an SPDX SBOM with every image it pushes unless
+// told not to.
+func builderSBOM(script, publish, sbom string) string {
+	if sbomOff.MatchString(script) {
+		if sbom == "--sbom" {
+			return ""
+		}
+		return sbom
+	}
+	if sbom == "" && strings.HasPrefix(publish, "ko ") {
+		return publish + " (an SPDX SBOM by default)"
+	}
+	return sbom
 }
 
 // ActionName returns owner/repo[/path] of a `uses:` value, lower-cased,

@@ -31,6 +31,7 @@ func scriptFactsRef(script string) (publish, prov, sbom, sign string) {
 	if hinted(signHints) {
 		sign = signCmd.FindString(script)
 	}
+	sbom = builderSBOM(script, publish, sbom)
 	return
 }
 
@@ -42,7 +43,7 @@ var scriptSamples = []string{
 	"podman push x", "buildah push x", "crane push x y", "oras push r/x:1 f", "gh release create v1", "gh release upload v1 f",
 	"goreleaser release --clean", "goreleaser --snapshot", "mvn -B deploy", "./mvnw -B deploy -P release", "gradle publish",
 	"./gradlew publishToMavenCentral", "dotnet nuget push x.nupkg", "nuget push x", "helm push chart oci://r", "ko publish ./cmd",
-	"ko build .", "ko resolve -f x", "vsce publish", "ovsx publish", "jreleaser release", "jreleaser full-release",
+	"ko build .", "ko resolve -f x", "ko build --sbom=none .", "ko publish --sbom none ./cmd", "buildx build --sbom=false --push", "vsce publish", "ovsx publish", "jreleaser release", "jreleaser full-release",
 	"jreleaser deploy", "release-cli create --name x", "glab release create v1", "curl -T f https://x/packages/y",
 	"curl --upload-file f https://nexus/x", "curl -Tf https://registry/x",
 	"cosign attest --predicate p img", "gh attestation verify", "npm publish --provenance", "witness run -s build",
@@ -153,4 +154,24 @@ func FuzzHintMatcher(f *testing.F) {
 			t.Fatalf("match(%q) = %b, want %b", s, got, want)
 		}
 	})
+}
+
+// ko attaches an SPDX SBOM to every image it publishes unless --sbom=none;
+// a --sbom flag that turns the SBOM off generates none.
+func TestBuilderSBOMDefaults(t *testing.T) {
+	for script, want := range map[string]string{
+		"ko publish ./cmd": "ko publish (an SPDX SBOM by default)",
+		"demo=$(ko publish --insecure-registry -B x)":        "ko publish (an SPDX SBOM by default)",
+		"ko build --sbom=none .":                             "",
+		"ko build --sbom none .":                             "",
+		"ko build --sbom=spdx .":                             "--sbom",
+		"docker buildx build --sbom=false --push .":          "",
+		"docker buildx build --sbom=true --push .":           "--sbom",
+		"syft . -o spdx > sbom.json\nko build --sbom=none .": "syft",
+		"docker push img:1":                                  "",
+	} {
+		if _, _, sbom, _ := scriptFacts(script); sbom != want {
+			t.Errorf("scriptFacts(%q) sbom = %q, want %q", script, sbom, want)
+		}
+	}
 }

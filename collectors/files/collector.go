@@ -4,6 +4,7 @@
 package files
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"  //nolint:gosec // only to verify MD5SUMS that a release ships
 	"crypto/sha1" //nolint:gosec // only to verify SHA1SUMS that a release ships
@@ -120,7 +121,7 @@ func (c *Collector) hashAll(ctx context.Context, t *collectors.Target, extra map
 					continue
 				}
 				a.Metadata = IsMetadata(f.Path)
-				a.Release = !a.Metadata && (IsReleaseArtifact(f.Path) || matchAny(c.ReleasePatterns, f.Path))
+				a.Release = !a.Metadata && (IsReleaseArtifact(f.Path) && !a.notPackage || matchAny(c.ReleasePatterns, f.Path))
 				arts[i] = a
 			}
 		}()
@@ -162,6 +163,7 @@ func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extr
 	}
 	w := io.MultiWriter(ws...)
 	var size int64
+	var head []byte
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -170,6 +172,9 @@ func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extr
 		if k > 0 {
 			w.Write(buf[:k])
 			size += int64(k)
+			if len(head) < magicLen {
+				head = append(head, buf[:min(k, magicLen-len(head))]...)
+			}
 		}
 		if err == io.EOF {
 			break
@@ -183,7 +188,8 @@ func hashFile(ctx context.Context, t *collectors.Target, f collectors.File, extr
 		a.Digests[alg] = hex.EncodeToString(h.Sum(nil))
 	}
 	a.SHA256 = a.Digests["sha256"]
-	if IsReleaseArtifact(f.Path) {
+	a.notPackage = !ReleaseContent(f.Path, head)
+	if IsReleaseArtifact(f.Path) && !a.notPackage {
 		a.BuiltAt, a.BuiltAtProblem = builtAt(ctx, r, f.Path, size, budget)
 	}
 	return a, nil
@@ -218,6 +224,36 @@ var releaseSuffixes = []string{
 	".zip", ".7z", ".gz", ".xz", ".zst", ".bz2",
 	".deb", ".rpm", ".apk", ".msi", ".msix", ".exe", ".dll", ".dmg", ".pkg", ".appimage", ".snap", ".flatpak",
 	".jar", ".war", ".ear", ".aar", ".whl", ".gem", ".nupkg", ".crate", ".vsix", ".iso", ".img", ".bin", ".so", ".dylib", ".wasm", ".oci",
+}
+
+// packageMagic holds, for the release suffixes that text formats common in
+// source trees share, the leading bytes of the package format: a .snap is
+// a squashfs image only when it starts like one, not Jest's, Vitest's or
+// insta's test snapshots.
+var packageMagic = map[string][]string{
+	".snap": {"hsqs", "sqsh"},
+}
+
+// magicLen is how much of a file ReleaseContent needs.
+const magicLen = 4
+
+// ReleaseContent tells whether a file whose name IsReleaseArtifact accepts
+// has the content of that kind, from its first bytes: true for every
+// suffix but those packageMagic lists, which must match.
+func ReleaseContent(p string, head []byte) bool {
+	base := strings.ToLower(path.Base(p))
+	for suffix, magics := range packageMagic {
+		if !strings.HasSuffix(base, suffix) {
+			continue
+		}
+		for _, m := range magics {
+			if bytes.HasPrefix(head, []byte(m)) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // IsReleaseArtifact tells from a name whether a file looks like something a

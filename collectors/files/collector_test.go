@@ -122,3 +122,47 @@ func TestCollectHonoursCancellation(t *testing.T) {
 		t.Fatal("a cancelled collection succeeded")
 	}
 }
+
+// Jest, Vitest and insta keep test snapshots in .snap files: text that is
+// no snap package. A .snap is a release artifact when it is a squashfs
+// image, or when the config's release patterns name it.
+func TestSnapshotFilesAreNotSnapPackages(t *testing.T) {
+	tree := map[string]string{
+		"src/__snapshots__/App.test.js.snap":       "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\nexports[`renders 1`] = `<div />`;\n",
+		"crates/x/src/snapshots/x__tests__ok.snap": "---\nsource: crates/x/src/lib.rs\nexpression: out\n---\nok\n",
+		"dist/app_1.0_amd64.snap":                  "hsqs\x00\x00\x00\x01squashfs image",
+		"dist/big-endian.snap":                     "sqsh\x00\x00\x00\x01",
+		"dist/empty.snap":                          "",
+		"release/named.snap":                       "--- text the config calls a release ---\n",
+	}
+	dir := t.TempDir()
+	for p, b := range tree {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte(b), 0o644)
+	}
+	tg, err := collectors.OpenTarget("t", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	c := New(nil)
+	c.ReleasePatterns = []string{"release/*"}
+	ev, err := c.Collect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := map[string]bool{}
+	for _, e := range ev {
+		if a, ok := e.Payload.(*Artifact); ok {
+			release[a.Path] = a.Release
+		}
+	}
+	for p, want := range map[string]bool{
+		"src/__snapshots__/App.test.js.snap": false, "crates/x/src/snapshots/x__tests__ok.snap": false, "dist/empty.snap": false,
+		"dist/app_1.0_amd64.snap": true, "dist/big-endian.snap": true, "release/named.snap": true,
+	} {
+		if release[p] != want {
+			t.Errorf("%s: release = %v, want %v", p, release[p], want)
+		}
+	}
+}

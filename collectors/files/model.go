@@ -30,6 +30,9 @@ type Artifact struct {
 	BuiltAt time.Time `json:"builtAt,omitzero"`
 	// BuiltAtProblem says which limit stopped the reading of BuiltAt.
 	BuiltAtProblem string `json:"builtAtProblem,omitempty"`
+	// notPackage: named like a package its content is not (a test
+	// snapshot named .snap).
+	notPackage bool
 }
 
 // ChecksumFile is a checksum list shipped with a release.

@@ -150,6 +150,7 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 		return problem(err.Error())
 	}
 	excludeBinaries(t, r.root, tree)
+	excludeManifests(t, r.root, tree)
 	src := path.Join(r.root, ".git", "HEAD")
 	if r.bare {
 		src = path.Join(r.root, "HEAD")
@@ -325,5 +326,24 @@ func excludeBinaries(t *collectors.Target, root string, tree *Tree) {
 	tree.Binaries = kept
 	if len(tree.Binaries) == 0 {
 		tree.Binaries = nil
+	}
+}
+
+// excludeManifests moves the dependency manifests that the target's
+// exclude rules cover (a fixture project) out of judgement, as
+// excludeBinaries does for binaries.
+func excludeManifests(t *collectors.Target, root string, tree *Tree) {
+	kept := tree.Manifests[:0]
+	for _, m := range tree.Manifests {
+		if rule := t.ExcludedBy(path.Join(root, m.Path)); rule != "" {
+			m.ExcludedBy = rule
+			tree.ExcludedManifests = append(tree.ExcludedManifests, m)
+			continue
+		}
+		kept = append(kept, m)
+	}
+	tree.Manifests = kept
+	if len(tree.Manifests) == 0 {
+		tree.Manifests = nil
 	}
 }

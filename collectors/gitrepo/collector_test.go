@@ -347,3 +347,44 @@ func TestConcatenatedKeyring(t *testing.T) {
 		t.Errorf("commit signed by the forge keyring's second key = %+v", c)
 	}
 }
+
+// A fixture project's manifest under a folder the target excludes is kept
+// on record with its rule but not judged, as a fixture's binary is; one
+// outside still is.
+func TestExcludedManifestsAreNotJudged(t *testing.T) {
+	dir := t.TempDir()
+	b, err := gitrepotest.New(filepath.Join(dir, "repo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Commit("init", map[string]string{
+		"__fixtures__/no-lock/package.json": `{"dependencies":{"left-pad":"1"}}`,
+		"tests/fixtures/app/Cargo.toml":     "[package]\nname = \"app\"\n\n[dependencies]\nserde = \"1\"\n",
+		"tools/web/package.json":            `{"dependencies":{"left-pad":"1"}}`,
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := collectors.OpenTarget("t", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	if err := tg.Exclude(nil, false); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := gitrepo.New(nil, 0).Collect(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tr, _ := payloads(ev)
+	if len(tr.Manifests) != 1 || tr.Manifests[0].Path != "tools/web/package.json" {
+		t.Errorf("judged manifests = %+v", tr.Manifests)
+	}
+	var excluded []string
+	for _, m := range tr.ExcludedManifests {
+		excluded = append(excluded, m.Path+" ("+m.ExcludedBy+")")
+	}
+	if got := strings.Join(excluded, ", "); got != "__fixtures__/no-lock/package.json (default: __fixtures__/), tests/fixtures/app/Cargo.toml (default: tests/fixtures/)" {
+		t.Errorf("excluded manifests = %s", got)
+	}
+}

@@ -58,19 +58,29 @@ func manifests(order []string, files map[string]*treeFile, read reader) []Manife
 				break
 			}
 		}
+		member := ""
+		if m.Lockfile == "" {
+			m.Lockfile, member = workspaceLock(base, dir, spec.locks, files, read)
+		}
 		mb, _ := read(name)
 		var lb []byte
 		if m.Lockfile != "" {
 			lb, _ = read(m.Lockfile)
 		}
 		deps := declared(base, mb)
+		if base == "Cargo.toml" && m.Lockfile != "" {
+			if rb, ok := read(path.Join(path.Dir(m.Lockfile), "Cargo.toml")); ok {
+				deps = cargoDeclared(mb, cargoRenames(rb))
+				sort.Strings(deps)
+			}
+		}
 		m.Dependencies = len(deps)
 		switch {
 		case m.Lockfile == "" && len(deps) > 0:
 			m.Problems = append(m.Problems, fmt.Sprintf("no lockfile beside it (want one of %s)", strings.Join(spec.locks, ", ")))
 		case m.Lockfile != "":
 			for _, d := range deps {
-				if !locked(base, path.Base(m.Lockfile), d, lb) {
+				if !locked(base, path.Base(m.Lockfile), member, d, lb) {
 					m.Problems = append(m.Problems, fmt.Sprintf("%s is declared but not in %s", d, path.Base(m.Lockfile)))
 				}
 			}
@@ -119,6 +129,10 @@ var (
 	goReplace  = lazyre.New(`^\s*(?:replace\s+)?([^\s()]+)(?:\s+v[^\s]+)?\s+=>\s+([^\s]+)(?:\s+(v[^\s]+))?`)
 	tomlHeader = lazyre.New(`^\[([^\]]+)\]`)
 	tomlKey    = lazyre.New(`^([A-Za-z0-9_.-]+)\s*=`)
+	// cargoPackage is the package a dependency key renames.
+	cargoPackage = lazyre.New(`[{,]\s*package\s*=\s*"([^"]+)"`)
+	// cargoInherit marks a dependency taken from the workspace's table.
+	cargoInherit = lazyre.New(`^[A-Za-z0-9_-]+\.workspace\s*=\s*true|[{,]\s*workspace\s*=\s*true`)
 )
 
 // declared lists the direct dependencies a manifest names, in the form
@@ -176,27 +190,17 @@ func declared(base string, b []byte) []string {
 			}
 		}
 	case "Cargo.toml":
-		section := ""
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if m := tomlHeader.FindStringSubmatch(line); m != nil {
-				section = m[1]
-				continue
-			}
-			if strings.HasSuffix(section, "dependencies") && !strings.Contains(section, ".") {
-				if m := tomlKey.FindStringSubmatch(line); m != nil {
-					out = append(out, m[1])
-				}
-			}
-		}
+		out = append(out, cargoDeclared(b, nil)...)
 	}
 	sort.Strings(out)
 	return out
 }
 
-// locked tells whether the lockfile pins a declared dependency.
-func locked(manifest, lock, dep string, lb []byte) bool {
+// locked tells whether the lockfile pins a declared dependency. member is
+// the manifest's folder below the workspace root the lockfile is at ("" when
+// the lockfile is beside it): npm installs a member's dependency there when
+// it cannot hoist it.
+func locked(manifest, lock, member, dep string, lb []byte) bool {
 	switch manifest {
 	case "go.mod":
 		return bytes.Contains(lb, []byte(dep+"/go.mod h1:")) || bytes.Contains(lb, []byte(dep+" h1:"))
@@ -212,7 +216,8 @@ func locked(manifest, lock, dep string, lb []byte) bool {
 			}
 			_, v2 := pl.Packages["node_modules/"+dep]
 			_, v1 := pl.Dependencies[dep]
-			return v2 || v1
+			_, nested := pl.Packages[member+"/node_modules/"+dep]
+			return v2 || v1 || member != "" && nested
 		default:
 			return bytes.Contains(lb, []byte(dep))
 		}
@@ -220,4 +225,61 @@ func locked(manifest, lock, dep string, lb []byte) bool {
 		return bytes.Contains(lb, []byte(`name = "`+dep+`"`))
 	}
 	return true
+}
+
+// cargoDeclared lists a Cargo.toml's direct dependencies by the package
+// names Cargo.lock records: the key of a dotted entry (serde.workspace =
+// true) without its field, a renamed dependency (foo = { package = "bar" })
+// by its package, and one inherited from the workspace by the package the
+// workspace's table renames it to (renames, from the root's Cargo.toml).
+func cargoDeclared(b []byte, renames map[string]string) []string {
+	var out []string
+	section := ""
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if m := tomlHeader.FindStringSubmatch(line); m != nil {
+			section = m[1]
+			continue
+		}
+		if !strings.HasSuffix(section, "dependencies") || strings.Contains(section, ".") {
+			continue
+		}
+		m := tomlKey.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		name, _, _ := strings.Cut(m[1], ".")
+		if p := cargoPackage.FindStringSubmatch(line); p != nil {
+			name = p[1]
+		} else if r, ok := renames[name]; ok && cargoInherit.MatchString(line) {
+			name = r
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// cargoRenames maps the keys of a workspace root's
+// [workspace.dependencies] that rename a package to that package.
+func cargoRenames(b []byte) map[string]string {
+	renames := map[string]string{}
+	section := ""
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if m := tomlHeader.FindStringSubmatch(line); m != nil {
+			section = m[1]
+			continue
+		}
+		if section != "workspace.dependencies" {
+			continue
+		}
+		if m := tomlKey.FindStringSubmatch(line); m != nil {
+			if p := cargoPackage.FindStringSubmatch(line); p != nil {
+				renames[m[1]] = p[1]
+			}
+		}
+	}
+	return renames
 }

@@ -115,7 +115,11 @@ type Tree struct {
 	// ExcludedBinaries are binaries under a folder the target excludes
 	// (test fixtures, vendored code): recorded, not judged.
 	ExcludedBinaries []Binary `json:"excludedBinaries,omitempty"`
-	SkippedTooLarge  []string `json:"skippedTooLarge,omitempty"`
+	// ExcludedManifests are dependency manifests under a folder the target
+	// excludes (a fixture project without its lockfile): recorded, not
+	// judged.
+	ExcludedManifests []Manifest `json:"excludedManifests,omitempty"`
+	SkippedTooLarge   []string   `json:"skippedTooLarge,omitempty"`
 }
 
 // OwnerRule is one CODEOWNERS line.
@@ -129,13 +133,16 @@ type OwnerRule struct {
 type Manifest struct {
 	Path      string `json:"path"`
 	Ecosystem string `json:"ecosystem"`
-	// Lockfile is the lockfile found beside it, if any.
+	// Lockfile is the lockfile found beside it or, for a workspace member,
+	// at the root of the workspace that lists it, if any.
 	Lockfile string `json:"lockfile,omitempty"`
 	// Problems are inconsistencies: dependencies the lockfile lacks,
 	// requirements without hashes.
 	Problems []string `json:"problems,omitempty"`
 	// Dependencies is the number of direct dependencies declared.
 	Dependencies int `json:"dependencies"`
+	// ExcludedBy is the exclude rule that left it out of judgement.
+	ExcludedBy string `json:"excludedBy,omitempty"`
 }
 
 // Binary is a committed executable or library.

@@ -179,7 +179,7 @@ func parseCycloneDXXML(d *Document, raw []byte, o Options) {
 		d.SchemaErrors = []string{"structural check: " + oneLine(err.Error())}
 		return
 	}
-	generic, err := decodeGeneric(js)
+	generic, err := decodeGeneric(xmlWhitespace(js))
 	if err != nil {
 		d.SchemaErrors = []string{"structural check: " + oneLine(err.Error())}
 		return
@@ -187,6 +187,44 @@ func parseCycloneDXXML(d *Document, raw []byte, o Options) {
 	d.SchemaErrors = validateSchema(sch, generic)
 	d.SchemaValid = len(d.SchemaErrors) == 0
 	d.SchemaChecked = true
+}
+
+// xmlWhitespace replaces each tab, line feed and carriage return inside the
+// JSON strings of js with a space. The XSD types most CycloneDX strings as
+// xs:normalizedString, whose values an XML validator reads after that
+// replacement, so a description wrapped over lines is valid XML; the JSON
+// schema states the same type as the pattern "^(.*)$", which the raw text
+// would fail.
+func xmlWhitespace(js []byte) []byte {
+	out := make([]byte, 0, len(js))
+	for i := 0; i < len(js); i++ {
+		if js[i] != '\\' || i+1 >= len(js) {
+			out = append(out, js[i])
+			continue
+		}
+		switch esc := js[i+1]; {
+		case esc == 'n' || esc == 'r' || esc == 't':
+			out = append(out, ' ')
+			i++
+		case esc == 'u' && i+5 < len(js) && xmlSpaceEscape(js[i+2:i+6]):
+			out = append(out, ' ')
+			i += 5
+		default:
+			out = append(out, js[i], esc)
+			i++
+		}
+	}
+	return out
+}
+
+// xmlSpaceEscape tells whether the four hex digits of a \u escape name a
+// tab, line feed or carriage return.
+func xmlSpaceEscape(hex []byte) bool {
+	switch strings.ToLower(string(hex)) {
+	case "0009", "000a", "000d":
+		return true
+	}
+	return false
 }
 
 // fromBOM normalises a decoded BOM into d.

@@ -314,3 +314,30 @@ func TestWrongBOMFormat(t *testing.T) {
 		}
 	}
 }
+
+// XML readers replace tabs and line breaks in an xs:normalizedString (a
+// component's description, name, publisher) with spaces before validating,
+// so a value wrapped over lines is valid CycloneDX XML; a real violation
+// beside it is still one.
+func TestCycloneDXXMLWrappedStringsAreValid(t *testing.T) {
+	for _, v := range []string{"1.2", "1.4", "1.6"} {
+		doc := `<?xml version="1.0"?><bom xmlns="http://cyclonedx.org/schema/bom/` + v + `" version="1"><components>` +
+			`<component type="library"><publisher>Example
+	Corp</publisher><name>a</name><version>1.0.0</version><description>
+                A library that does
+                several things, "quoted" and \n-escaped.
+            </description></component></components></bom>`
+		d, err := Parse("bom.xml", []byte(doc))
+		if err != nil || d.Error != "" || !d.SchemaChecked || !d.SchemaValid {
+			t.Errorf("%s: err %v %q, valid %v: %v", v, err, d.Error, d.SchemaValid, d.SchemaErrors)
+		}
+		bad := strings.Replace(doc, `type="library"`, `type="gadget"`, 1)
+		d, err = Parse("bom.xml", []byte(bad))
+		if err != nil || !d.SchemaChecked || d.SchemaValid {
+			t.Errorf("%s: an unknown component type passes: err %v, valid %v", v, err, d.SchemaValid)
+		}
+	}
+	if got := string(xmlWhitespace([]byte(`{"a":"x\ny\r\tz\\n\u000A\\u000a"}`))); got != `{"a":"x y  z\\n \\u000a"}` {
+		t.Errorf("xmlWhitespace = %s", got)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/rhysd/actionlint"
+
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
@@ -109,9 +111,18 @@ func NewSelfHostedRunner() *Rule {
 		Platforms: ghWF,
 		judge: func(c *Context) {
 			var unresolved []string
+			forkPR := onPullRequest(c)
 			for _, j := range c.P.SortedJobs() {
 				if j.RunsOn == nil {
 					continue
+				}
+				// A fork's pull request runs its own code on the runner: on
+				// a machine that outlives the job that is the attack the
+				// rule is about. A job condition may keep forks out; it is
+				// not read, so a guarded job stays medium.
+				sev, exposed := evidence.Medium, ""
+				if forkPR && j.If == nil {
+					sev, exposed = evidence.High, "; the workflow runs for pull_request, so a pull request from a fork of a public repository runs its code there"
 				}
 				rs, expr := ci.Runners(j)
 				if expr != "" {
@@ -135,11 +146,11 @@ func NewSelfHostedRunner() *Rule {
 						if r.Service != "" {
 							what = "a self-hosted runner (" + r.Service + ")"
 						}
-						c.Errorf(at, "job %q runs on %s: %s%s", j.ID.Value, what, labels, via)
+						c.Report(at, sev, "job %q runs on %s: %s%s%s", j.ID.Value, what, labels, via, exposed)
 					case ci.ThirdParty:
 						c.Report(at, evidence.Low, "job %q runs on a third-party runner service (%s): %s%s", j.ID.Value, r.Service, labels, via)
 					case ci.Custom:
-						c.Errorf(at, "job %q runs on %s%s, which is no GitHub-hosted image label: a self-hosted runner, a larger runner or a third-party one", j.ID.Value, labels, via)
+						c.Report(at, sev, "job %q runs on %s%s, which is no GitHub-hosted image label: a self-hosted runner, a larger runner or a third-party one%s", j.ID.Value, labels, via, exposed)
 					}
 				}
 			}
@@ -148,6 +159,20 @@ func NewSelfHostedRunner() *Rule {
 			}
 		},
 	}
+}
+
+// onPullRequest tells whether a workflow runs for pull_request, the event
+// that runs a fork's code with no privilege but the runner itself.
+func onPullRequest(c *Context) bool {
+	if c.P.Workflow == nil {
+		return false
+	}
+	for _, e := range c.P.Workflow.On {
+		if we, ok := e.(*actionlint.WebhookEvent); ok && we.EventName() == "pull_request" {
+			return true
+		}
+	}
+	return false
 }
 
 var deployName = regexp.MustCompile(`(?i)(deploy|release|publish|prod)`)

@@ -2,6 +2,7 @@ package cichecks
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
@@ -122,6 +123,34 @@ func TestRulesAreWellFormed(t *testing.T) {
 		"bot-conditions", "unsound-contains", "overprovisioned-secrets", "unredacted-secrets", "use-trusted-publishing"} {
 		if !seen[id] {
 			t.Errorf("rule %s missing", id)
+		}
+	}
+}
+
+// A self-hosted runner that a pull_request workflow runs on takes a fork's
+// code onto a machine that outlives the job: high. Another trigger, a job
+// condition (which may keep forks out) or a third-party service keeps the
+// rule's own severity.
+func TestSelfHostedRunnerOnForkPullRequests(t *testing.T) {
+	for _, tc := range []struct {
+		on, job string
+		want    evidence.Severity
+	}{
+		{"pull_request", "runs-on: [self-hosted, linux]", evidence.High},
+		{"[push, pull_request]", "runs-on: gpu-box-8", evidence.High},
+		{"pull_request", "runs-on: [self-hosted, linux]\n    if: github.event.pull_request.head.repo.full_name == github.repository", evidence.Medium},
+		{"push", "runs-on: [self-hosted, linux]", evidence.Medium},
+		{"pull_request_target", "runs-on: [self-hosted, linux]", evidence.Medium},
+		{"pull_request", "runs-on: depot-ubuntu-24.04", evidence.Low},
+	} {
+		src := "on: " + tc.on + "\njobs:\n  a:\n    " + tc.job + "\n    steps:\n      - run: make test\n"
+		ps := Run(ci.ParseWorkflow(".github/workflows/t.yml", []byte(src)), []*Rule{NewSelfHostedRunner()}, nil)
+		if len(ps) != 1 || ps[0].Severity != tc.want {
+			t.Errorf("on %s, %q: %+v, want one finding of severity %s", tc.on, tc.job, ps, tc.want)
+			continue
+		}
+		if exposed := strings.Contains(ps[0].Message, "a pull request from a fork"); exposed != (tc.want == evidence.High) {
+			t.Errorf("on %s, %q: message %q", tc.on, tc.job, ps[0].Message)
 		}
 	}
 }

@@ -128,6 +128,7 @@ func TestTreeChecks(t *testing.T) {
 		{"dependabot", NewDependencyUpdates(), gitrepo.Tree{DependencyBots: []string{".github/dependabot.yml"}}, evidence.Pass, "dependabot.yml"},
 		{"lockfile problem", NewLockfiles(), gitrepo.Tree{Manifests: []gitrepo.Manifest{{Path: "go.mod", Problems: []string{"x is declared but not in go.sum"}}}}, evidence.Fail, "go.mod: x is declared"},
 		{"lockfiles fine", NewLockfiles(), gitrepo.Tree{Manifests: []gitrepo.Manifest{{Path: "go.mod", Lockfile: "go.sum"}}}, evidence.Pass, "1 manifest"},
+		{"only fixtures' manifests", NewLockfiles(), gitrepo.Tree{ExcludedManifests: []gitrepo.Manifest{{Path: "testdata/app/package.json", Problems: []string{"no lockfile beside it"}, ExcludedBy: "default: testdata/"}}}, evidence.NotApplicable, "no dependency manifests; 1 in excluded folders not judged as the product, first testdata/app/package.json (default: testdata/)"},
 		{"binary", NewBinaries(), gitrepo.Tree{Binaries: []gitrepo.Binary{{Path: "bin/x", Format: "elf", Size: 9}}}, evidence.Fail, "bin/x (elf, 9 bytes)"},
 		{"no binary", NewBinaries(), gitrepo.Tree{Files: 3}, evidence.Pass, "none of 3"},
 	}

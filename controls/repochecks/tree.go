@@ -89,8 +89,13 @@ func NewLockfiles() controls.Check {
 		Remediation: "Commit the ecosystem's lockfile (go.sum, package-lock.json, Cargo.lock, poetry.lock/uv.lock) and regenerate it when manifests change; use pip --require-hashes.",
 		Severity:    evidence.Medium,
 	}, func(t *gitrepo.Tree) (evidence.Status, string) {
+		excluded := ""
+		if n := len(t.ExcludedManifests); n > 0 {
+			m := t.ExcludedManifests[0]
+			excluded = fmt.Sprintf("; %d in excluded folders not judged as the product, first %s (%s)", n, m.Path, m.ExcludedBy)
+		}
 		if len(t.Manifests) == 0 {
-			return evidence.NotApplicable, "no dependency manifests"
+			return evidence.NotApplicable, "no dependency manifests" + excluded
 		}
 		var bad []string
 		for _, m := range t.Manifests {
@@ -99,9 +104,9 @@ func NewLockfiles() controls.Check {
 			}
 		}
 		if len(bad) > 0 {
-			return evidence.Fail, fmt.Sprintf("%d problem(s), first: %s", len(bad), bad[0])
+			return evidence.Fail, fmt.Sprintf("%d problem(s), first: %s", len(bad), bad[0]) + excluded
 		}
-		return evidence.Pass, fmt.Sprintf("%d manifest(s), each pinned by a consistent lockfile", len(t.Manifests))
+		return evidence.Pass, fmt.Sprintf("%d manifest(s), each pinned by a consistent lockfile", len(t.Manifests)) + excluded
 	})
 }
 

@@ -70,7 +70,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		if f.Size == 0 || f.Size > maxList {
+		if f.Size == 0 || f.Size > maxList || collectors.InGitDir(f.Path) {
 			continue
 		}
 		raw, list, cleartext := c.checksumList(t, f)
@@ -166,6 +166,13 @@ func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string
 	for _, p := range siblings {
 		if p == w.path || files.IsMetadata(p) || !files.IsReleaseArtifact(p) {
 			continue
+		}
+		if !files.ReleaseContent(p, nil) {
+			// Named like a package whose format has a signature: a test
+			// snapshot beside the list is not an artifact it must cover.
+			if head, err := distribution.Head(w.t, p); err == nil && !files.ReleaseContent(p, head) {
+				continue
+			}
 		}
 		artifacts = append(artifacts, p)
 		e, ok := listed[p]

@@ -148,3 +148,43 @@ func TestEveryParsedAlgorithmIsHashed(t *testing.T) {
 		}
 	}
 }
+
+// git's own text files inside a clone's .git folder (a partial clone's
+// pack .promisor, "<sha1> <ref>" per line; info/refs) read like checksum
+// lists but are repository metadata, never a release page; a checksum list
+// in the work tree beside them still is one.
+func TestGitMetadataIsNotAReleasePage(t *testing.T) {
+	refs := strings.Repeat("a", 40) + " HEAD\n" + strings.Repeat("b", 40) + " refs/heads/main\n"
+	dir, _ := release(t, nil)
+	for _, p := range []string{".git/objects/pack/pack-1.promisor", ".git/info/refs", "sub/module/.git/objects/pack/pack-2.promisor"} {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(refs), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lists []string
+	for _, f := range scan(t, dir, distribution.Options{}) {
+		if f.Check == CheckChecksumsSigned {
+			lists = append(lists, f.Subject)
+		}
+	}
+	if strings.Join(lists, ",") != "SHA256SUMS" {
+		t.Errorf("checksum lists judged: %v, want only SHA256SUMS", lists)
+	}
+}
+
+// A test snapshot named .snap beside a checksum list is no artifact the
+// list must cover; a squashfs snap package is.
+func TestSnapshotBesideListIsNotAnArtifact(t *testing.T) {
+	dir, _ := release(t, map[string]string{"cli.test.js.snap": "// Jest Snapshot v1\n\nexports[`help 1`] = `usage`;\n"})
+	if f := pick(scan(t, dir, distribution.Options{}), CheckChecksumsSigned); !strings.Contains(f.Message, "it covers all 1 artifact(s) beside it") {
+		t.Errorf("%s %s", f.Outcome, f.Message)
+	}
+	dir, _ = release(t, map[string]string{"app_1.0_amd64.snap": "hsqs\x00\x00\x00\x01"})
+	if f := pick(scan(t, dir, distribution.Options{}), CheckChecksumsSigned); !strings.Contains(f.Message, "1 artifact(s) not in the list: app_1.0_amd64.snap") {
+		t.Errorf("%s %s", f.Outcome, f.Message)
+	}
+}
