@@ -3,9 +3,10 @@ package catalogs
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 const (
@@ -112,16 +113,16 @@ func buildCMMCJSON(dir string) ([]byte, error) {
 var (
 	// A practice's section heading: its id, an en dash and the title in
 	// capitals (page headers repeat the id with the title in mixed case).
-	guideHeading = regexp.MustCompile(`^([A-Z]{2}\.L([12])-[0-9a-zA-Z.]+[0-9a-zA-Z]) – (.+)$`)
-	guideObj     = regexp.MustCompile(`^\[([a-z]{1,2})\]\s*(.*)$`)
+	guideHeading = lazyre.New(`^([A-Z]{2}\.L([12])-[0-9a-zA-Z.]+[0-9a-zA-Z]) – (.+)$`)
+	guideObj     = lazyre.New(`^\[([a-z]{1,2})\]\s*(.*)$`)
 	// Lines the PDF extraction leaves between the text: page numbers,
 	// footnote marks, the running header and the footnotes themselves.
-	guideNoise = []*regexp.Regexp{
-		regexp.MustCompile(`^[0-9 ]+$`),
-		regexp.MustCompile(`^CMMC Assessment Guide – Level`),
-		regexp.MustCompile(`^NIST SP 800-171A?( Rev\. 2)?, p\. ?[0-9]+\.?$`),
-		regexp.MustCompile(`^[A-Z]{2}\.L[12]-[0-9a-z.]+ – +.*[a-z].*$`),
-		regexp.MustCompile(`^Determine if:?$`),
+	guideNoise = []*lazyre.Regexp{
+		lazyre.New(`^[0-9 ]+$`),
+		lazyre.New(`^CMMC Assessment Guide – Level`),
+		lazyre.New(`^NIST SP 800-171A?( Rev\. 2)?, p\. ?[0-9]+\.?$`),
+		lazyre.New(`^[A-Z]{2}\.L[12]-[0-9a-z.]+ – +.*[a-z].*$`),
+		lazyre.New(`^Determine if:?$`),
 	}
 )
 

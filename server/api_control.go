@@ -2,14 +2,14 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 	"github.com/pedigree-dev/pedigree/store"
 )
 
-var controlLabel = regexp.MustCompile(`^([a-z]{2})-(\d+)(?:\((\d+)\))?$`)
+var controlLabel = lazyre.New(`^([a-z]{2})-(\d+)(?:\((\d+)\))?$`)
 
 // controlID accepts the OSCAL id (sr-4.3) or the label (SR-4(3)).
 func controlID(s string) string {

@@ -5,18 +5,18 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 	"github.com/pedigree-dev/pedigree/jobs"
 	"github.com/pedigree-dev/pedigree/store"
 )
 
 // formatName is what a report format may look like; anything else (a path,
 // "..") is refused before the store is asked.
-var formatName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+var formatName = lazyre.New(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // nativeFormat is the stored format whose file is the run's pedigree.json.
 const nativeFormat = "json"

@@ -71,6 +71,7 @@ func New(opts Options) *Server {
 	if opts.CacheBytes == 0 {
 		opts.CacheBytes = 256 << 20
 	}
+	pages() // a broken template stops the server at start, not at a first visit
 	s := &Server{opts: opts, st: opts.Store, log: opts.Logger, mux: http.NewServeMux(), cache: newReportCache(max(opts.CacheBytes, 0))}
 	s.registerRoutes()
 	s.h = s.recoverPanics(s.secureHeaders(s.notFound(s.mux)))

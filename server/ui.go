@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pedigree-dev/pedigree/store"
@@ -15,9 +16,9 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pages = map[string]*template.Template{}
-
-func init() {
+// pages are the dashboard's templates, parsed when the first page is drawn:
+// every other command of the binary would otherwise pay for them at start-up.
+var pages = sync.OnceValue(func() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"when":    when,
 		"dur":     duration,
@@ -31,13 +32,15 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
+	out := map[string]*template.Template{}
 	for _, e := range entries {
 		if e.Name() == "layout.html" {
 			continue
 		}
-		pages[e.Name()] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+e.Name()))
+		out[e.Name()] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+e.Name()))
 	}
-}
+	return out
+})
 
 // page is what every template sees.
 type page struct {
@@ -50,7 +53,7 @@ type page struct {
 // render executes a page into a buffer first, so that a template error
 // never leaves half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	t, ok := pages[name]
+	t, ok := pages()[name]
 	if !ok {
 		panic("no template " + name)
 	}

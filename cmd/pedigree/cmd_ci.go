@@ -96,8 +96,10 @@ on usage errors. Rules are described in docs/ci-rules.md.`,
 			if err != nil {
 				return usageError(err)
 			}
-			if _, err := mapping(); len(results) > 0 && err != nil {
-				return err
+			if len(results) > 0 {
+				if _, err := mapping(); err != nil {
+					return err
+				}
 			}
 			w := cmd.OutOrStdout()
 			enc := json.NewEncoder(w)

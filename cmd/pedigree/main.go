@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pedigree-dev/pedigree/internal/outfile"
+	"github.com/pedigree-dev/pedigree/internal/startup"
 )
 
 // Exit codes are a contract scripts rely on.
@@ -55,6 +56,7 @@ func addCommand(mk func() *cobra.Command) { subcommands = append(subcommands, mk
 const interruptGrace = 5 * time.Second
 
 func main() {
+	startup.Done()
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)

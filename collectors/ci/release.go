@@ -2,10 +2,11 @@ package ci
 
 import (
 	"math/bits"
-	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // Publishing, provenance, SBOM and signing are recognised from the actions
@@ -60,15 +61,15 @@ var signingActions = map[string]string{
 }
 
 var (
-	publishCmd = regexp.MustCompile(`(?m)(^|[\s;&|(])(` +
+	publishCmd = lazyre.New(`(?m)(^|[\s;&|(])(` +
 		`npm publish|yarn (npm )?publish|pnpm publish|gem push|twine upload|poetry publish|uv publish|flit publish|hatch publish|` +
 		`cargo publish|docker push|podman push|buildah push|crane push|oras push|gh release (create|upload)|` +
 		`goreleaser( release)?\b|mvn\b[^\n]*\bdeploy\b|\./mvnw\b[^\n]*\bdeploy\b|gradlew?\b[^\n]*\bpublish|dotnet nuget push|nuget push|` +
 		`helm push|ko (publish|build|resolve)|vsce publish|ovsx publish|jreleaser (release|full-release|deploy)|release-cli create|glab release create|` +
 		`curl[^\n]*(--upload-file|-T)[^\n]*(packages|registry|artifactory|nexus))`)
-	provenanceCmd = regexp.MustCompile(`(cosign attest\b|gh attestation\b|--provenance\b|witness run|slsa-verifier|in-toto-run|RUNNER_GENERATE_ARTIFACTS_METADATA)`)
-	sbomCmd       = regexp.MustCompile(`(\bsyft\b|\bcyclonedx[-\w]*|\bcdxgen\b|\bsbom-tool\b|\btrivy\b[^\n]*--format[ =](cyclonedx|spdx)|\bdocker (buildx )?sbom\b|--sbom\b|spdx-sbom-generator|\bbom generate\b|\btern report\b)`)
-	signCmd       = regexp.MustCompile(`(\bcosign sign(-blob)?\b|\bgpg\b[^\n]*(--detach-sign|-b\b|--clearsign|--sign)|\bnotation sign\b|\bminisign\b[^\n]*-S|\bsignify\b[^\n]*-S|\bjarsigner\b|\bsigntool\b[^\n]*\bsign\b|\bcodesign\b|\bsigstore sign\b|\bgitsign\b|--sign\b)`)
+	provenanceCmd = lazyre.New(`(cosign attest\b|gh attestation\b|--provenance\b|witness run|slsa-verifier|in-toto-run|RUNNER_GENERATE_ARTIFACTS_METADATA)`)
+	sbomCmd       = lazyre.New(`(\bsyft\b|\bcyclonedx[-\w]*|\bcdxgen\b|\bsbom-tool\b|\btrivy\b[^\n]*--format[ =](cyclonedx|spdx)|\bdocker (buildx )?sbom\b|--sbom\b|spdx-sbom-generator|\bbom generate\b|\btern report\b)`)
+	signCmd       = lazyre.New(`(\bcosign sign(-blob)?\b|\bgpg\b[^\n]*(--detach-sign|-b\b|--clearsign|--sign)|\bnotation sign\b|\bminisign\b[^\n]*-S|\bsignify\b[^\n]*-S|\bjarsigner\b|\bsigntool\b[^\n]*\bsign\b|\bcodesign\b|\bsigstore sign\b|\bgitsign\b|--sign\b)`)
 )
 
 var (
@@ -294,7 +295,7 @@ func scriptFacts(script string) (publish, prov, sbom, sign string) {
 
 // sbomOff is a builder's --sbom flag turning its SBOM off (ko
 // --sbom=none, docker buildx --sbom=false).
-var sbomOff = regexp.MustCompile(`--sbom[= ]["']?(none|false)\b`)
+var sbomOff = lazyre.New(`--sbom[= ]["']?(none|false)\b`)
 
 // builderSBOM settles what a script's builders say about SBOMs beyond the
 // commands that make one: a --sbom flag that turns the SBOM off makes

@@ -1,10 +1,11 @@
 package ci
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
+
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // RunnerKind says who runs a job's machine.
@@ -26,7 +27,7 @@ const (
 
 // githubHosted matches GitHub-hosted image labels, standard and larger
 // (ubuntu-24.04-arm, macos-15-xlarge, windows-11-arm, ubuntu-slim).
-var githubHosted = regexp.MustCompile(`(?i)^(ubuntu-(latest|slim|\d+\.\d+)(-arm)?|windows-(latest|\d+)(-arm|-vs\d+)?|macos-(latest|\d+)(-large|-xlarge|-intel|-arm64)?)$`)
+var githubHosted = lazyre.New(`(?i)^(ubuntu-(latest|slim|\d+\.\d+)(-arm)?|windows-(latest|\d+)(-arm|-vs\d+)?|macos-(latest|\d+)(-large|-xlarge|-intel|-arm64)?)$`)
 
 // thirdParty are runner services recognised by their label naming.
 var thirdParty = []struct{ prefix, name string }{

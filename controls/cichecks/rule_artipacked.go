@@ -1,11 +1,11 @@
 package cichecks
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // NewArtipacked flags actions/checkout steps that leave the token in
@@ -45,7 +45,7 @@ func NewArtipacked() *Rule {
 	}
 }
 
-var wholeWorkspace = regexp.MustCompile(`^(\.|\./|\.git/?.*|\$\{?CI_PROJECT_DIR\}?/?|\*\*/?\*?)$`)
+var wholeWorkspace = lazyre.New(`^(\.|\./|\.git/?.*|\$\{?CI_PROJECT_DIR\}?/?|\*\*/?\*?)$`)
 
 func judgeGitLabArtifacts(c *Context) {
 	g := c.P.GitLab
@@ -71,4 +71,4 @@ func judgeGitLabArtifacts(c *Context) {
 	}
 }
 
-var tokenToFile = regexp.MustCompile(`\$\{?CI_JOB_TOKEN\}?[^|]*(>>?|\|\s*tee\b)`)
+var tokenToFile = lazyre.New(`\$\{?CI_JOB_TOKEN\}?[^|]*(>>?|\|\s*tee\b)`)

@@ -1,11 +1,11 @@
 package cichecks
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // NewGitHubEnv flags writes to $GITHUB_ENV / $GITHUB_PATH of values that
@@ -31,13 +31,13 @@ func NewGitHubEnv() *Rule {
 var privilegedOutsiderEvents = []string{"pull_request_target", "workflow_run", "issue_comment", "issues", "discussion", "discussion_comment"}
 
 var (
-	githubEnvWrite = regexp.MustCompile(`(?i)(>>?\s*["']?(\$\{?GITHUB_(ENV|PATH)\}?|\$env:GITHUB_(ENV|PATH)|%GITHUB_(ENV|PATH)%)|\btee\b[^\n|]*\$\{?GITHUB_(ENV|PATH)|(out-file|add-content|set-content|tee-object)\b[^\n]*\$env:GITHUB_(ENV|PATH))`)
-	shellVar       = regexp.MustCompile(`\$env:([A-Za-z_][A-Za-z0-9_]*)|\$\{?([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%`)
-	cmdSubst       = regexp.MustCompile("\\$\\(([^()]*)\\)|`([^`]*)`")
-	assignment     = regexp.MustCompile(`^\s*(?:export\s+|local\s+|declare\s+(?:-\w+\s+)?|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
-	psAssignment   = regexp.MustCompile(`^\s*\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$`)
-	writtenVar     = regexp.MustCompile(`^["']?([A-Za-z_][A-Za-z0-9_]*)=`)
-	pipelineSep    = regexp.MustCompile(`\|\||&&|[|;]`)
+	githubEnvWrite = lazyre.New(`(?i)(>>?\s*["']?(\$\{?GITHUB_(ENV|PATH)\}?|\$env:GITHUB_(ENV|PATH)|%GITHUB_(ENV|PATH)%)|\btee\b[^\n|]*\$\{?GITHUB_(ENV|PATH)|(out-file|add-content|set-content|tee-object)\b[^\n]*\$env:GITHUB_(ENV|PATH))`)
+	shellVar       = lazyre.New(`\$env:([A-Za-z_][A-Za-z0-9_]*)|\$\{?([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%`)
+	cmdSubst       = lazyre.New("\\$\\(([^()]*)\\)|`([^`]*)`")
+	assignment     = lazyre.New(`^\s*(?:export\s+|local\s+|declare\s+(?:-\w+\s+)?|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+	psAssignment   = lazyre.New(`^\s*\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$`)
+	writtenVar     = lazyre.New(`^["']?([A-Za-z_][A-Za-z0-9_]*)=`)
+	pipelineSep    = lazyre.New(`\|\||&&|[|;]`)
 )
 
 // localTools are commands whose output is determined by the runner, the

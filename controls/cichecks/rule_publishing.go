@@ -2,16 +2,16 @@ package cichecks
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
-var trustedPublishingCmd = regexp.MustCompile(`(?m)(^|[\s;&|(])(gem(\s+\\\n\s*|\s+)push|cargo(\s+\\\n\s*|\s+)publish|twine(\s+\\\n\s*|\s+)upload|uv(\s+\\\n\s*|\s+)(\w+\s+)?publish|poetry(\s+\\\n\s*|\s+)publish|hatch(\s+\\\n\s*|\s+)publish|pdm(\s+\\\n\s*|\s+)publish|flit(\s+\\\n\s*|\s+)publish|npm(\s+\\\n\s*|\s+)publish|pnpm(\s+\\\n\s*|\s+)publish|yarn(\s+\\\n\s*|\s+)npm\s+publish)\b`)
+var trustedPublishingCmd = lazyre.New(`(?m)(^|[\s;&|(])(gem(\s+\\\n\s*|\s+)push|cargo(\s+\\\n\s*|\s+)publish|twine(\s+\\\n\s*|\s+)upload|uv(\s+\\\n\s*|\s+)(\w+\s+)?publish|poetry(\s+\\\n\s*|\s+)publish|hatch(\s+\\\n\s*|\s+)publish|pdm(\s+\\\n\s*|\s+)publish|flit(\s+\\\n\s*|\s+)publish|npm(\s+\\\n\s*|\s+)publish|pnpm(\s+\\\n\s*|\s+)publish|yarn(\s+\\\n\s*|\s+)npm\s+publish)\b`)
 
 // mayPublishWithToken holds for every script trustedPublishingCmd can
 // match (each of its commands pairs a tool with a verb): a prefilter that

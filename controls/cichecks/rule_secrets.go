@@ -1,13 +1,13 @@
 package cichecks
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // NewHardcodedCredentials flags passwords written into pipeline files:
@@ -62,7 +62,7 @@ func NewHardcodedCredentials() *Rule {
 	}
 }
 
-var literalLogin = regexp.MustCompile(`\b(docker|podman|buildah|helm registry|oras|crane auth) login\b[^\n]*\s(-p|--password)[ =]['"]?[^$'"\s-][^\s'"]*`)
+var literalLogin = lazyre.New(`\b(docker|podman|buildah|helm registry|oras|crane auth) login\b[^\n]*\s(-p|--password)[ =]['"]?[^$'"\s-][^\s'"]*`)
 
 // NewInsecureCommands flags ACTIONS_ALLOW_UNSECURE_COMMANDS, which
 // re-enables the ::set-env and ::add-path workflow commands any log line can

@@ -2,13 +2,13 @@ package cichecks
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // NewTemplateInjection flags ${{ }} expressions that can carry
@@ -507,11 +507,11 @@ func rawHasExpr(v actionlint.RawYAMLValue, depth int) bool {
 }
 
 var (
-	gitlabInputExpand = regexp.MustCompile(`\$\[\[[^\]]*?inputs\.([A-Za-z0-9_-]+)[^\]]*?expand_vars[^\]]*\]\]`)
+	gitlabInputExpand = lazyre.New(`\$\[\[[^\]]*?inputs\.([A-Za-z0-9_-]+)[^\]]*?expand_vars[^\]]*\]\]`)
 	// Variables a merge-request author controls.
-	gitlabUntrustedVar = regexp.MustCompile(`\$\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_COMMIT_REF_SLUG|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME|CI_COMMIT_AUTHOR)\b`)
+	gitlabUntrustedVar = lazyre.New(`\$\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME|CI_COMMIT_REF_SLUG|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME|CI_COMMIT_AUTHOR)\b`)
 	// Commands that evaluate their argument as code again.
-	gitlabEval = regexp.MustCompile(`(^|[;&|(]\s*|\s)(eval|sh -c|bash -c|zsh -c)\s`)
+	gitlabEval = lazyre.New(`(^|[;&|(]\s*|\s)(eval|sh -c|bash -c|zsh -c)\s`)
 )
 
 // judgeGitLabInjection flags inputs interpolated with expand_vars into

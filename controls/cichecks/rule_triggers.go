@@ -2,13 +2,13 @@ package cichecks
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // NewDangerousTrigger flags pull_request_target and workflow_run workflows
@@ -30,9 +30,9 @@ func NewDangerousTrigger() *Rule {
 	}
 }
 
-var untrustedRef = regexp.MustCompile(`(?i)github\.event\.pull_request\.head\.(ref|sha|repo)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch|repository)|pull_request\.merge_commit_sha|refs/pull/`)
+var untrustedRef = lazyre.New(`(?i)github\.event\.pull_request\.head\.(ref|sha|repo)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch|repository)|pull_request\.merge_commit_sha|refs/pull/`)
 
-var untrustedCheckoutCmd = regexp.MustCompile(`(?i)\bgh pr checkout\b|\bgit (fetch|checkout|switch)\b[^\n]*(\$\{\{\s*github\.(head_ref|event\.pull_request\.head|event\.workflow_run\.head)|refs/pull/|pull/)`)
+var untrustedCheckoutCmd = lazyre.New(`(?i)\bgh pr checkout\b|\bgit (fetch|checkout|switch)\b[^\n]*(\$\{\{\s*github\.(head_ref|event\.pull_request\.head|event\.workflow_run\.head)|refs/pull/|pull/)`)
 
 func judgeDangerousTrigger(c *Context) {
 	if c.P.Platform == ci.GitLabCI {
@@ -175,7 +175,7 @@ func onPullRequest(c *Context) bool {
 	return false
 }
 
-var deployName = regexp.MustCompile(`(?i)(deploy|release|publish|prod)`)
+var deployName = lazyre.New(`(?i)(deploy|release|publish|prod)`)
 
 // judgeGitLabMR flags deploy jobs (an environment, a deploy/release stage,
 // OIDC id_tokens or external secrets) that merge-request pipelines run.

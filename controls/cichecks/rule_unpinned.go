@@ -1,13 +1,13 @@
 package cichecks
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/rhysd/actionlint"
 
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // NewUnpinnedUses flags actions and reusable workflows not pinned to a full
@@ -251,4 +251,4 @@ func NewUnpinnedInclude() *Rule {
 	}
 }
 
-var versionComment = regexp.MustCompile(`#\s*(?:tag[=:]\s*|version[=:]\s*)?(v?\d+(?:\.\d+){0,3}(?:[-+][\w.]+)?)\b`)
+var versionComment = lazyre.New(`#\s*(?:tag[=:]\s*|version[=:]\s*)?(v?\d+(?:\.\d+){0,3}(?:[-+][\w.]+)?)\b`)

@@ -66,15 +66,6 @@ func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) 
 	}
 	n = min(n, len(paths))
 	s := &scanner{o: o, col: ci.New(o.Skip...), folders: map[string]*folder{}, controls: map[*Rule][]string{}}
-	for _, r := range o.Rules {
-		cs := []string{}
-		if o.Controls != nil {
-			if x := o.Controls(r.CheckID()); x != nil {
-				cs = x
-			}
-		}
-		s.controls[r] = cs
-	}
 	defer s.close()
 	results := make([][]Result, len(paths))
 	found := make([]int, len(paths))
@@ -149,10 +140,12 @@ func Scan(ctx context.Context, paths []string, o ScanOptions) ([]Result, error) 
 type scanner struct {
 	o   ScanOptions
 	col *ci.Collector
-	// controls holds each rule's control labels, looked up once.
-	controls map[*Rule][]string
-	mu       sync.Mutex
-	folders  map[string]*folder
+	// controls holds each rule's control labels, looked up once, when the
+	// rule first finds something: a clean file never reads the mapping.
+	controls   map[*Rule][]string
+	controlsMu sync.Mutex
+	mu         sync.Mutex
+	folders    map[string]*folder
 }
 
 // folder is a directory holding files named on the command line, opened
@@ -239,6 +232,23 @@ func (s *scanner) scanOne(ctx context.Context, p string) ([]Result, int, error) 
 	return s.results(pls, p, st.IsDir()), len(pls), nil
 }
 
+// controlsOf returns the control labels of r's check (never nil).
+func (s *scanner) controlsOf(r *Rule) []string {
+	s.controlsMu.Lock()
+	defer s.controlsMu.Unlock()
+	cs, ok := s.controls[r]
+	if !ok {
+		if s.o.Controls != nil {
+			cs = s.o.Controls(r.CheckID())
+		}
+		if cs == nil {
+			cs = []string{}
+		}
+		s.controls[r] = cs
+	}
+	return cs
+}
+
 // results judges the pipelines found under path p.
 func (s *scanner) results(pls []*ci.Pipeline, p string, isDir bool) []Result {
 	base := p
@@ -254,10 +264,7 @@ func (s *scanner) results(pls []*ci.Pipeline, p string, isDir bool) []Result {
 			file = filepath.Join(base, filepath.FromSlash(pl.Path))
 		}
 		for _, pr := range Run(pl, s.o.Rules, s.o.Opts) {
-			cs := s.controls[pr.Rule]
-			if cs == nil {
-				cs = []string{}
-			}
+			cs := s.controlsOf(pr.Rule)
 			out = append(out, Result{File: file, Line: pr.Line, Column: pr.Column, Rule: pr.Rule.ID,
 				Severity: pr.Severity, Message: pr.Message, Controls: cs})
 		}

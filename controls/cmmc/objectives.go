@@ -4,13 +4,13 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pedigree-dev/pedigree/catalogs"
 	"github.com/pedigree-dev/pedigree/controls"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 //go:embed objectives.yaml
@@ -54,7 +54,7 @@ type ObjectiveMap struct {
 	manualWhy   map[string]string
 }
 
-var citesObjective = regexp.MustCompile(`^\[[a-z]{1,2}\] `)
+var citesObjective = lazyre.New(`^\[[a-z]{1,2}\] `)
 
 // DefaultObjectives loads the embedded objective mapping and checks it
 // against the guide: every objective and practice exists, every control id

@@ -60,3 +60,14 @@ func (r *Regexp) ReplaceAllString(src, repl string) string {
 func (r *Regexp) ReplaceAllStringFunc(src string, repl func(string) string) string {
 	return r.Get().ReplaceAllStringFunc(src, repl)
 }
+
+// FindStringIndex is regexp.Regexp.FindStringIndex.
+func (r *Regexp) FindStringIndex(s string) []int { return r.Get().FindStringIndex(s) }
+
+// FindAllStringSubmatchIndex is regexp.Regexp.FindAllStringSubmatchIndex.
+func (r *Regexp) FindAllStringSubmatchIndex(s string, n int) [][]int {
+	return r.Get().FindAllStringSubmatchIndex(s, n)
+}
+
+// Split is regexp.Regexp.Split.
+func (r *Regexp) Split(s string, n int) []string { return r.Get().Split(s, n) }

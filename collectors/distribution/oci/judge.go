@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -14,6 +13,7 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 func (im *image) name() string {
@@ -224,7 +224,7 @@ func (w *work) dockerSave() {
 	}
 }
 
-var fromLine = regexp.MustCompile(`(?i)^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?`)
+var fromLine = lazyre.New(`(?i)^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?`)
 
 // isDockerfile names the files that hold image build instructions.
 func isDockerfile(p string) bool {

@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
 )
 
@@ -328,7 +328,7 @@ func (w *work) parse(b *blob, dg string, mt types.MediaType) (*manifest, error) 
 	return m, nil
 }
 
-var tagScheme = regexp.MustCompile(`(?:^|[:/])sha256-([0-9a-f]{64})\.(sig|att|sbom)$`)
+var tagScheme = lazyre.New(`(?:^|[:/])sha256-([0-9a-f]{64})\.(sig|att|sbom)$`)
 
 // attachedTo says which image digest an artifact manifest is about: its
 // subject, or the tag it was stored under (cosign's tag scheme).

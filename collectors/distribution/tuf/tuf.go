@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/lazyre"
 )
 
 // Name is the collector name.
@@ -84,7 +84,7 @@ type repo struct {
 	conflicts [][2]*file
 }
 
-var versionedName = regexp.MustCompile(`^([0-9]+)\.(.+)\.json$`)
+var versionedName = lazyre.New(`^([0-9]+)\.(.+)\.json$`)
 
 // sniff reports whether a JSON file may be TUF metadata; the full decode
 // decides. Signatures often come first, so "_type" may lie past the head.
