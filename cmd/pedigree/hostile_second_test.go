@@ -508,9 +508,10 @@ func TestHostileInterrupts(t *testing.T) {
 				}
 				code := cmd.ProcessState.ExitCode()
 				if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGINT {
-					// Interrupted before main installed its handler (while
-					// packages initialise): the default action, which a
-					// shell reports as 130, and nothing was written yet.
+					// Interrupted in the first milliseconds, before
+					// internal/startup installed the handler: the default
+					// action, which a shell reports as 130, and nothing was
+					// written yet (TestHostileInterruptAtStartup).
 					code = exitInterrupted
 				}
 				if interrupted && code != exitInterrupted && code != exitOK && code != exitFindings {

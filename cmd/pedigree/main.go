@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,21 +54,27 @@ func addCommand(mk func() *cobra.Command) { subcommands = append(subcommands, mk
 const interruptGrace = 5 * time.Second
 
 func main() {
-	startup.Done()
 	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		s := <-sigs
-		cancel()          // commands stop and remove their temporary files
-		signal.Stop(sigs) // a second signal kills at once
-		time.Sleep(interruptGrace)
-		outfile.RemoveTemps() // the command may never get to clean up
-		fmt.Fprintf(os.Stderr, "pedigree: interrupted (%v)\n", s)
-		os.Exit(exitInterrupted)
-	}()
+	go handleSignals(startup.Signals, cancel)
+	startup.Done()
 	code := run(ctx, os.Args[1:])
 	os.Exit(code)
+}
+
+// handleSignals cancels the run at the first SIGINT or SIGTERM. A command
+// that has not stopped interruptGrace later, or a second signal, ends the
+// process at once; both ways every temporary file an output, a bundle or
+// the OSV index cache was being written to is removed first.
+func handleSignals(sigs <-chan os.Signal, cancel context.CancelFunc) {
+	s := <-sigs
+	cancel() // commands stop and remove their temporary files
+	select {
+	case s = <-sigs:
+	case <-time.After(interruptGrace):
+	}
+	outfile.RemoveTemps() // the command may never get to clean up
+	fmt.Fprintf(os.Stderr, "pedigree: interrupted (%v)\n", s)
+	os.Exit(exitInterrupted)
 }
 
 func run(ctx context.Context, args []string) int {

@@ -2,9 +2,12 @@ package vuln
 
 import (
 	"bufio"
+	"context"
 	"encoding/gob"
 	"os"
 	"path/filepath"
+
+	"github.com/pedigree-dev/pedigree/internal/outfile"
 )
 
 const (
@@ -61,28 +64,26 @@ func readCache(file, digest string) (cf *cacheFile) {
 	return &c
 }
 
-// writeCache stores cf atomically: a temporary file renamed into place.
-func writeCache(file string, cf *cacheFile) error {
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeCache stores cf atomically: a temporary file renamed into place,
+// registered with outfile so that the forced exit after an interrupt
+// removes it (outfile.RemoveTemps), and abandoned at the first write after
+// ctx is done.
+func writeCache(ctx context.Context, file string, cf *cacheFile) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".osv-index-*.tmp")
+	o, err := outfile.Create(ctx, file, 0o600, nil)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
+	w := bufio.NewWriterSize(o, 1<<20)
 	if err := gob.NewEncoder(w).Encode(cf); err != nil {
-		tmp.Close()
+		o.Abort()
 		return err
 	}
 	if err := w.Flush(); err != nil {
-		tmp.Close()
+		o.Abort()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	return o.Commit()
 }

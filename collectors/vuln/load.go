@@ -114,7 +114,7 @@ func LoadDatabase(ctx context.Context, paths []string, o LoadOptions) (*Database
 		cf.Digest = db.Digest
 		db.Cache = "off"
 		if o.CacheDir != "" {
-			if err := writeCache(db.CacheFile, cf); err != nil {
+			if err := writeCache(ctx, db.CacheFile, cf); err != nil {
 				db.Cache = "write failed: " + err.Error()
 			} else {
 				db.Cache = "stored"
