@@ -1,10 +1,12 @@
 package oscal
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"slices"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -125,19 +127,52 @@ var hashSeed = maphash.MakeSeed()
 // hashes agree are decoded and compared exactly.
 func (w *walker) uniqueItems(spans []int) {
 	n := len(spans) / 2
-	byHash := make(map[uint64][]int, n)
-	for i := 0; i < n; i++ {
-		h := valueHash(w.b[spans[2*i]:spans[2*i+1]])
-		for _, j := range byHash[h] {
-			a := decodeValue(w.b[spans[2*j]:spans[2*j+1]])
-			b := decodeValue(w.b[spans[2*i]:spans[2*i+1]])
-			if jsonEqual(a, b) {
-				w.report(&kind.UniqueItems{Duplicates: [2]int{j, i}})
-				return
+	// Items sorted by hash, then index: equal items sit in one run. A
+	// slice of pairs rather than a map of lists, so that a long array
+	// costs one allocation of 16 bytes an item.
+	byHash := make([]hashedItem, n)
+	for i := range byHash {
+		byHash[i] = hashedItem{valueHash(w.b[spans[2*i]:spans[2*i+1]]), i}
+	}
+	slices.SortFunc(byHash, func(a, b hashedItem) int {
+		if c := cmp.Compare(a.h, b.h); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	// The pair to report is the reference's: the first item equal to an
+	// earlier one, with the first such earlier one.
+	first, second := -1, -1
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && byHash[hi].h == byHash[lo].h {
+			hi++
+		}
+		for k := lo + 1; k < hi; k++ {
+			i := byHash[k].i
+			if second != -1 && i >= second {
+				break
+			}
+			for m := lo; m < k; m++ {
+				j := byHash[m].i
+				a := decodeValue(w.b[spans[2*j]:spans[2*j+1]])
+				b := decodeValue(w.b[spans[2*i]:spans[2*i+1]])
+				if jsonEqual(a, b) {
+					first, second = j, i
+					break
+				}
 			}
 		}
-		byHash[h] = append(byHash[h], i)
+		lo = hi
 	}
+	if second != -1 {
+		w.report(&kind.UniqueItems{Duplicates: [2]int{first, second}})
+	}
+}
+
+type hashedItem struct {
+	h uint64
+	i int
 }
 
 // valueHash hashes well-formed JSON by value.

@@ -52,6 +52,11 @@ type walker struct {
 
 	par *splitter // nil: validate every array in place
 
+	// spans holds, for the arrays being walked that want uniqueItems,
+	// their items' start and end offsets: one stack for all of them, each
+	// array's run above its parent's, so that no array allocates its own.
+	spans []int
+
 	// trusted is set while a value already read once is read again (the
 	// branches of not, allOf, anyOf, oneOf, if): its bytes are known to be
 	// well-formed, so what no branch constrains is skipped by structure
@@ -720,13 +725,13 @@ func (w *walker) object(n *node) (seen uint64) {
 				child = n.propNodes[idx]
 				if n.undeclared&(1<<idx) != 0 {
 					if n.noAddl {
-						addl = append(addl, string(key))
+						addl = w.additional(addl, key)
 					} else if n.addl != nil {
 						child = n.addl
 					}
 				}
 			} else if n.noAddl {
-				addl = append(addl, string(key))
+				addl = w.additional(addl, key)
 			} else if n.addl != nil {
 				if others == nil {
 					others = map[string]bool{}
@@ -753,6 +758,21 @@ func (w *walker) object(n *node) (seen uint64) {
 	if w.stopped() {
 		return
 	}
+	if w.quiet > 0 {
+		// Only a verdict is wanted: count the problems, word none (a
+		// branch of a oneOf tried on every item of a large array would
+		// otherwise allocate each message it never shows).
+		for _, idx := range n.required {
+			if seen&(1<<idx) == 0 {
+				w.probs = append(w.probs, Problem{})
+				break
+			}
+		}
+		if addl != nil {
+			w.probs = append(w.probs, Problem{})
+		}
+		return seen
+	}
 	var missing []string
 	for k, idx := range n.required {
 		if seen&(1<<idx) == 0 {
@@ -769,6 +789,21 @@ func (w *walker) object(n *node) (seen uint64) {
 	}
 	return seen
 }
+
+// additional records an additional property: its name, or, while only a
+// verdict is wanted, that there is one.
+func (w *walker) additional(addl []string, key []byte) []string {
+	if w.quiet > 0 {
+		if addl == nil {
+			addl = quietAdditional
+		}
+		return addl
+	}
+	return append(addl, string(key))
+}
+
+// quietAdditional stands for "some additional property" in quiet mode.
+var quietAdditional = []string{}
 
 func dedupe(ss []string) []string {
 	out := ss[:0]
@@ -794,16 +829,16 @@ func (w *walker) array(n *node) {
 	} else if w.par != nil && n.items != nil && w.par.try(w, n.items, open) {
 		count = w.par.count
 	} else {
-		var spans []int // item start and end offsets, for uniqueItems
+		base := len(w.spans) // this array's item offsets follow, for uniqueItems
 		for !w.stopped() {
 			w.path = append(w.path, pathTok{idx: count})
 			if n.unique {
 				w.ws()
-				spans = append(spans, w.i)
+				w.spans = append(w.spans, w.i)
 			}
 			w.value(n.items)
 			if n.unique {
-				spans = append(spans, w.i)
+				w.spans = append(w.spans, w.i)
 			}
 			w.path = w.path[:len(w.path)-1]
 			count++
@@ -812,8 +847,9 @@ func (w *walker) array(n *node) {
 			}
 		}
 		if n.unique && !w.stopped() && count > 1 {
-			w.uniqueItems(spans)
+			w.uniqueItems(w.spans[base:])
 		}
+		w.spans = w.spans[:base]
 	}
 	if w.stopped() {
 		return

@@ -85,7 +85,13 @@ var knownCDXVersions = map[string]bool{"1.0": true, "1.1": true, "1.2": true, "1
 // that fails its schema, and formatProblem says why.
 func decodeSlim(d *Document, raw []byte) (formatProblem string, err error) {
 	if bytes.Contains(raw, []byte("bsi:component")) {
+		if fp, ok := decodeSplit[bsiComponent](d, raw); ok {
+			return fp, nil
+		}
 		return decodeSlimAs[bsiComponent](d, raw)
+	}
+	if fp, ok := decodeSplit[slimComponent](d, raw); ok {
+		return fp, nil
 	}
 	return decodeSlimAs[slimComponent](d, raw)
 }

@@ -370,3 +370,26 @@ func TestFastSchemaHugeNumbers(t *testing.T) {
 		t.Errorf("%d bytes of huge numbers took %v to validate", b.Len(), d)
 	}
 }
+
+// TestFastSchemaUniquePair: of several duplicated items, the pair named is
+// the reference's (the first item equal to an earlier one, with the first
+// such earlier one), whatever the order the duplicates come in, and
+// items equal by value but spelt differently count as equal.
+func TestFastSchemaUniquePair(t *testing.T) {
+	const head = `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[`
+	c := func(name string) string { return `{"type":"library","name":"` + name + `"}` }
+	for _, items := range [][]string{
+		{c("a"), c("b"), c("c"), c("b"), c("a")},
+		{c("a"), c("b"), c("a"), c("b"), c("b")},
+		{c("x"), c("y"), c("z"), c("z"), c("y"), c("x")},
+		{c("a"), `{"name":"a","type":"library"}`, c("a")},
+		{c("a"), c("b"), c("c"), c("d")},
+		{c("q"), c("q"), c("q")},
+	} {
+		raw := head + strings.Join(items, ",") + `]}`
+		probs := agreeOn(t, raw, "bom-1.6.schema.json", []byte(raw))
+		if dup := len(items) != 4; dup != (len(probs) > 0) {
+			t.Errorf("%s: problems %q", raw, probs)
+		}
+	}
+}
