@@ -44,3 +44,14 @@ func BenchmarkAggregate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDefaultMapping reads the embedded mapping files, as every
+// command that names controls does once (ci scan on its first finding).
+func BenchmarkDefaultMapping(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DefaultMapping(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -143,6 +143,61 @@ func DefaultMapping() (*Mapping, error) {
 	return m, nil
 }
 
+// DefaultMappingFor loads, of the embedded mapping files, those that map
+// one of checks, in DefaultMapping's order: the entries of those checks are
+// DefaultMapping's, entry for entry. A command that needs the controls of a
+// few checks (ci scan, on its first finding) reads one file of the ten, not
+// all of them: the YAML decoder costs milliseconds a file.
+func DefaultMappingFor(checks ...string) (*Mapping, error) {
+	want := make(map[string]bool, len(checks))
+	for _, c := range checks {
+		want[c] = true
+	}
+	m := &Mapping{Entries: map[string]*Entry{}}
+	files, err := fs.Glob(embeddedMapping, "mapping/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		b, err := embeddedMapping.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if !mapsAnyOf(b, want) {
+			continue
+		}
+		if _, err := m.merge("controls/"+f, b); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// mapsAnyOf reports whether a mapping file has a "check:" line naming one
+// of want. The embedded files write each entry as "- check: ID" (a test
+// holds DefaultMappingFor to DefaultMapping for every check they map).
+func mapsAnyOf(b []byte, want map[string]bool) bool {
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		line = bytes.TrimSpace(line)
+		line = bytes.TrimSpace(bytes.TrimPrefix(line, []byte("- ")))
+		id, ok := bytes.CutPrefix(line, []byte("check:"))
+		if !ok {
+			continue
+		}
+		if want[string(bytes.Trim(bytes.TrimSpace(id), `"'`))] {
+			return true
+		}
+	}
+	return false
+}
+
 // Override applies a user mapping file: its entries replace the embedded
 // entries of the same checks, or everything when it says `replace: true`.
 func (m *Mapping) Override(file string) error {

@@ -3,6 +3,7 @@ package controls
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -131,5 +132,33 @@ func TestMappingOverrideBadFiles(t *testing.T) {
 				t.Errorf("error is not one line: %q", err)
 			}
 		})
+	}
+}
+
+// DefaultMappingFor gives, for every check the embedded files map, the
+// entry DefaultMapping gives, reading fewer files.
+func TestDefaultMappingFor(t *testing.T) {
+	all, err := DefaultMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Entries) < 50 {
+		t.Fatalf("only %d entries", len(all.Entries))
+	}
+	for id, want := range all.Entries {
+		m, err := DefaultMappingFor(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Entries[id]; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: DefaultMappingFor gives %+v, DefaultMapping %+v", id, got, want)
+		}
+		if len(m.Sources) >= len(all.Sources) {
+			t.Errorf("%s: read %d files of %d", id, len(m.Sources), len(all.Sources))
+		}
+	}
+	m, err := DefaultMappingFor("NO-SUCH-CHECK")
+	if err != nil || len(m.Entries) != 0 || len(m.Sources) != 0 {
+		t.Errorf("an unknown check: %v, %d entries from %v", err, len(m.Entries), m.Sources)
 	}
 }

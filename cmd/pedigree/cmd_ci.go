@@ -56,7 +56,12 @@ on usage errors. Rules are described in docs/ci-rules.md.`,
 			// hook, never pays for it. A user's mapping file is read first,
 			// so that its errors are reported whatever the scan finds.
 			mapping := sync.OnceValues(func() (*controls.Mapping, error) {
-				m, err := controls.DefaultMapping()
+				// Only the embedded files that map a CI rule are read.
+				ids := make([]string, len(rules))
+				for i, r := range rules {
+					ids[i] = r.CheckID()
+				}
+				m, err := controls.DefaultMappingFor(ids...)
 				if err != nil {
 					return nil, err
 				}
