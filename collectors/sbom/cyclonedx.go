@@ -133,7 +133,9 @@ func decodeGeneric(raw []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	if dec.More() {
+	// More is false at a closing bracket, so a stray '}' or ']' after the
+	// value would pass it: what follows must be space alone.
+	if rest := raw[min(int(dec.InputOffset()), len(raw)):]; len(bytes.TrimLeft(rest, " \t\r\n")) > 0 {
 		return nil, fmt.Errorf("trailing data after the top-level value")
 	}
 	return v, nil
