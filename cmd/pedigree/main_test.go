@@ -5,16 +5,23 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/pedigree-dev/pedigree/internal/startup"
 )
 
 // The integration tests run the built binary, as users and scripts do.
 var pedigreeBin string
 
 func TestMain(m *testing.M) {
+	// The test binary links internal/startup but never runs main: give the
+	// collector back, and the signals (Ctrl-C ends the tests).
+	startup.Done()
+	signal.Stop(startup.Signals)
 	dir, err := os.MkdirTemp("", "pedigree-bin")
 	if err != nil {
 		panic(err)

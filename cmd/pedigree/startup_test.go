@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -113,5 +114,18 @@ func TestStartupNoCollection(t *testing.T) {
 		if before > 2<<20 {
 			t.Errorf("%v: %d bytes allocated before the collector was paused", args, before)
 		}
+	}
+}
+
+// The test binary links internal/startup but never runs main: TestMain
+// must give the collector back, or every in-process test runs without one.
+func TestStartupCollectorBackInTests(t *testing.T) {
+	if os.Getenv("GOGC") == "off" {
+		t.Skip("GOGC=off")
+	}
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	if p < 0 {
+		t.Errorf("the collector is off in the test process (GC percent %d)", p)
 	}
 }
