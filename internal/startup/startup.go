@@ -20,6 +20,7 @@ package startup
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 )
@@ -38,9 +39,29 @@ func notify() chan os.Signal {
 }
 
 // Done restores the collector. Later calls do nothing.
+//
+// Restored at once, the collector would start a cycle at the next
+// allocation: its first goal (4 MB at the default GOGC of 100) is below what
+// initialisation kept. A short command (`version`, a one-file `ci scan`)
+// would pay for a collection of nothing but that. So the first cycle's goal
+// is three times the usual, and the setting itself comes back as soon as
+// that cycle has run (a finalizer runs after it); from then on the collector
+// works as GOGC says.
 func Done() {
-	if gcPercent != -2 {
-		debug.SetGCPercent(gcPercent)
-		gcPercent = -2
+	if gcPercent == -2 {
+		return
 	}
+	p := gcPercent
+	gcPercent = -2
+	if p <= 0 {
+		debug.SetGCPercent(p)
+		return
+	}
+	debug.SetGCPercent(3 * p)
+	s := new(sentinel)
+	runtime.SetFinalizer(s, func(*sentinel) { debug.SetGCPercent(p) })
 }
+
+// sentinel is large enough not to share a tiny-allocator block, whose
+// finalizers could wait for its neighbours.
+type sentinel struct{ _ [32]byte }
