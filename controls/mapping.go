@@ -124,24 +124,7 @@ type mappingFile struct {
 }
 
 // DefaultMapping loads the embedded mapping files.
-func DefaultMapping() (*Mapping, error) {
-	m := &Mapping{Entries: map[string]*Entry{}}
-	files, err := fs.Glob(embeddedMapping, "mapping/*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		b, err := embeddedMapping.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := m.merge("controls/"+f, b); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
-}
+func DefaultMapping() (*Mapping, error) { return loadEmbedded(nil) }
 
 // DefaultMappingFor loads, of the embedded mapping files, those that map
 // one of checks, in DefaultMapping's order: the entries of those checks are
@@ -153,6 +136,12 @@ func DefaultMappingFor(checks ...string) (*Mapping, error) {
 	for _, c := range checks {
 		want[c] = true
 	}
+	return loadEmbedded(func(b []byte) bool { return mapsAnyOf(b, want) })
+}
+
+// loadEmbedded merges the embedded mapping files in name order, those keep
+// accepts (all when keep is nil).
+func loadEmbedded(keep func([]byte) bool) (*Mapping, error) {
 	m := &Mapping{Entries: map[string]*Entry{}}
 	files, err := fs.Glob(embeddedMapping, "mapping/*.yaml")
 	if err != nil {
@@ -164,7 +153,7 @@ func DefaultMappingFor(checks ...string) (*Mapping, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !mapsAnyOf(b, want) {
+		if keep != nil && !keep(b) {
 			continue
 		}
 		if _, err := m.merge("controls/"+f, b); err != nil {
