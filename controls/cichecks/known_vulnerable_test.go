@@ -287,6 +287,16 @@ func TestKnownVulnerableVerdicts(t *testing.T) {
 			t.Errorf("%s: %+v, want %s with %q", tc.p.Path, fs, tc.want, tc.msg)
 		}
 	}
+	// A failing reference does not hide an undecided one in the same file.
+	both := ci.ParseWorkflow(".github/workflows/c.yml", []byte("on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: atlassian/gajira-create@v1.0.1\n      - uses: atlassian/gajira-create@2cd32e0738e2b31717e7119717fed83e482d2a36\n      - uses: atlassian/gajira-create@2cd32e0738e2b31717e7119717fed83e482d2a36\n"))
+	var st []string
+	for _, f := range chk.Run([]evidence.Evidence{{ID: "e", Kind: ci.Kind, Payload: both}}) {
+		st = append(st, string(f.Status)+": "+f.Message)
+	}
+	slices.Sort(st)
+	if len(st) != 2 || !strings.HasPrefix(st[0], "fail: ") || !strings.HasPrefix(st[1], "not-assessed: ") || !strings.Contains(st[1], "(lines 8, 9) against GHSA-4xqx-pqpj-9fqw") {
+		t.Errorf("fail beside undecided: %q", st)
+	}
 }
 
 // TestSetupPHPCorpusCase: the shared corpus's setup-php pin (a commit with
