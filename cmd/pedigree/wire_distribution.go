@@ -20,7 +20,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return distributionCollectors(trust), nil
+			return distributionCollectors(cfg, trust)
 		},
 		checks: func(cfg *config.Config) ([]controls.Check, error) {
 			return distchecks.All(distchecks.Options{MinThreshold: cfg.Distribution.MinThreshold}), nil
@@ -52,6 +52,19 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 	return t, nil
 }
 
-func distributionCollectors(t *distribution.Trust) []collectors.Collector {
-	return []collectors.Collector{oci.New(t), tuf.New(t), apt.New(t), release.New(t)}
+// distributionCollectors builds the channel collectors; the OCI one reads
+// attached SBOMs under the SBOM collector's limits (sbom: section).
+func distributionCollectors(cfg *config.Config, t *distribution.Trust) ([]collectors.Collector, error) {
+	limit, err := cfg.SBOM.MaxSizeBytes()
+	if err != nil {
+		return nil, usageError(err)
+	}
+	schemaLimit, err := cfg.SBOM.SchemaMaxSizeBytes()
+	if err != nil {
+		return nil, usageError(err)
+	}
+	o := oci.New(t)
+	o.SBOMMaxSize = limit
+	o.SBOM.SkipSchema, o.SBOM.SchemaMaxSize = cfg.SBOM.SkipSchema, schemaLimit
+	return []collectors.Collector{o, tuf.New(t), apt.New(t), release.New(t)}, nil
 }

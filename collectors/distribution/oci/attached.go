@@ -1,6 +1,7 @@
 package oci
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
 
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
 	"github.com/pedigree-dev/pedigree/verify/dsse"
@@ -28,6 +30,9 @@ const (
 	annChain        = "dev.sigstore.cosign/chain"
 	annRekorBundle  = "dev.sigstore.cosign/bundle"
 	annPredicate    = "predicateType"
+	// annBundlePredicate names the predicate type of a bundle referrer
+	// (cosign --new-bundle-format).
+	annBundlePredicate = "dev.sigstore.bundle.predicateType"
 )
 
 // artifact is a signature, attestation or SBOM manifest.
@@ -55,38 +60,140 @@ type sigObs struct {
 	document []byte
 	envelope []byte
 	source   string
+	// unread is set when the blob was not read (above the size limit):
+	// the checks it would have reached say not-assessed and why.
+	unread *tooLargeError
+	// blobSHA256 and blobSize are the digest and size of the blob read.
+	blobSHA256 string
+	blobSize   int64
 }
 
 func (w *work) note(o *sigObs) { w.sigs[o.digest] = append(w.sigs[o.digest], o) }
 
-// attached verifies every layer of one artifact manifest.
+// layerRef is one layer of an artifact manifest to verify.
+type layerRef struct {
+	to, kind, where string
+	l               v1.Descriptor
+	b               *blob
+	// ann are the artifact manifest's annotations.
+	ann map[string]string
+}
+
+// Kinds of artifact layers.
+const (
+	layerSimpleSigning = "simple-signing"
+	layerDSSE          = "dsse"
+	layerBundle        = "bundle"
+	layerSBOM          = "sbom"
+)
+
+// attached verifies every layer of one artifact manifest; archive entries
+// the first pass did not keep wait for readPending.
 func (w *work) attached(a *artifact) {
 	if a.m.image == nil {
 		return
 	}
 	to, scheme := attachedTo(a.desc, a.m)
 	for i, l := range a.m.image.Layers {
-		where := fmt.Sprintf("%s layer %d of %s", w.s.path, i, a.m.digest)
 		b, ok := w.s.blobs[l.Digest.String()]
 		if !ok {
 			continue // the integrity walk reported it
 		}
+		lr := &layerRef{to: to, l: l, b: b, ann: a.m.image.Annotations, where: fmt.Sprintf("%s layer %d of %s", w.s.path, i, a.m.digest)}
 		mt := string(l.MediaType)
 		switch {
 		case mt == mtSimpleSigning:
-			w.simpleSigning(to, l, b, where)
+			lr.kind = layerSimpleSigning
 		case mt == mtDSSE:
-			w.dsseLayer(to, l, b, where)
+			lr.kind = layerDSSE
 		case strings.HasPrefix(mt, mtBundlePrefix) || strings.HasPrefix(a.m.artifactType(), mtBundlePrefix):
-			w.bundleLayer(to, b, where)
+			lr.kind = layerBundle
 		case isSBOMMediaType(mt) || scheme == "sbom":
-			if to != "" {
-				o := &sigObs{digest: to, kind: "sbom", format: mt, outcome: distribution.NotVerified, where: where,
-					message: "an SBOM is attached unsigned (" + mt + ")", source: w.blobSource(b)}
-				o.document, _ = w.s.json(b)
-				w.note(o)
+			lr.kind = layerSBOM
+		default:
+			continue
+		}
+		raw, err := w.s.attachment(b, w.limit(lr))
+		if errors.Is(err, errDeferred) {
+			w.pending = append(w.pending, lr)
+			continue
+		}
+		w.layer(lr, raw, err)
+	}
+}
+
+// limit bounds what one layer may make pedigree read: a simple-signing
+// payload is a small JSON document; an attestation or SBOM may hold an
+// SBOM, which the SBOM collector's own limit bounds.
+func (w *work) limit(lr *layerRef) int64 {
+	if lr.kind == layerSimpleSigning {
+		return MaxJSONBlob
+	}
+	return max(MaxJSONBlob, w.c.sbomLimit())
+}
+
+// readPending reads the layers an archive's first pass did not keep, in
+// one more pass over the archive.
+func (w *work) readPending() {
+	if len(w.pending) == 0 {
+		return
+	}
+	want := map[string]*blob{}
+	byBlob := map[*blob][]*layerRef{}
+	var limit int64
+	for _, lr := range w.pending {
+		want[lr.b.name] = lr.b
+		byBlob[lr.b] = append(byBlob[lr.b], lr)
+		limit = max(limit, w.limit(lr))
+	}
+	done := map[*blob]bool{}
+	err := w.s.readEntries(want, limit, func(b *blob, data []byte, err error) {
+		done[b] = true
+		for _, lr := range byBlob[b] {
+			if err == nil && int64(len(data)) > w.limit(lr) {
+				w.layer(lr, nil, &tooLargeError{where: w.s.where(b), size: int64(len(data)), limit: w.limit(lr)})
+				continue
+			}
+			w.layer(lr, data, err)
+		}
+	})
+	if err != nil {
+		for _, lr := range w.pending {
+			if !done[lr.b] {
+				w.layer(lr, nil, err)
 			}
 		}
+	}
+	w.pending = nil
+}
+
+// layer verifies one artifact layer from its bytes (or the error reading
+// them).
+func (w *work) layer(lr *layerRef, raw []byte, err error) {
+	switch lr.kind {
+	case layerSimpleSigning:
+		w.simpleSigning(lr.to, lr.l, raw, err, lr.where)
+	case layerDSSE:
+		w.dsseLayer(lr, raw, err)
+	case layerBundle:
+		w.bundleLayer(lr, raw, err)
+	case layerSBOM:
+		if lr.to == "" {
+			return
+		}
+		mt := string(lr.l.MediaType)
+		o := &sigObs{digest: lr.to, kind: "sbom", format: mt, outcome: distribution.NotVerified, where: lr.where,
+			message: "an SBOM is attached unsigned (" + mt + ")", source: w.blobSource(lr.b), blobSHA256: lr.b.sha256, blobSize: lr.b.size}
+		var tl *tooLargeError
+		switch {
+		case errors.As(err, &tl):
+			o.unread, o.message = tl, "an SBOM is attached unsigned ("+mt+") and was not read: "+tl.Error()
+		case err != nil:
+			o.message = "an SBOM is attached unsigned (" + mt + ") and could not be read: " + distribution.OneLine(err)
+		default:
+			o.document = raw
+		}
+		w.note(o)
 	}
 }
 
@@ -107,9 +214,8 @@ func (w *work) policy() (sigstore.Policy, string) {
 // image digest; the signature, certificate and Rekor entry are
 // annotations. They are assembled into the Sigstore bundle they amount to
 // and verified by the same verifier as every other bundle.
-func (w *work) simpleSigning(to string, l v1.Descriptor, b *blob, where string) {
+func (w *work) simpleSigning(to string, l v1.Descriptor, payload []byte, err error, where string) {
 	o := &sigObs{kind: "signature", format: "cosign", where: where, digest: to}
-	payload, err := w.s.json(b)
 	if err == nil {
 		var p struct {
 			Critical struct {
@@ -162,12 +268,26 @@ func (w *work) noTlog(o *sigObs, ann map[string]string) bool {
 }
 
 func (w *work) verify(o *sigObs, bundle []byte, art sigstore.Artifact) {
+	w.verifyJSON(o, bundle, art, sigstore.MaxBundleSize)
+}
+
+// verifyJSON parses a bundle up to limit bytes and verifies it.
+func (w *work) verifyJSON(o *sigObs, bundle []byte, art sigstore.Artifact, limit int) {
+	bun, err := sigstore.ParseBundleLimit(bundle, limit)
+	if err != nil {
+		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
+		return
+	}
+	w.verifyBundle(o, bun, art)
+}
+
+func (w *work) verifyBundle(o *sigObs, bun *bundle.Bundle, art sigstore.Artifact) {
 	pol, why := w.policy()
 	if why != "" {
 		o.outcome, o.message = distribution.NotVerified, why
 		return
 	}
-	res, err := w.c.batch.Verify(bundle, pol, art)
+	res, err := w.c.batch.VerifyBundle(bun, pol, art)
 	switch {
 	case errors.Is(err, sigstore.ErrPolicy):
 		o.outcome, o.message = distribution.NotVerified, distribution.OneLine(err)
@@ -184,16 +304,21 @@ func (w *work) verify(o *sigObs, bundle []byte, art sigstore.Artifact) {
 }
 
 // dsseLayer verifies a cosign attestation layer (a DSSE envelope).
-func (w *work) dsseLayer(to string, l v1.Descriptor, b *blob, where string) {
-	o := &sigObs{kind: "attestation", format: "dsse", where: where, digest: to, predicateType: l.Annotations[annPredicate]}
-	raw, err := w.s.json(b)
+func (w *work) dsseLayer(lr *layerRef, raw []byte, err error) {
+	to, l, b := lr.to, lr.l, lr.b
+	o := &sigObs{kind: "attestation", format: "dsse", where: lr.where, digest: to, predicateType: l.Annotations[annPredicate],
+		source: w.blobSource(b), blobSHA256: b.sha256, blobSize: b.size}
+	if w.unread(o, err) {
+		return
+	}
+	limit := int(w.limit(lr))
 	var env *dsse.Envelope
 	if err == nil {
-		env, err = dsse.Parse(raw)
+		env, err = dsse.ParseLimit(raw, limit)
 	}
 	var st *statement.Statement
 	if err == nil {
-		st, err = statement.FromEnvelope(env)
+		st, err = statement.FromEnvelopeLimit(env, limit)
 	}
 	if err == nil {
 		o.predicateType = st.PredicateType
@@ -227,30 +352,50 @@ func (w *work) dsseLayer(to string, l v1.Descriptor, b *blob, where string) {
 		return
 	}
 	hx, _ := hex.DecodeString(strings.TrimPrefix(o.digest, "sha256:"))
-	w.verify(o, bundle, sigstore.Artifact{Algorithm: "sha256", Digest: hx})
+	w.verifyJSON(o, bundle, sigstore.Artifact{Algorithm: "sha256", Digest: hx}, limit+64<<10)
+}
+
+// unread records an attestation whose blob was above the size limit: it
+// is not verified, and the checks it would reach say so.
+func (w *work) unread(o *sigObs, err error) bool {
+	var tl *tooLargeError
+	if !errors.As(err, &tl) || o.digest == "" {
+		return false
+	}
+	o.unread, o.outcome, o.message = tl, distribution.NotVerified, tl.Error()
+	w.note(o)
+	return true
 }
 
 // bundleLayer verifies a Sigstore bundle attached as a referrer (cosign
 // --new-bundle-format, GitHub artifact attestations).
-func (w *work) bundleLayer(to string, b *blob, where string) {
-	o := &sigObs{kind: "signature", format: "sigstore-bundle", where: where, digest: to}
+func (w *work) bundleLayer(lr *layerRef, raw []byte, err error) {
+	to, b := lr.to, lr.b
+	o := &sigObs{kind: "signature", format: "sigstore-bundle", where: lr.where, digest: to,
+		source: w.blobSource(b), blobSHA256: b.sha256, blobSize: b.size}
 	if to == "" {
 		return
 	}
+	if pt := cmp.Or(lr.l.Annotations[annBundlePredicate], lr.ann[annBundlePredicate]); pt != "" {
+		o.kind, o.predicateType = "attestation", pt
+	}
+	if w.unread(o, err) {
+		return
+	}
 	defer w.note(o)
-	raw, err := w.s.json(b)
 	if err != nil {
 		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
-	bun, err := sigstore.ParseBundle(raw)
+	limit := int(w.limit(lr))
+	bun, err := sigstore.ParseBundleLimit(raw, limit)
 	if err != nil {
 		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
 	if env := sigstore.Envelope(bun); env != nil {
 		o.kind = "attestation"
-		if st, err := statement.FromEnvelope(env); err == nil {
+		if st, err := statement.FromEnvelopeLimit(env, limit); err == nil {
 			o.predicateType = st.PredicateType
 			for _, s := range st.Subject {
 				if "sha256:"+strings.ToLower(s.Digest["sha256"]) == to {
@@ -260,7 +405,7 @@ func (w *work) bundleLayer(to string, b *blob, where string) {
 		}
 	}
 	hx, _ := hex.DecodeString(strings.TrimPrefix(to, "sha256:"))
-	w.verify(o, raw, sigstore.Artifact{Algorithm: "sha256", Digest: hx})
+	w.verifyBundle(o, bun, sigstore.Artifact{Algorithm: "sha256", Digest: hx})
 }
 
 // content is the signed part of a bundle in protobuf-JSON form.

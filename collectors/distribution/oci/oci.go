@@ -23,6 +23,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/sbom"
 	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
 )
@@ -44,7 +45,21 @@ const maxDepth = 16
 // Collector finds image layouts and archives in a target.
 type Collector struct {
 	Trust *distribution.Trust
+	// SBOMMaxSize is the SBOM collector's size limit (sbom.max-size): an
+	// SBOM or attestation attached to an image is read whole up to it (at
+	// least MaxJSONBlob), and above it is named not-assessed, unread;
+	// zero means sbom.DefaultMaxSize.
+	SBOMMaxSize int64
+	// SBOM are the SBOM parser's options for attached SBOMs.
+	SBOM  sbom.Options
 	batch *sigstore.Batch
+}
+
+func (c *Collector) sbomLimit() int64 {
+	if c.SBOMMaxSize > 0 {
+		return c.SBOMMaxSize
+	}
+	return sbom.DefaultMaxSize
 }
 
 // New returns the collector over loaded trust.
@@ -60,12 +75,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		c.batch = sigstore.NewBatch()
 	}
 	var out []evidence.Evidence
-	var layouts []string
-	for _, f := range t.Files {
-		if path.Base(f.Path) == "oci-layout" {
-			layouts = append(layouts, path.Dir(f.Path))
-		}
-	}
+	layouts := t.OCILayouts()
 	inLayout := func(p string) bool {
 		for _, l := range layouts {
 			if l == "." || strings.HasPrefix(p, l+"/") {
@@ -125,6 +135,9 @@ type work struct {
 	sigs map[string][]*sigObs
 	// srcs caches the digest of the documents observations cite.
 	srcs map[*byte]distribution.Source
+	// pending are artifact layers of an archive that its first pass did
+	// not keep, read on one more pass.
+	pending []*layerRef
 }
 
 // manifest is an image manifest or index (both shapes in one).
@@ -225,6 +238,7 @@ func (w *work) run() {
 	for _, r := range referrers {
 		w.attached(r)
 	}
+	w.readPending()
 	for _, im := range images {
 		w.judgeImage(im)
 	}

@@ -61,6 +61,36 @@ type Options struct {
 	// .digest one.
 	Base, BaseDigest string
 	Seed             string
+	// Files, when set, are the files of image i's layer (an example image
+	// holding a real program); otherwise the layer is one generated file
+	// of LayerSize bytes.
+	Files func(i int) []File
+	// SBOM and Provenance, when set, make image i's attestation predicates
+	// from the built image (an SBOM of what it holds, a provenance naming
+	// its digest); otherwise they are two-field stand-ins, enough for
+	// benchmarks that only count attestations.
+	SBOM       func(i int, img v1.Image) (predicateType string, predicate any)
+	Provenance func(i int, img v1.Image) any
+}
+
+// File is one file of a layer.
+type File struct {
+	Name string
+	Mode int64
+	Data []byte
+}
+
+// FilesLayer is an uncompressed layer of the files in the order given,
+// with zero times and owners, so the same files give the same digest.
+func FilesLayer(files []File) v1.Layer {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range files {
+		tw.WriteHeader(&tar.Header{Name: f.Name, Mode: f.Mode, Size: int64(len(f.Data)), Typeflag: tar.TypeReg, Format: tar.FormatPAX})
+		tw.Write(f.Data)
+	}
+	tw.Close()
+	return static.NewLayer(buf.Bytes(), types.OCIUncompressedLayer)
 }
 
 func layer(i, size int) v1.Layer {
@@ -75,7 +105,11 @@ func layer(i, size int) v1.Layer {
 
 // Image builds image i of a layout.
 func Image(i int, o Options) (v1.Image, error) {
-	img, err := mutate.AppendLayers(mutate.MediaType(empty.Image, types.OCIManifestSchema1), layer(i, o.LayerSize))
+	l := layer(i, o.LayerSize)
+	if o.Files != nil {
+		l = FilesLayer(o.Files(i))
+	}
+	img, err := mutate.AppendLayers(mutate.MediaType(empty.Image, types.OCIManifestSchema1), l)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +215,20 @@ func Write(dir string, o Options) (layout.Path, error) {
 			}
 		}
 		if o.Attest {
-			sbom := Envelope(k, d, "https://spdx.dev/Document", map[string]any{"spdxVersion": "SPDX-2.3", "name": fmt.Sprintf("demo-%d", i)})
-			prov := Envelope(k, d, "https://slsa.dev/provenance/v1", map[string]any{"buildDefinition": map[string]any{"buildType": "https://example.invalid/demo"}})
+			sbomType, sbomPred := "https://spdx.dev/Document", any(map[string]any{"spdxVersion": "SPDX-2.3", "name": fmt.Sprintf("demo-%d", i)})
+			if o.SBOM != nil {
+				sbomType, sbomPred = o.SBOM(i, img)
+			}
+			provPred := any(map[string]any{"buildDefinition": map[string]any{"buildType": "https://example.invalid/demo"}})
+			if o.Provenance != nil {
+				provPred = o.Provenance(i, img)
+			}
+			sbom := Envelope(k, d, sbomType, sbomPred)
+			prov := Envelope(k, d, "https://slsa.dev/provenance/v1", provPred)
 			mt := types.MediaType("application/vnd.dsse.envelope.v1+json")
 			if o.Referrer {
 				desc, _ := partialDescriptor(img)
-				a, err := artifact(sbom, mt, map[string]string{"predicateType": "https://spdx.dev/Document"}, desc)
+				a, err := artifact(sbom, mt, map[string]string{"predicateType": sbomType}, desc)
 				if err != nil {
 					return "", err
 				}
@@ -203,7 +245,7 @@ func Write(dir string, o Options) (layout.Path, error) {
 				}
 				continue
 			}
-			a, err := artifact(sbom, mt, map[string]string{"predicateType": "https://spdx.dev/Document"}, nil)
+			a, err := artifact(sbom, mt, map[string]string{"predicateType": sbomType}, nil)
 			if err != nil {
 				return "", err
 			}
