@@ -33,6 +33,10 @@ const (
 	// annBundlePredicate names the predicate type of a bundle referrer
 	// (cosign --new-bundle-format).
 	annBundlePredicate = "dev.sigstore.bundle.predicateType"
+	// cosignSignPredicate is the predicate type of an image signature
+	// made as a bundle (cosign --new-bundle-format): a signature, not an
+	// attestation.
+	cosignSignPredicate = "https://sigstore.dev/cosign/sign/v1"
 )
 
 // artifact is a signature, attestation or SBOM manifest.
@@ -376,7 +380,7 @@ func (w *work) bundleLayer(lr *layerRef, raw []byte, err error) {
 	if to == "" {
 		return
 	}
-	if pt := cmp.Or(lr.l.Annotations[annBundlePredicate], lr.ann[annBundlePredicate]); pt != "" {
+	if pt := cmp.Or(lr.l.Annotations[annBundlePredicate], lr.ann[annBundlePredicate]); pt != "" && pt != cosignSignPredicate {
 		o.kind, o.predicateType = "attestation", pt
 	}
 	if w.unread(o, err) {
@@ -397,6 +401,10 @@ func (w *work) bundleLayer(lr *layerRef, raw []byte, err error) {
 		o.kind = "attestation"
 		if st, err := statement.FromEnvelopeLimit(env, limit); err == nil {
 			o.predicateType = st.PredicateType
+			if st.PredicateType == cosignSignPredicate {
+				// cosign 3 signs an image as a statement of this type.
+				o.kind = "signature"
+			}
 			for _, s := range st.Subject {
 				if "sha256:"+strings.ToLower(s.Digest["sha256"]) == to {
 					o.st, o.document, o.envelope, o.source = st, env.Payload, raw, w.blobSource(b)

@@ -60,7 +60,7 @@ func (w *work) judgeImage(im *image) {
 	w.emit(sig, im.m.raw)
 
 	att := &distribution.Finding{Check: CheckAttested, Subject: im.name(), SHA256: sig.SHA256}
-	var sbom, prov, weak []string
+	var sbom, prov, weak, other []string
 	unread := false
 	for _, o := range obs {
 		unread = unread || o.unread != nil
@@ -74,6 +74,8 @@ func (w *work) judgeImage(im *image) {
 			sbom = append(sbom, o.predicateType)
 		case strings.HasPrefix(o.predicateType, "https://slsa.dev/provenance/"):
 			prov = append(prov, o.predicateType)
+		default:
+			other = append(other, fmt.Sprintf("%s (%s)", o.predicateType, o.message))
 		}
 		if o.kind != "signature" {
 			att.Related = append(att.Related, o.where)
@@ -103,6 +105,9 @@ func (w *work) judgeImage(im *image) {
 			// what it holds is unknown, so this cannot fail.
 			att.Outcome = distribution.NotVerified
 		}
+	}
+	if len(other) > 0 {
+		att.Message += "; other verified attestations: " + strings.Join(other, "; ")
 	}
 	w.emit(att, im.m.raw)
 	w.handoff(im, obs)
