@@ -70,6 +70,8 @@ type sigObs struct {
 	// blobSHA256 and blobSize are the digest and size of the blob read.
 	blobSHA256 string
 	blobSize   int64
+	// unsigned is set for an in-toto statement no signature covers.
+	unsigned bool
 }
 
 func (w *work) note(o *sigObs) { w.sigs[o.digest] = append(w.sigs[o.digest], o) }
@@ -89,6 +91,7 @@ const (
 	layerDSSE          = "dsse"
 	layerBundle        = "bundle"
 	layerSBOM          = "sbom"
+	layerInToto        = "in-toto"
 )
 
 // attached verifies every layer of one artifact manifest; archive entries
@@ -110,6 +113,8 @@ func (w *work) attached(a *artifact) {
 			lr.kind = layerSimpleSigning
 		case mt == mtDSSE:
 			lr.kind = layerDSSE
+		case mt == mtInToto && scheme == "buildkit":
+			lr.kind = layerInToto
 		case strings.HasPrefix(mt, mtBundlePrefix) || strings.HasPrefix(a.m.artifactType(), mtBundlePrefix):
 			lr.kind = layerBundle
 		case isSBOMMediaType(mt) || scheme == "sbom":
@@ -181,6 +186,8 @@ func (w *work) layer(lr *layerRef, raw []byte, err error) {
 		w.dsseLayer(lr, raw, err)
 	case layerBundle:
 		w.bundleLayer(lr, raw, err)
+	case layerInToto:
+		w.inTotoLayer(lr, raw, err)
 	case layerSBOM:
 		if lr.to == "" {
 			return
@@ -357,6 +364,36 @@ func (w *work) dsseLayer(lr *layerRef, raw []byte, err error) {
 	}
 	hx, _ := hex.DecodeString(strings.TrimPrefix(o.digest, "sha256:"))
 	w.verifyJSON(o, bundle, sigstore.Artifact{Algorithm: "sha256", Digest: hx}, limit+64<<10)
+}
+
+// inTotoLayer reads an unsigned in-toto statement (a BuildKit attestation
+// manifest's layer). Nothing signs it: it is handed on, but never counts
+// as a signed attestation, and its subject binds it to the image no better
+// than the registry's naming does.
+func (w *work) inTotoLayer(lr *layerRef, raw []byte, err error) {
+	o := &sigObs{kind: "attestation", format: "in-toto", where: lr.where, digest: lr.to, predicateType: lr.l.Annotations[annInTotoPredicate],
+		source: w.blobSource(lr.b), blobSHA256: lr.b.sha256, blobSize: lr.b.size, unsigned: true, outcome: distribution.NotVerified}
+	if o.digest == "" || w.unread(o, err) {
+		return
+	}
+	defer w.note(o)
+	var st *statement.Statement
+	if err == nil {
+		st, err = statement.ParseLimit(raw, int(w.limit(lr)))
+	}
+	if err != nil {
+		o.message = "an unsigned in-toto statement (BuildKit attestation manifest) that does not parse: " + distribution.OneLine(err)
+		return
+	}
+	o.predicateType = st.PredicateType
+	o.message = "an unsigned in-toto statement (BuildKit attestation manifest): nothing signs it"
+	for _, s := range st.Subject {
+		if "sha256:"+strings.ToLower(s.Digest["sha256"]) == lr.to {
+			o.st, o.document = st, raw
+			return
+		}
+	}
+	o.message = fmt.Sprintf("an unsigned in-toto statement (BuildKit attestation manifest) whose subjects do not name the image %s it is attached to", lr.to)
 }
 
 // unread records an attestation whose blob was above the size limit: it

@@ -91,7 +91,7 @@ func (w *work) sbomEvidence(im *image, o *sigObs, doc []byte) {
 		}
 	}
 	subj := subjectOf(im, o)
-	d.Attached = &sbom.Attachment{Digest: o.digest, Ref: subj.Ref, Subject: o.kind == "attestation",
+	d.Attached = &sbom.Attachment{Digest: o.digest, Ref: subj.Ref, Subject: o.kind == "attestation" && !o.unsigned,
 		Signature: attachedSignature(o.outcome), Message: o.message}
 	w.out = append(w.out, w.s.t.Evidence(Name, sbom.EvidenceKind, o.source, o.document, subj, d))
 }
@@ -151,6 +151,12 @@ func (w *work) provenanceEvidence(im *image, o *sigObs) {
 	exp := slsaFor(w.trust.SLSA, im.ref, o.digest)
 	if exp == nil {
 		p.Status, p.Reason = signing.StatusNotAssessed, "no SLSA expectation in policy.sigstore.slsa names the image "+subj.Ref
+		emit()
+		return
+	}
+	if o.unsigned {
+		p.MinLevel = exp.MinLevel
+		p.Status, p.Reason = signing.StatusFailed, "the provenance is "+o.message+": who made it cannot be verified"
 		emit()
 		return
 	}

@@ -128,7 +128,7 @@ func (w *work) basePinned(im *image) {
 	}
 	if im.m.index != nil {
 		for _, c := range im.m.index.Manifests {
-			if m := w.manifests[c.Digest.String()]; m != nil && m.image != nil {
+			if m := w.manifests[c.Digest.String()]; m != nil && m.image != nil && !isBuildKitAttestation(c) {
 				ms = append(ms, m)
 			}
 		}

@@ -350,12 +350,31 @@ func attachedTo(d v1.Descriptor, m *manifest) (string, string) {
 	if s := m.subject(); s != nil {
 		return s.Digest.String(), "referrer"
 	}
+	if isBuildKitAttestation(d) {
+		return d.Annotations[annRefDigest], "buildkit"
+	}
 	for _, k := range []string{"org.opencontainers.image.ref.name", "io.containerd.image.name"} {
 		if g := tagScheme.FindStringSubmatch(d.Annotations[k]); g != nil {
 			return "sha256:" + g[1], g[2]
 		}
 	}
 	return "", ""
+}
+
+// BuildKit stores an image's attestations (docker buildx --sbom,
+// --provenance) as a manifest in the image index whose layers are unsigned
+// in-toto statements, annotated with the platform manifest they are about
+// (docs.docker.com/build/metadata/attestations/attestation-storage).
+const (
+	annRefType         = "vnd.docker.reference.type"
+	annRefDigest       = "vnd.docker.reference.digest"
+	refTypeAttestation = "attestation-manifest"
+	mtInToto           = "application/vnd.in-toto+json"
+	annInTotoPredicate = "in-toto.io/predicate-type"
+)
+
+func isBuildKitAttestation(d v1.Descriptor) bool {
+	return d.Annotations[annRefType] == refTypeAttestation && strings.HasPrefix(d.Annotations[annRefDigest], "sha256:")
 }
 
 // isArtifact says whether a top-level manifest is a signature, attestation
@@ -384,6 +403,15 @@ func (w *work) referrers(tops []v1.Descriptor) []*artifact {
 		if isArtifact(d, m) {
 			seen[m.digest] = true
 			out = append(out, &artifact{desc: d, m: m})
+		}
+		if m == nil || m.index == nil {
+			continue
+		}
+		for _, c := range m.index.Manifests {
+			if cm := w.manifests[c.Digest.String()]; cm != nil && isBuildKitAttestation(c) && !seen[cm.digest] {
+				seen[cm.digest] = true
+				out = append(out, &artifact{desc: c, m: cm})
+			}
 		}
 	}
 	keys := make([]string, 0, len(w.s.blobs))
@@ -446,7 +474,9 @@ func (w *work) images(tops []v1.Descriptor) []*image {
 		im := &image{desc: d, m: m, ref: d.Annotations["org.opencontainers.image.ref.name"], digests: []string{m.digest}}
 		if m.index != nil {
 			for _, c := range m.index.Manifests {
-				im.digests = append(im.digests, c.Digest.String())
+				if !isBuildKitAttestation(c) {
+					im.digests = append(im.digests, c.Digest.String())
+				}
 			}
 		}
 		out = append(out, im)
