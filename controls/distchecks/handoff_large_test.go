@@ -23,22 +23,6 @@ import (
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
-// bigSBOM is a CycloneDX 1.6 SBOM of n components, about 200 bytes each.
-func bigSBOM(n int) map[string]any {
-	comps := make([]any, n)
-	deps := make([]string, n)
-	for i := range comps {
-		ref := fmt.Sprintf("c%d", i)
-		comps[i] = map[string]any{"type": "library", "bom-ref": ref, "name": fmt.Sprintf("pkg-%d", i), "version": fmt.Sprintf("1.0.%d", i),
-			"purl": fmt.Sprintf("pkg:npm/pkg-%d@1.0.%d", i, i), "hashes": []any{map[string]string{"alg": "SHA-256", "content": fmt.Sprintf("%064x", i)}}}
-		deps[i] = ref
-	}
-	return map[string]any{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
-		"metadata":     map[string]any{"timestamp": "2026-01-15T00:00:00Z", "component": map[string]any{"type": "container", "name": "app", "version": "1.0", "bom-ref": "app"}},
-		"components":   comps,
-		"dependencies": []any{map[string]any{"ref": "app", "dependsOn": deps}}}
-}
-
 // tarOf packs a layout folder as an OCI tarball, gzip-compressed or not.
 func tarOf(t *testing.T, dir, out string, gz bool) {
 	t.Helper()
@@ -82,7 +66,7 @@ func TestHandoffLargeSBOM(t *testing.T) {
 	layout := filepath.Join(root, "layout", "image")
 	var blob []byte
 	if _, err := ocitest.Write(layout, ocitest.Options{Images: 1, LayerSize: 512, Sign: true, Attest: true, Referrer: true, Seed: "large",
-		SBOM: func(int, v1.Image) (string, any) { return "https://cyclonedx.org/bom", bigSBOM(n) }}); err != nil {
+		SBOM: func(int, v1.Image) (string, any) { return "https://cyclonedx.org/bom", ocitest.CycloneDX(n) }}); err != nil {
 		t.Fatal(err)
 	}
 	// The SBOM attestation's envelope is the largest blob.

@@ -369,7 +369,8 @@ func newCertVerifier(tm root.TrustedMaterial) (*verify.Verifier, error) {
 	return verify.NewVerifier(tm,
 		verify.WithSignedCertificateTimestamps(1),
 		verify.WithTransparencyLog(1),
-		verify.WithObserverTimestamps(1))
+		verify.WithObserverTimestamps(1),
+		verify.WithoutStatementPredicate())
 }
 
 func identityString(ci *verify.CertificateIdentity) string {
@@ -456,7 +457,10 @@ func newKeyVerifier(tm root.TrustedMaterial, tk TimedKey, withTlog bool) (*verif
 	if tm != nil {
 		all = append(all, tm)
 	}
-	var vopts []verify.VerifierOption
+	// No result reads the statement's predicate (callers read it from the
+	// verified payload): decoding it into protobuf values would cost many
+	// times an SBOM predicate's size.
+	vopts := []verify.VerifierOption{verify.WithoutStatementPredicate()}
 	if withTlog {
 		vopts = append(vopts, verify.WithTransparencyLog(1), verify.WithObserverTimestamps(1))
 	} else {

@@ -25,6 +25,10 @@ const (
 	MaxSize     = 16 << 20
 )
 
+// elideAbove is the statement size above which the predicate is not
+// decoded for validation (see ParseLimit).
+const elideAbove = 1 << 20
+
 // ErrInvalid is a statement that is not a valid in-toto Statement.
 var ErrInvalid = errors.New("invalid in-toto statement")
 
@@ -56,10 +60,10 @@ func (s *Statement) Version() string {
 // algorithms), a predicate type and a predicate object.
 func Parse(b []byte) (*Statement, error) { return ParseLimit(b, MaxSize) }
 
-// ParseLimit is Parse with the caller's size limit. Above MaxSize the
+// ParseLimit is Parse with the caller's size limit. Above elideAbove the
 // predicate (an SBOM, typically) is checked to be an object but is not
-// decoded into protobuf values for validation, which would cost many
-// times its size: the statement's envelope fields are validated alone.
+// decoded into protobuf values for validation, which costs many times its
+// size in time and memory: the statement's own fields are validated alone.
 func ParseLimit(b []byte, limit int) (*Statement, error) {
 	if err := dsse.CheckJSON(b, limit); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
@@ -69,7 +73,7 @@ func ParseLimit(b []byte, limit int) (*Statement, error) {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	head := b
-	if len(b) > MaxSize {
+	if len(b) > elideAbove {
 		if p := bytes.TrimLeft(s.Predicate, " \t\r\n"); len(p) == 0 || p[0] != '{' {
 			return nil, fmt.Errorf("%w: predicate is not an object", ErrInvalid)
 		}

@@ -364,6 +364,11 @@ func (w *work) dsseLayer(lr *layerRef, raw []byte, err error) {
 	}
 	hx, _ := hex.DecodeString(strings.TrimPrefix(o.digest, "sha256:"))
 	w.verifyJSON(o, bundle, sigstore.Artifact{Algorithm: "sha256", Digest: hx}, limit+64<<10)
+	if !isSLSAPredicate(o.predicateType) {
+		// Only provenance is verified again from the envelope; an SBOM
+		// attestation's may be large and is not held until the hand-off.
+		o.envelope = nil
+	}
 }
 
 // inTotoLayer reads an unsigned in-toto statement (a BuildKit attestation

@@ -186,6 +186,24 @@ func Envelope(k *ecdsa.PrivateKey, digest v1.Hash, predicateType string, predica
 	return env
 }
 
+// CycloneDX is a schema-valid CycloneDX 1.6 SBOM of n components, about
+// 200 bytes each, all dependencies of the primary component: an SBOM
+// predicate of a chosen size.
+func CycloneDX(n int) map[string]any {
+	comps := make([]any, n)
+	deps := make([]string, n)
+	for i := range comps {
+		ref := fmt.Sprintf("c%d", i)
+		comps[i] = map[string]any{"type": "library", "bom-ref": ref, "name": fmt.Sprintf("pkg-%d", i), "version": fmt.Sprintf("1.0.%d", i),
+			"purl": fmt.Sprintf("pkg:npm/pkg-%d@1.0.%d", i, i), "hashes": []any{map[string]string{"alg": "SHA-256", "content": fmt.Sprintf("%064x", i)}}}
+		deps[i] = ref
+	}
+	return map[string]any{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+		"metadata":     map[string]any{"timestamp": "2026-01-15T00:00:00Z", "component": map[string]any{"type": "container", "name": "app", "version": "1.0", "bom-ref": "app"}},
+		"components":   comps,
+		"dependencies": []any{map[string]any{"ref": "app", "dependsOn": deps}}}
+}
+
 // Write writes a layout to dir.
 func Write(dir string, o Options) (layout.Path, error) {
 	p, err := layout.Write(dir, empty.Index)
