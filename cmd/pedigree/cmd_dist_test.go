@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -100,18 +99,10 @@ func TestAssessLargeAttestedSBOMInTarball(t *testing.T) {
 		SBOM: func(int, v1.Image) (string, any) { return "https://cyclonedx.org/bom", ocitest.CycloneDX(25000) }}); err != nil {
 		t.Fatal(err)
 	}
-	files := map[string][]byte{}
-	filepath.Walk(layout, func(p string, info os.FileInfo, err error) error {
-		if info.Mode().IsRegular() {
-			rel, _ := filepath.Rel(layout, p)
-			files[filepath.ToSlash(rel)], _ = os.ReadFile(p)
-		}
-		return nil
-	})
-	var tb bytes.Buffer
-	ocitest.Tar(&tb, files)
 	os.MkdirAll(filepath.Join(root, "target"), 0o755)
-	os.WriteFile(filepath.Join(root, "target", "image.tar"), tb.Bytes(), 0o644)
+	if err := ocitest.WriteTar(filepath.Join(root, "target", "image.tar"), layout, false); err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(root, "cosign.pub"), ocitest.PublicPEM(ocitest.Key("cli")), 0o644)
 	for _, tc := range []struct{ maxSize, status, says string }{
 		{"", "pass", "valid against the official JSON schema"},

@@ -55,16 +55,11 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 // distributionCollectors builds the channel collectors; the OCI one reads
 // attached SBOMs under the SBOM collector's limits (sbom: section).
 func distributionCollectors(cfg *config.Config, t *distribution.Trust) ([]collectors.Collector, error) {
-	limit, err := cfg.SBOM.MaxSizeBytes()
+	limit, opts, err := sbomSettings(cfg)
 	if err != nil {
-		return nil, usageError(err)
-	}
-	schemaLimit, err := cfg.SBOM.SchemaMaxSizeBytes()
-	if err != nil {
-		return nil, usageError(err)
+		return nil, err
 	}
 	o := oci.New(t)
-	o.SBOMMaxSize = limit
-	o.SBOM.SkipSchema, o.SBOM.SchemaMaxSize = cfg.SBOM.SkipSchema, schemaLimit
+	o.SBOMMaxSize, o.SBOM = limit, opts
 	return []collectors.Collector{o, tuf.New(t), apt.New(t), release.New(t)}, nil
 }

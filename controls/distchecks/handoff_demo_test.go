@@ -14,7 +14,6 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors/sbom"
 	"github.com/pedigree-dev/pedigree/collectors/signing"
 	"github.com/pedigree-dev/pedigree/config"
-	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/sbomchecks"
 	"github.com/pedigree-dev/pedigree/controls/signingchecks"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -78,18 +77,7 @@ func TestDemoImageHandoff(t *testing.T) {
 			checks := append(sbomchecks.All(sbomchecks.Options{}), signingchecks.NewProvenanceVerified())
 			got := map[string][]evidence.Finding{}
 			for _, c := range checks {
-				var in []evidence.Evidence
-				for _, e := range ev {
-					for _, k := range c.Reads {
-						if e.Kind == k {
-							in = append(in, e)
-						}
-					}
-				}
-				if len(in) == 0 {
-					continue
-				}
-				got[c.ID] = append(got[c.ID], run(c, in)...)
+				got[c.ID] = append(got[c.ID], runOn(c, ev)...)
 			}
 			sboms := 0
 			for _, e := range ev {
@@ -132,8 +120,6 @@ func TestDemoImageHandoff(t *testing.T) {
 		})
 	}
 }
-
-func run(c controls.Check, in []evidence.Evidence) []evidence.Finding { return c.Run(in) }
 
 func about(f evidence.Finding, digest string) bool {
 	for _, s := range f.Subjects {

@@ -1,8 +1,6 @@
 package distchecks_test
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"os"
@@ -22,38 +20,6 @@ import (
 	"github.com/pedigree-dev/pedigree/controls/sbomchecks"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
-
-// tarOf packs a layout folder as an OCI tarball, gzip-compressed or not.
-func tarOf(t *testing.T, dir, out string, gz bool) {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if err != nil || !info.Mode().IsRegular() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := ocitest.Tar(&b, files); err != nil {
-		t.Fatal(err)
-	}
-	data := b.Bytes()
-	if gz {
-		var z bytes.Buffer
-		zw := gzip.NewWriter(&z)
-		zw.Write(data)
-		zw.Close()
-		data = z.Bytes()
-	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestHandoffLargeSBOM: an SBOM attestation above the 4 MiB kept for JSON
 // documents, in an oci-layout folder, an OCI tarball and a gzip-compressed
@@ -83,7 +49,9 @@ func TestHandoffLargeSBOM(t *testing.T) {
 	for _, gz := range []bool{false, true} {
 		dir := filepath.Join(root, fmt.Sprint("tar-", gz))
 		os.MkdirAll(dir, 0o755)
-		tarOf(t, layout, filepath.Join(dir, map[bool]string{false: "image.tar", true: "image.tar.gz"}[gz]), gz)
+		if err := ocitest.WriteTar(filepath.Join(dir, map[bool]string{false: "image.tar", true: "image.tar.gz"}[gz]), layout, gz); err != nil {
+			t.Fatal(err)
+		}
 	}
 	key := filepath.Join(root, "cosign.pub")
 	os.WriteFile(key, ocitest.PublicPEM(ocitest.Key("large")), 0o644)

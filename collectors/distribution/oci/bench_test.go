@@ -1,7 +1,6 @@
 package oci
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -64,19 +63,10 @@ func BenchmarkLargeSBOMAttestation(b *testing.B) {
 		SBOM: func(int, v1.Image) (string, any) { return "https://cyclonedx.org/bom", ocitest.CycloneDX(25000) }}); err != nil {
 		b.Fatal(err)
 	}
-	files := map[string][]byte{}
-	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if info.Mode().IsRegular() {
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)], _ = os.ReadFile(p)
-		}
-		return nil
-	})
-	tarDir := filepath.Join(b.TempDir(), "tar")
-	os.MkdirAll(tarDir, 0o755)
-	f, _ := os.Create(filepath.Join(tarDir, "image.tar"))
-	ocitest.Tar(f, files)
-	f.Close()
+	tarDir := b.TempDir()
+	if err := ocitest.WriteTar(filepath.Join(tarDir, "image.tar"), dir, false); err != nil {
+		b.Fatal(err)
+	}
 	key := filepath.Join(b.TempDir(), "cosign.pub")
 	writeFile(b, key, ocitest.PublicPEM(ocitest.Key("bench")))
 	o := distribution.Options{Keys: []string{key}, WithoutTlogUnsafe: true}

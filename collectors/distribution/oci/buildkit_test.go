@@ -1,9 +1,7 @@
 package oci
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,18 +68,10 @@ func buildkitLayout(t *testing.T, about func(v1.Hash) v1.Hash) (string, v1.Hash)
 // not judged as a platform image. In an OCI tarball too.
 func TestBuildKitAttestations(t *testing.T) {
 	dir, d := buildkitLayout(t, func(h v1.Hash) v1.Hash { return h })
-	files := map[string][]byte{}
-	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if info.Mode().IsRegular() {
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)], _ = os.ReadFile(p)
-		}
-		return nil
-	})
-	var tb bytes.Buffer
-	ocitest.Tar(&tb, files)
 	tarDir := t.TempDir()
-	os.WriteFile(filepath.Join(tarDir, "app.tar"), tb.Bytes(), 0o644)
+	if err := ocitest.WriteTar(filepath.Join(tarDir, "app.tar"), dir, false); err != nil {
+		t.Fatal(err)
+	}
 	expect := []config.SLSAExpectation{{Artifacts: []string{"registry.example/app"}, SourceURI: "github.com/o/app", BuilderID: "https://example.invalid/builder"}}
 	for _, target := range []string{dir, tarDir} {
 		ev := collect(t, target, distribution.Options{SLSA: expect})

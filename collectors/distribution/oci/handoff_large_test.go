@@ -1,9 +1,7 @@
 package oci
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,17 +37,9 @@ func TestHandoffLargeUnsignedSBOMAndProvenance(t *testing.T) {
 	prov["buildDefinition"] = bd
 	dir, d := attLayout(t, map[string]any{"https://slsa.dev/provenance/v1": prov}, string(doc))
 	tarDir := t.TempDir()
-	files := map[string][]byte{}
-	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if info.Mode().IsRegular() {
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)], _ = os.ReadFile(p)
-		}
-		return nil
-	})
-	var tb bytes.Buffer
-	ocitest.Tar(&tb, files)
-	writeFile(t, filepath.Join(tarDir, "image.tar"), tb.Bytes())
+	if err := ocitest.WriteTar(filepath.Join(tarDir, "image.tar"), dir, false); err != nil {
+		t.Fatal(err)
+	}
 	if len(doc) <= MaxJSONBlob || len(doc) >= 6<<20 {
 		t.Fatalf("SBOM of %d bytes, want between 4 and 6 MiB", len(doc))
 	}

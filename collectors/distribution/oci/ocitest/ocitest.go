@@ -8,6 +8,7 @@ package ocitest
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -18,7 +19,10 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -317,6 +321,50 @@ func Tar(w io.Writer, files map[string][]byte, extra ...*tar.Header) error {
 		}
 	}
 	return tw.Close()
+}
+
+// Files reads the files of a layout folder by their slash paths in it.
+func Files(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	return files, err
+}
+
+// WriteTar writes the layout folder dir as an OCI tarball at path,
+// gzip-compressed when gz is set.
+func WriteTar(path, dir string, gz bool) error {
+	files, err := Files(dir)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if gz {
+		zw = gzip.NewWriter(f)
+		w = zw
+	}
+	err = Tar(w, files)
+	if zw != nil && err == nil {
+		err = zw.Close()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func sortStrings(s []string) {
