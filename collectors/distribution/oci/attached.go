@@ -454,6 +454,9 @@ func (w *work) bundleLayer(lr *layerRef, raw []byte, err error) {
 			}
 		}
 	}
+	if len(bun.GetVerificationMaterial().GetTlogEntries()) == 0 && w.noTlog(o, nil) {
+		return
+	}
 	hx, _ := hex.DecodeString(strings.TrimPrefix(to, "sha256:"))
 	w.verifyBundle(o, bun, sigstore.Artifact{Algorithm: "sha256", Digest: hx})
 }
