@@ -44,6 +44,7 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 		WithoutTlogUnsafe: d.WithoutTlogUnsafe,
 		TrustedRoots:      append(append([]string{}, d.TrustedRoots...), cfg.Policy.Sigstore.TrustedRoots...),
 		SLSA:              cfg.Policy.Sigstore.SLSA,
+		Identities:        cfg.Policy.Sigstore.Identities,
 	}
 	t, err := distribution.Load(o)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/bundle"
 
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/verify/dsse"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
 	"github.com/pedigree-dev/pedigree/verify/statement"
@@ -212,13 +213,32 @@ func isSBOMMediaType(mt string) bool {
 	return strings.Contains(mt, "spdx") || strings.Contains(mt, "cyclonedx")
 }
 
-// policy is the Sigstore policy or a reason it cannot be used.
-func (w *work) policy() (sigstore.Policy, string) {
+// policy is the Sigstore policy a signature about digest is verified
+// against, or a reason it cannot be used. The identities of
+// policy.sigstore.identities that name the image replace "any identity the
+// trusted root certifies".
+func (w *work) policy(digest string) (sigstore.Policy, string) {
 	p := w.trust.SigstorePolicy()
 	if p.Trusted == nil && len(p.Keys) == 0 {
 		return p, "no key or trusted root to verify against (--key, --trusted-root, distribution.keys)"
 	}
+	if ids := identitiesFor(w.trust.Identities, w.refs[digest], digest); len(ids) > 0 && p.Trusted != nil {
+		p.Identities = ids
+	}
 	return p, ""
+}
+
+// identitiesFor are the expected identities whose artifacts patterns name
+// the image (or that name no artifacts at all).
+func identitiesFor(ids []config.SigstoreIdentity, ref, digest string) []sigstore.Identity {
+	var out []sigstore.Identity
+	names := imageNames(ref, digest)
+	for _, id := range ids {
+		if len(id.Artifacts) == 0 || matchesAny(id.Artifacts, names) {
+			out = append(out, sigstore.Identity{SAN: id.SAN, SANRegex: id.SANRegex, Issuer: id.Issuer, IssuerRegex: id.IssuerRegex})
+		}
+	}
+	return out
 }
 
 // simpleSigning verifies a cosign signature layer: the payload names the
@@ -269,7 +289,7 @@ func (w *work) noTlog(o *sigObs, ann map[string]string) bool {
 	if ann[annRekorBundle] != "" || w.trust.WithoutTlogUnsafe {
 		return false
 	}
-	if _, why := w.policy(); why != "" {
+	if _, why := w.policy(o.digest); why != "" {
 		o.outcome, o.message = distribution.NotVerified, why
 		return true
 	}
@@ -293,7 +313,7 @@ func (w *work) verifyJSON(o *sigObs, bundle []byte, art sigstore.Artifact, limit
 }
 
 func (w *work) verifyBundle(o *sigObs, bun *bundle.Bundle, art sigstore.Artifact) {
-	pol, why := w.policy()
+	pol, why := w.policy(o.digest)
 	if why != "" {
 		o.outcome, o.message = distribution.NotVerified, why
 		return

@@ -185,6 +185,19 @@ func (w *work) provenanceEvidence(im *image, o *sigObs) {
 // image's reference name (with or without its tag) or its digest; an
 // expectation without patterns matches every image.
 func slsaFor(exps []config.SLSAExpectation, ref, digest string) *config.SLSAExpectation {
+	names := imageNames(ref, digest)
+	for i, e := range exps {
+		if len(e.Artifacts) == 0 || matchesAny(e.Artifacts, names) {
+			return &exps[i]
+		}
+	}
+	return nil
+}
+
+// imageNames are the names a policy's artifacts patterns may give an
+// image: its digest, its reference (name:tag), name:tag@digest, and its
+// name without the tag.
+func imageNames(ref, digest string) []string {
 	names := []string{digest}
 	if ref != "" {
 		names = append(names, ref, ref+"@"+digest)
@@ -192,17 +205,16 @@ func slsaFor(exps []config.SLSAExpectation, ref, digest string) *config.SLSAExpe
 			names = append(names, ref[:i])
 		}
 	}
-	for i, e := range exps {
-		if len(e.Artifacts) == 0 {
-			return &exps[i]
-		}
-		for _, pat := range e.Artifacts {
-			for _, n := range names {
-				if ok, _ := path.Match(pat, n); ok || pat == n {
-					return &exps[i]
-				}
+	return names
+}
+
+func matchesAny(patterns, names []string) bool {
+	for _, pat := range patterns {
+		for _, n := range names {
+			if ok, _ := path.Match(pat, n); ok || pat == n {
+				return true
 			}
 		}
 	}
-	return nil
+	return false
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
 )
 
@@ -76,8 +77,10 @@ func (nopCloser) Close() error { return nil }
 // TestKeylessBundleReferrer: a real keyless cosign bundle (Fulcio
 // certificate, public-good Rekor entry; testdata/SOURCES.md) attached as a
 // referrer of the image whose manifest digest it signs verifies against
-// the public-good trusted root; without a root it is not verified, a
-// changed signature or the same bundle on another image fails.
+// the public-good trusted root, for any identity or for the signer's
+// identity pinned in policy.sigstore.identities, and fails for another
+// pinned identity; without a root it is not verified, a changed signature
+// or the same bundle on another image fails.
 func TestKeylessBundleReferrer(t *testing.T) {
 	bundle, err := os.ReadFile(keylessBundle)
 	if err != nil {
@@ -99,6 +102,12 @@ func TestKeylessBundleReferrer(t *testing.T) {
 	flipped := s[:10] + map[bool]string{true: "A", false: "B"}[s[10] != 'A'] + s[11:]
 	tampered := bytes.Replace(bundle, []byte(s), []byte(flipped), 1)
 	withRoot := distribution.Options{TrustedRoots: []string{keylessRoot}}
+	// policy.sigstore.identities naming images by their reference name.
+	withIdentity := func(image, san string) distribution.Options {
+		o := withRoot
+		o.Identities = []config.SigstoreIdentity{{Artifacts: []string{image}, SAN: san, Issuer: "https://github.com/login/oauth"}}
+		return o
+	}
 	for _, tc := range []struct {
 		name    string
 		img     v1.Image
@@ -110,6 +119,9 @@ func TestKeylessBundleReferrer(t *testing.T) {
 	}{
 		{"referrer blob", empty.Image, bundle, false, withRoot, distribution.Verified, "cody@soyland.com (https://github.com/login/oauth), 1 transparency-log entr"},
 		{"referrer in index.json", empty.Image, bundle, true, withRoot, distribution.Verified, "cody@soyland.com"},
+		{"the signer's identity pinned for the image", empty.Image, bundle, false, withIdentity("127.0.0.1:60943/repo", "cody@soyland.com"), distribution.Verified, "cody@soyland.com"},
+		{"another identity pinned for the image", empty.Image, bundle, false, withIdentity("127.0.0.1:60943/repo", "someone@example.com"), distribution.Failed, "someone@example.com"},
+		{"an identity pinned for other images only", empty.Image, bundle, false, withIdentity("registry.example/*", "someone@example.com"), distribution.Verified, "cody@soyland.com"},
 		{"no trusted root", empty.Image, bundle, false, distribution.Options{}, distribution.NotVerified, "no key or trusted root"},
 		{"signature changed", empty.Image, tampered, false, withRoot, distribution.Failed, ""},
 		{"attached to another image", other, bundle, false, withRoot, distribution.Failed, ""},

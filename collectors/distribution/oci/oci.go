@@ -138,6 +138,9 @@ type work struct {
 	// pending are artifact layers of an archive that its first pass did
 	// not keep, read on one more pass.
 	pending []*layerRef
+	// refs are the images' reference names by their digests (an index's
+	// and its platform manifests'), for the identities policy names.
+	refs map[string]string
 }
 
 // manifest is an image manifest or index (both shapes in one).
@@ -235,6 +238,12 @@ func (w *work) run() {
 	referrers := w.referrers(tops)
 	w.integrity()
 	images := w.images(tops)
+	w.refs = map[string]string{}
+	for _, im := range images {
+		for _, d := range im.digests {
+			w.refs[d] = im.ref
+		}
+	}
 	for _, r := range referrers {
 		w.attached(r)
 	}
