@@ -62,6 +62,12 @@ func readStanzas(r io.Reader, fn func(stanza) error) error {
 			}
 			line = buf
 		}
+		if err != nil && err != io.EOF {
+			// A reader that failed mid-line (a corrupt or over-long
+			// compressed stream) leaves a partial line: the failure is
+			// what to report, not the fragment.
+			return fmt.Errorf("line %d: %w", lineNo+1, err)
+		}
 		if len(line) > 0 {
 			lineNo++
 			size += len(line)
