@@ -173,12 +173,12 @@ func TestCompressedBadInput(t *testing.T) {
 	zeros := bytes.Repeat([]byte("Package: x\n\n"), 700_000)
 	xzIdx := compress(t, ".xz", idx)
 	cases := []struct {
-		name   string
-		r      repo
-		check  string
-		path   string
-		want   string
-		msg    string
+		name  string
+		r     repo
+		check string
+		path  string
+		want  string
+		msg   string
 	}{
 		{name: "xz bomb under the default budget", r: repo{indexes: map[string][]byte{"main/binary-amd64/Packages.xz": compress(t, ".xz", zeros)}},
 			check: CheckPackageHashes, path: "dists/stable/main/binary-amd64/Packages.xz", want: distribution.Failed, msg: "expands past the 1048576-byte limit for an index"},
