@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"path"
 	"sort"
 	"strconv"
@@ -195,7 +196,7 @@ func (w *work) run() {
 	var rel stanza
 	perr := readStanzas(bytes.NewReader(content), func(s stanza) error {
 		if rel.fields == nil {
-			rel = s
+			rel = stanza{fields: maps.Clone(s.fields), line: s.line}
 		}
 		return nil
 	})
@@ -555,7 +556,11 @@ func (w *work) readIndex(p, ext, family, check string, plain map[string]entry, e
 	var n counter
 	if alg != "" {
 		h, h256 = files.NewHash(alg), sha256.New()
-		r = io.TeeReader(r, io.MultiWriter(h, h256, &n))
+		ws := []io.Writer{h, h256, &n}
+		if alg == "sha256" {
+			h256, ws = h, []io.Writer{h, &n}
+		}
+		r = io.TeeReader(r, io.MultiWriter(ws...))
 	}
 	err = readStanzas(r, func(s stanza) error {
 		if w.ctx.Err() != nil {
@@ -599,7 +604,12 @@ func (w *work) inRepo(parts ...string) (string, bool) {
 	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
 		return "", false
 	}
-	return path.Join(w.root(), clean), true
+	if root := w.root(); root != "." {
+		// Both are clean, so joining needs no second Clean: this runs
+		// once per stanza of a large index.
+		return root + "/" + clean, true
+	}
+	return clean, true
 }
 
 // packageStanza compares the .deb a Packages stanza names, when present.

@@ -69,3 +69,48 @@ func BenchmarkPackagesIndex50MB(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPackagesXZ50MB reads a 50 MB Packages index present only as
+// Packages.xz (a .deb present, so every stanza is parsed, the expansion
+// hashed against the Release's Packages entry); `xz -dc` on it is the
+// yardstick.
+func BenchmarkPackagesXZ50MB(b *testing.B) {
+	if _, err := exec.LookPath("xz"); err != nil {
+		b.Skip("xz not installed")
+	}
+	dir, idx := bigRepo(b, 50<<20)
+	if err := exec.Command("xz", "-0", "-k", idx).Run(); err != nil {
+		b.Fatal(err)
+	}
+	z, _ := os.ReadFile(idx + ".xz")
+	plain, _ := os.ReadFile(idx)
+	os.Remove(idx)
+	rel := fmt.Sprintf("Suite: stable\nCodename: stable\nDate: Thu, 15 Jan 2026 00:00:00 +0000\nSHA256:\n %s %d main/binary-amd64/Packages\n %s %d main/binary-amd64/Packages.xz\n",
+		sha(plain), len(plain), sha(z), len(z))
+	os.WriteFile(filepath.Join(dir, "dists/stable/Release"), []byte(rel), 0o644)
+	deb := filepath.Join(dir, "pool/main/p/pkg7/pkg7_1.7_amd64.deb")
+	os.MkdirAll(filepath.Dir(deb), 0o755)
+	os.WriteFile(deb, []byte("not the package"), 0o644)
+	tr, _ := distribution.Load(distribution.Options{})
+	b.Run("pedigree", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			t, err := collectors.OpenTarget("t", dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ev, err := New(tr).Collect(context.Background(), t)
+			t.Close()
+			if err != nil || len(ev) < 5 {
+				b.Fatalf("%d evidence, %v", len(ev), err)
+			}
+		}
+	})
+	b.Run("xz-dc", func(b *testing.B) {
+		for b.Loop() {
+			if err := exec.Command("xz", "-dc", idx+".xz").Run(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -33,7 +33,9 @@ func (s stanza) get(name string) string {
 	return ""
 }
 
-// readStanzas streams paragraphs to fn, never holding more than one.
+// readStanzas streams paragraphs to fn, never holding more than one. The
+// stanza's fields are reused for the next paragraph: fn must copy what it
+// keeps past its call.
 func readStanzas(r io.Reader, fn func(stanza) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	cur := stanza{fields: map[string]string{}}
@@ -44,7 +46,8 @@ func readStanzas(r io.Reader, fn func(stanza) error) error {
 			return nil
 		}
 		err := fn(cur)
-		cur = stanza{fields: map[string]string{}}
+		clear(cur.fields)
+		cur.line = 0
 		size, last = 0, ""
 		return err
 	}

@@ -1,6 +1,7 @@
 package apt
 
 import (
+	"bufio"
 	"compress/bzip2"
 	"compress/gzip"
 	"errors"
@@ -48,10 +49,14 @@ func splitCompression(name string) (family, ext string) {
 // expand past limit bytes. close releases the decoder.
 func decompress(ext string, r io.Reader, limit int64) (out io.Reader, close func(), err error) {
 	close = func() {}
+	if ext == "" {
+		return r, close, nil
+	}
+	// The xz decoder reads its input a byte at a time: unbuffered, that
+	// is a system call per byte.
+	r = bufio.NewReaderSize(r, 64<<10)
 	var d io.Reader
 	switch ext {
-	case "":
-		return r, close, nil
 	case ".gz":
 		gz, err := gzip.NewReader(r)
 		if err != nil {
