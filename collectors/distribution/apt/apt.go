@@ -128,6 +128,8 @@ type work struct {
 	raw     []byte
 	*distribution.Recorder
 	has map[string]bool // hasFiles, by kind
+	// compared are the pool files already judged against an index.
+	compared map[string]bool
 }
 
 // root is the folder Filename: fields are relative to: the folder above
@@ -698,6 +700,16 @@ func (w *work) sourceStanza(index string, s stanza) {
 // compare hashes one file an index describes with the strongest hash the
 // index gives, and its size when the index gives one (size < 0: none).
 func (w *work) compare(check, index, file, subject string, want map[string]string, size int64, sizeText string) {
+	// An index may list one file many times (a hostile one, millions of
+	// times): the first stanza decides, so the observations stay one per
+	// file present, however long the index.
+	if w.compared[file] {
+		return
+	}
+	if w.compared == nil {
+		w.compared = map[string]bool{}
+	}
+	w.compared[file] = true
 	fd := &distribution.Finding{Check: check, Path: file, Subject: subject, Related: []string{index}}
 	alg := ""
 	for _, a := range []string{"sha512", "sha256", "sha1", "md5"} {

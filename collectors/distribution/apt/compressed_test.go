@@ -284,3 +284,17 @@ func TestOpenTargetRefusesEscapingByHash(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestRepeatedFilename: an index listing one .deb over and over (what a
+// bomb of repeated stanzas is) judges it once, so observations and memory
+// stay bounded by the files present, not by the index's length.
+func TestRepeatedFilename(t *testing.T) {
+	idx := bytes.Repeat(packagesIndex(debBytes), 5000)
+	dir := repo{
+		indexes: map[string][]byte{"main/binary-amd64/Packages.xz": compress(t, ".xz", idx)},
+		pool:    map[string][]byte{debPath: debBytes},
+	}.write(t)
+	if deb := find(scan(t, dir, distribution.Options{}), CheckPackageHashes, debPath); len(deb) != 1 || deb[0].Outcome != distribution.Verified {
+		t.Fatalf("%d observations of the .deb", len(deb))
+	}
+}

@@ -15,10 +15,11 @@ import (
 )
 
 // MaxIndexExpanded bounds what one compressed index may expand to when the
-// Release does not list the uncompressed index's size (when it does, that
-// size is the bound). Debian's largest Packages index is under 100 MB; a
-// tiny file inflating past this is a bomb, not an index.
-const MaxIndexExpanded = 1 << 30
+// Release does not list the uncompressed index's size (when it does, as
+// Debian's and Ubuntu's do, that size is the bound). Their largest
+// Packages and Sources indexes are under 100 MB; a small file inflating
+// past this is a bomb, and reading it costs CPU time, not memory.
+const MaxIndexExpanded = 256 << 20
 
 // maxZstdWindow bounds the window a zstd index may ask the decoder to
 // hold: zstd -19 uses 8 MiB, --long 128 MiB.
