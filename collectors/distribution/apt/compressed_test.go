@@ -218,6 +218,7 @@ func TestCompressedBadInput(t *testing.T) {
 				}
 				t.Fatalf("want %s %q naming the file", tc.want, tc.msg)
 			}
+			t.Log(got.Message)
 			if strings.Contains(got.Message, "\n") {
 				t.Errorf("message not one line: %q", got.Message)
 			}

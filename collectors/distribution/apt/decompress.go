@@ -67,7 +67,11 @@ func decompress(ext string, r io.Reader, limit int64) (out io.Reader, close func
 	case ".xz":
 		xr, err := xz.NewReader(r)
 		if err != nil {
-			return nil, close, fmt.Errorf("xz: %w", unexpected(err))
+			err = unexpected(err)
+			if !strings.HasPrefix(err.Error(), "xz:") {
+				err = fmt.Errorf("xz: %w", err)
+			}
+			return nil, close, err
 		}
 		d = xr
 	case ".bz2":
