@@ -360,3 +360,26 @@ func TestPythonTUFBins(t *testing.T) {
 		})
 	}
 }
+
+// FuzzHashBinMetadata: any bytes as the delegating targets.json or as a
+// bin of a hash-bin repository give observations, never a panic.
+func FuzzHashBinMetadata(f *testing.F) {
+	const src = "testdata/python-tuf-bins/metadata"
+	tg, _ := os.ReadFile(filepath.Join(src, "1.targets.json"))
+	bin, _ := os.ReadFile(filepath.Join(src, "1.bins-e.json"))
+	f.Add(tg, bin)
+	f.Add([]byte(strings.Replace(string(tg), `"bit_length": 4`, `"bit_length": 40`, 1)), bin)
+	f.Add(tg, []byte(`{"signed":{"_type":"targets","version":1,"targets":{"x":{"length":1,"hashes":{"sha256":"00"}}}},"signatures":[]}`))
+	f.Fuzz(func(t *testing.T, targets, bin []byte) {
+		dir := t.TempDir()
+		md := filepath.Join(dir, "metadata")
+		os.MkdirAll(filepath.Join(md, "root_history"), 0o755)
+		for _, name := range []string{"root_history/1.root.json", "root_history/2.root.json", "1.snapshot.json", "timestamp.json", "1.bins-0.json"} {
+			b, _ := os.ReadFile(filepath.Join(src, name))
+			os.WriteFile(filepath.Join(md, name), b, 0o644)
+		}
+		os.WriteFile(filepath.Join(md, "1.targets.json"), targets, 0o644)
+		os.WriteFile(filepath.Join(md, "1.bins-e.json"), bin, 0o644)
+		scan(t, dir, distribution.Options{At: binAt})
+	})
+}
