@@ -32,15 +32,6 @@ func binRepo(t testing.TB, bits, targets int, consistent bool) string {
 	return dir
 }
 
-// binFile is the metadata file of a bin (its versioned name in a
-// consistent-snapshot repository).
-func binFile(dir, bin string, consistent bool) string {
-	if consistent {
-		return filepath.Join(dir, "metadata", "1."+bin+".json")
-	}
-	return filepath.Join(dir, "metadata", bin+".json")
-}
-
 // binOfTarget is the bin go-tuf puts a target path in.
 func binOfTarget(bits int, p string) string {
 	sr := &metadata.SuccinctRoles{BitLength: bits, NamePrefix: "bins"}
