@@ -173,3 +173,39 @@ func relist(t *testing.T, dir, rel string) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestRealCompressedOnly: a real third-party repository (ethrex's, built
+// by its publishing workflow), mirrored with only Packages.xz: the
+// signature, the .xz indexes and their expansions verify (gpgv and
+// `xz -dc | sha256sum` agree), and a .deb that is not the published one
+// (the fixture holds no package, the test writes one) fails against the
+// stanza read from Packages.xz.
+func TestRealCompressedOnly(t *testing.T) {
+	const src = "testdata/ethrex-apt"
+	dir := copyDir(t, src)
+	deb := filepath.Join(dir, "pool/main/e/ethrex/ethrex_9.0.0_amd64.deb")
+	os.MkdirAll(filepath.Dir(deb), 0o755)
+	os.WriteFile(deb, []byte("not the real package\n"), 0o644)
+	o := distribution.Options{At: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Keyrings: []string{filepath.Join(src, "KEY.asc")}}
+	fs := scan(t, dir, o)
+	if s := find(fs, CheckSigned, "dists/stable/InRelease"); len(s) != 1 || s[0].Outcome != distribution.Verified || !strings.Contains(s[0].Message, "35D7611A5CCA543EF1092D13B7D816F92C831EED") {
+		t.Fatalf("signature: %+v", s)
+	}
+	idx := find(fs, CheckIndexHashes, "")
+	expanded := 0
+	for _, f := range idx {
+		if f.Outcome != distribution.Verified {
+			t.Errorf("%s: %s", f.Path, f.Message)
+		}
+		if strings.Contains(f.Message, "expands to the sha512") {
+			expanded++
+		}
+	}
+	if len(idx) != 4 || expanded != 2 {
+		t.Errorf("%d index observations, %d expansions", len(idx), expanded)
+	}
+	d := find(fs, CheckPackageHashes, "pool/main/e/ethrex/ethrex_9.0.0_amd64.deb")
+	if len(d) != 1 || d[0].Outcome != distribution.Failed || !strings.Contains(d[0].Message, "Packages.xz says 35168550") {
+		t.Errorf("deb: %+v", d)
+	}
+}
