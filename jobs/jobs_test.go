@@ -464,6 +464,15 @@ func TestTakeBack(t *testing.T) {
 		st := open()
 		ids := deadServer(t, st, []int{3, 3, 1}, 1)
 		retried, cancelled, spent := ids[0], ids[1], ids[2]
+		// A run still queued is nobody's orphan: it runs once, as attempt 1.
+		waiting, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		queued, err := waiting.Enqueue(ctx, "web", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
 		sc := &script{}
 		started := time.Now()
 		q := newQueueWith(t, st, sc, func(o *Options) { o.Exclusive = true })
@@ -475,8 +484,11 @@ func TestTakeBack(t *testing.T) {
 			t.Errorf("run out of attempts = %+v", got)
 		}
 		got := waitStatus(t, st, retried, store.StatusSucceeded)
-		if got.Attempt != 2 || got.Worker == "dead-worker" || sc.calls.Load() != 1 {
-			t.Errorf("retried run = %+v, %d assessments", got, sc.calls.Load())
+		if got.Attempt != 2 || got.Worker == "dead-worker" {
+			t.Errorf("retried run = %+v", got)
+		}
+		if got := waitStatus(t, st, queued.ID, store.StatusSucceeded); got.Attempt != 1 || sc.calls.Load() != 2 {
+			t.Errorf("queued run = %+v, %d assessments in all, want 2", got, sc.calls.Load())
 		}
 		// At once, not after RescueAfter (an hour here).
 		if d := time.Since(started); d > 20*time.Second {
@@ -498,6 +510,11 @@ func TestTakeBack(t *testing.T) {
 		}
 		if len(want) != 0 {
 			t.Errorf("audit log lacks %v: %+v", want, log)
+		}
+		for _, e := range log {
+			if e.Target == "run "+itoa(queued.ID) && e.Action == "run.takeback" {
+				t.Errorf("a queued run was taken back: %+v", e)
+			}
 		}
 		// The retried run's job says why it had a second attempt.
 		job, err := q.client.JobGet(ctx, retried)
@@ -570,4 +587,42 @@ func TestDecideRescue(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTakeBackMany: jobs left running beyond one batch are all taken back
+// before Start returns.
+func TestTakeBackMany(t *testing.T) {
+	backends(t, func(t *testing.T, open func() store.Store) {
+		ctx := context.Background()
+		st := open()
+		dead, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, MaxAttempts: 1, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 2*takeBackBatch + 5
+		for range n {
+			if _, err := dead.Enqueue(ctx, "web", "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := time.Now().UTC()
+		res, err := dead.exec.JobGetAvailable(ctx, &riverdriver.JobGetAvailableParams{ClientID: "dead-worker", MaxAttemptedBy: 100, MaxToLock: n, Now: &now, Queue: river.QueueDefault})
+		if err != nil || len(res.Jobs) != n {
+			t.Fatalf("claimed %d of %d jobs: %v", len(res.Jobs), n, err)
+		}
+		for _, j := range res.Jobs {
+			if err := st.StartRun(ctx, store.Run{ID: j.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "dead-worker"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		newQueueWith(t, st, &script{}, func(o *Options) { o.Exclusive = true })
+		failed, err := st.Runs(ctx, store.RunFilter{Status: store.StatusFailed, Limit: 1000})
+		if err != nil || len(failed) != n {
+			t.Fatalf("%d of %d runs out of attempts recorded failed at start: %v", len(failed), n, err)
+		}
+		log, _ := st.AuditLog(ctx, 1000)
+		if len(log) != n {
+			t.Fatalf("%d audit entries, want %d", len(log), n)
+		}
+	})
 }
