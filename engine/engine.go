@@ -60,7 +60,11 @@ type Options struct {
 	Concurrency int
 	// Progress receives one line per step; nil discards.
 	Progress func(done, total int, what string)
-	Logger   *slog.Logger
+	// Inputs, when set, is told the size of the largest file of every
+	// target once they are listed, before any is read: the CLI derives
+	// its memory budget from it (internal/membudget).
+	Inputs func(largestFile int64)
+	Logger *slog.Logger
 }
 
 // CollectorName is what the engine records as the collector of its own
@@ -114,6 +118,15 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 		a.Targets = append(a.Targets, at)
 	}
 
+	if o.Inputs != nil {
+		var largest int64
+		for _, t := range targets {
+			for _, f := range t.Files {
+				largest = max(largest, f.Size)
+			}
+		}
+		o.Inputs(largest)
+	}
 	runs, ev, err := collect(ctx, o, targets, log)
 	if err != nil {
 		return nil, err
@@ -157,8 +170,23 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 	}
 	for _, inv := range o.Inventoriers {
 		part := inv(ev)
-		a.Inventory.Components = append(a.Inventory.Components, part.Components...)
-		a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
+		// The first part is taken as it is: copying a million-row table
+		// would hold it twice.
+		if a.Inventory.Components == nil {
+			a.Inventory.Components = part.Components
+		} else {
+			a.Inventory.Components = append(a.Inventory.Components, part.Components...)
+		}
+		if a.Inventory.Crypto == nil {
+			a.Inventory.Crypto = part.Crypto
+		} else {
+			a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
+		}
+	}
+	for i := range ev {
+		if c, ok := ev[i].Payload.(evidence.Compacter); ok {
+			c.Compact()
+		}
 	}
 	a.Controls = controls.AggregateWith(o.Scope.ControlIDs, o.Index, o.Mapping, o.Checks, findings, o.Manual, o.Params)
 	if o.CMMC != nil {

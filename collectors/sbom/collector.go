@@ -75,12 +75,15 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			}
 			return out, fmt.Errorf("sbom: %w", err)
 		}
+		// Hashed first, so that the bytes can go as soon as they are decoded.
+		sum, size := evidence.SHA256Hex(raw), int64(len(raw))
 		doc, err := ParseWith(f.Path, raw, c.Options)
+		raw = nil
 		if err != nil {
 			continue // changed between sniff and read
 		}
-		subject.Digest = "sha256:" + evidence.SHA256Hex(raw)
-		out = append(out, t.Evidence(CollectorName, EvidenceKind, f.Path, raw, subject, doc))
+		subject.Digest = "sha256:" + sum
+		out = append(out, t.EvidenceOfSum(CollectorName, EvidenceKind, f.Path, sum, size, subject, doc))
 	}
 	return out, nil
 }

@@ -54,13 +54,82 @@ func (Writer) Write(ctx context.Context, w io.Writer, a *assessment.Assessment) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if len(a.Inventory.Components) > streamAbove {
+		return writeStreamed(ctx, w, a)
+	}
 	var buf bytes.Buffer
-	enc := gojson.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(a); err != nil {
+	if err := encodeIndented(&buf, a, ""); err != nil {
 		return fmt.Errorf("encode %s: %w", Filename, err)
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// streamAbove is the number of inventory components above which the
+// component table is written row by row: encoded whole, a
+// 1,000,000-component assessment is held three times over (the encoder's
+// buffer, a copy of it, the table itself).
+const streamAbove = 10000
+
+// inventoryMarker stands for the component table while the rest of the
+// assessment is encoded whole. It is found as `"sbom": "<marker>"`, which
+// no string value can contain unescaped, after every part an SBOM's text
+// can reach.
+const inventoryMarker = "pedigree-inventory-rows-go-here"
+
+func encodeIndented(buf *bytes.Buffer, v any, prefix string) error {
+	enc := gojson.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	return enc.Encode(v)
+}
+
+// writeStreamed writes what Write writes, byte for byte, with the
+// component table encoded a row at a time into a small buffer.
+func writeStreamed(ctx context.Context, w io.Writer, a *assessment.Assessment) error {
+	b := *a
+	b.Inventory.Components = []assessment.Component{{SBOM: inventoryMarker}}
+	var head bytes.Buffer
+	if err := encodeIndented(&head, &b, ""); err != nil {
+		return fmt.Errorf("encode %s: %w", Filename, err)
+	}
+	hb := head.Bytes()
+	m := bytes.LastIndex(hb, []byte(`"sbom": "`+inventoryMarker+`"`))
+	open := bytes.LastIndexByte(hb[:max(m, 0)], '{')
+	line := bytes.LastIndexByte(hb[:max(open, 0)], '\n')
+	end := bytes.IndexByte(hb[max(m, 0):], '}')
+	if m < 0 || open < 0 || line < 0 || end < 0 {
+		return fmt.Errorf("encode %s: the component table's place was not found", Filename)
+	}
+	end += m + 1
+	indent := string(hb[line+1 : open])
+	if _, err := w.Write(hb[:open]); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	for i := range a.Inventory.Components {
+		if i > 0 {
+			buf.WriteString(",\n")
+			buf.WriteString(indent)
+		}
+		if err := encodeIndented(&buf, &a.Inventory.Components[i], indent); err != nil {
+			return fmt.Errorf("encode %s: component %d: %w", Filename, i, err)
+		}
+		buf.Truncate(buf.Len() - 1) // the encoder's newline
+		if buf.Len() >= 1<<20 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, err := w.Write(buf.Bytes()); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
+	}
+	buf.Write(hb[end:])
 	if err := ctx.Err(); err != nil {
 		return err
 	}

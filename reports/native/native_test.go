@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -232,4 +233,69 @@ func FuzzDecode(f *testing.F) {
 			t.Error("nil assessment without error")
 		}
 	})
+}
+
+// TestStreamedInventoryIsByteIdentical holds the row-by-row writing of a
+// large component table to the bytes the whole encoding gives, with the
+// values an SBOM controls (quotes, markup, the marker itself) in the rows.
+func TestStreamedInventoryIsByteIdentical(t *testing.T) {
+	for _, n := range []int{1, streamAbove + 1, 3*streamAbove + 7} {
+		a := fixture()
+		a.Notes = append(a.Notes, `"sbom": "`+inventoryMarker+`"`)
+		for i := range n {
+			c := assessment.Component{SBOM: "t:bom.json", Name: fmt.Sprintf("c%d <&> \"q\"", i), Version: "1",
+				PURL: "pkg:npm/x@1", Hashes: []string{"SHA-256:" + strings.Repeat("0", 64)}}
+			if i%3 == 0 {
+				c.SBOM = inventoryMarker
+				c.Licenses = []string{"MIT", "Apache-2.0"}
+			}
+			a.Inventory.Components = append(a.Inventory.Components, c)
+		}
+		var whole bytes.Buffer
+		if err := encodeIndented(&whole, a, ""); err != nil {
+			t.Fatal(err)
+		}
+		var streamed bytes.Buffer
+		if err := writeStreamed(context.Background(), &streamed, a); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(whole.Bytes(), streamed.Bytes()) {
+			w, s := whole.String(), streamed.String()
+			i := 0
+			for i < min(len(w), len(s)) && w[i] == s[i] {
+				i++
+			}
+			t.Fatalf("n=%d: streamed output differs at byte %d: whole %q, streamed %q", n, i, w[max(0, i-80):min(len(w), i+80)], s[max(0, i-80):min(len(s), i+80)])
+		}
+		if got := write(t, a); !bytes.Equal(got, whole.Bytes()) {
+			t.Fatalf("n=%d: Write differs from the whole encoding", n)
+		}
+	}
+}
+
+func TestStreamedInventoryObservesCancellation(t *testing.T) {
+	a := fixture()
+	for range 4 * streamAbove {
+		a.Inventory.Components = append(a.Inventory.Components, assessment.Component{SBOM: "t:b", Name: strings.Repeat("n", 100)})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &cancelAfterFirst{cancel: cancel}
+	if err := New().Write(ctx, w, a); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Write cancelled after its first write = %v, want context.Canceled", err)
+	}
+	if w.writes != 1 {
+		t.Fatalf("%d writes after the cancellation, want none", w.writes-1)
+	}
+}
+
+// cancelAfterFirst cancels the write's context once written to.
+type cancelAfterFirst struct {
+	cancel func()
+	writes int
+}
+
+func (c *cancelAfterFirst) Write(p []byte) (int, error) {
+	c.writes++
+	c.cancel()
+	return len(p), nil
 }
