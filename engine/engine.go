@@ -60,10 +60,10 @@ type Options struct {
 	Concurrency int
 	// Progress receives one line per step; nil discards.
 	Progress func(done, total int, what string)
-	// Inputs, when set, is told the size of the largest file of every
-	// target once they are listed, before any is read: the CLI derives
-	// its memory budget from it (internal/membudget).
-	Inputs func(largestFile int64)
+	// Inputs, when set, is told the size of the largest file of the
+	// targets and their number once they are listed, before any is read:
+	// the CLI derives its memory budget from them (internal/membudget).
+	Inputs func(largestFile int64, files int)
 	Logger *slog.Logger
 }
 
@@ -120,12 +120,14 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 
 	if o.Inputs != nil {
 		var largest int64
+		files := 0
 		for _, t := range targets {
+			files += len(t.Files)
 			for _, f := range t.Files {
 				largest = max(largest, f.Size)
 			}
 		}
-		o.Inputs(largest)
+		o.Inputs(largest, files)
 	}
 	runs, ev, err := collect(ctx, o, targets, log)
 	if err != nil {
@@ -148,7 +150,7 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	findings := Fold(RunChecks(o.Checks, ev), FoldAbove, FoldKeep)
+	findings := runChecks(o.Checks, ev, func(fs []evidence.Finding) []evidence.Finding { return Fold(fs, FoldAbove, FoldKeep) })
 	findings = append(findings, errFindings...)
 	finalizeIDs(findings)
 	a.Findings = findings
@@ -285,6 +287,15 @@ func dedupeEvidence(ev []evidence.Evidence) []evidence.Evidence {
 
 // RunChecks runs each check over the evidence kinds it reads, in order.
 func RunChecks(checks []controls.Check, ev []evidence.Evidence) []evidence.Finding {
+	return runChecks(checks, ev, nil)
+}
+
+// runChecks runs the checks in order, passing each one's findings through
+// fold (nil: kept as they are) before the next runs: a check that judges
+// 100,000 certificates one by one is folded before the next makes as many,
+// so that they are never all held at once. Folding groups findings by
+// check, so folding each check's alone is folding them all.
+func runChecks(checks []controls.Check, ev []evidence.Evidence, fold func([]evidence.Finding) []evidence.Finding) []evidence.Finding {
 	byKind := map[string][]evidence.Evidence{}
 	for _, e := range ev {
 		byKind[e.Kind] = append(byKind[e.Kind], e)
@@ -292,10 +303,21 @@ func RunChecks(checks []controls.Check, ev []evidence.Evidence) []evidence.Findi
 	var out []evidence.Finding
 	for _, c := range checks {
 		var in []evidence.Evidence
-		for _, k := range c.Reads {
-			in = append(in, byKind[k]...)
+		if len(c.Reads) == 1 {
+			// One kind: its list as it is, capped so that a check
+			// appending to its input cannot write into another's.
+			l := byKind[c.Reads[0]]
+			in = l[:len(l):len(l)]
+		} else {
+			for _, k := range c.Reads {
+				in = append(in, byKind[k]...)
+			}
 		}
-		out = append(out, runCheck(c, in)...)
+		fs := runCheck(c, in)
+		if fold != nil {
+			fs = fold(fs)
+		}
+		out = append(out, fs...)
 	}
 	return out
 }

@@ -91,7 +91,7 @@ func runSBOMInspect(cmd *cobra.Command, path string, opts inspectOptions) error 
 	for _, f := range t.Files {
 		largest = max(largest, f.Size)
 	}
-	membudget.ForInput(largest)
+	membudget.ForInput(largest, len(t.Files))
 	ctx := cmd.Context()
 	col := sbom.NewCollector(limit)
 	col.Options.SchemaMaxSize = opts.schemaMaxSize
