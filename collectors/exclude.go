@@ -75,6 +75,9 @@ func RoleRuns(role, collector string) bool {
 var DefaultExcludes = []string{
 	"testdata/", "test/fixtures/", "tests/fixtures/", "test/data/", "tests/data/", "spec/fixtures/",
 	"__fixtures__/", "__tests__/", "__mocks__/", "fixtures/",
+	// A fixtures folder under another name (.fixtures, test-fixtures,
+	// e2e_fixtures) holds fixtures all the same.
+	"*fixtures/",
 	"vendor/", "node_modules/", "bower_components/", "third_party/", "third-party/", "thirdparty/",
 	".venv/", "site-packages/",
 }

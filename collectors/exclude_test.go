@@ -162,3 +162,27 @@ func TestInGitDir(t *testing.T) {
 		}
 	}
 }
+
+// Fixtures folders under other names (a dot, a prefix) are fixtures too;
+// a folder that merely contains the word is not.
+func TestDecoratedFixturesFolders(t *testing.T) {
+	dir := writeTree(t, "pnpr/.fixtures/packages/a/package.json", "e2e/test-fixtures/b.json", "src/fixturesupport/c.go", "src/main.go")
+	tg, err := OpenTarget("t", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	if err := tg.Exclude(nil, false); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{
+		"pnpr/.fixtures/packages/a/package.json": "default: *fixtures/",
+		"e2e/test-fixtures/b.json":               "default: *fixtures/",
+		"src/fixturesupport/c.go":                "",
+		"src/main.go":                            "",
+	} {
+		if got := tg.ExcludedBy(p); got != want {
+			t.Errorf("ExcludedBy(%s) = %q, want %q", p, got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/store"
 )
 
@@ -11,6 +12,15 @@ import (
 func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := store.FindingFilter{System: q.Get("system"), Check: q.Get("check"), Status: q.Get("status")}
+	if f.System != "" && !s.knownSystem(w, r, f.System) {
+		return
+	}
+	switch evidence.Status(f.Status) {
+	case "", evidence.Pass, evidence.Fail, evidence.NotApplicable, evidence.NotAssessed, evidence.Error:
+	default:
+		writeError(w, r, http.StatusBadRequest, "status="+quote(f.Status)+": want pass, fail, not-assessed, not-applicable or error")
+		return
+	}
 	var ok bool
 	if f.Limit, ok = queryInt(w, r, "limit", 500, 10000); !ok {
 		return

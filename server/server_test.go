@@ -341,6 +341,22 @@ func TestRunsAPI(t *testing.T) {
 	if c["control"] != "cm-8" || len(c["systems"].([]any)) != 1 || len(c["history"].([]any)) != 2 {
 		t.Fatalf("control = %s", r.body)
 	}
+	// A query naming what does not exist is refused as a missing system or
+	// run is, not answered with an empty list.
+	for path, want := range map[string]int{
+		"/api/controls/sr-4.3":              200,
+		"/api/controls/SR-99":               http.StatusNotFound,
+		"/api/controls/' OR 1=1--":          http.StatusBadRequest,
+		"/api/controls/cm-8?system=nope":    http.StatusNotFound,
+		"/api/findings?status=bogus":        http.StatusBadRequest,
+		"/api/findings?status=not-assessed": 200,
+		"/api/findings?system=nope":         http.StatusNotFound,
+		"/controls/SR-99":                   http.StatusNotFound,
+	} {
+		if r := f.do(t, "GET", strings.ReplaceAll(path, " ", "%20"), "viewer", ""); r.status != want {
+			t.Errorf("GET %s = %d, want %d: %s", path, r.status, want, r.body)
+		}
+	}
 	r = f.do(t, "GET", "/api/systems/web/poam", "viewer", "")
 	if items := r.json(t)["items"].([]any); len(items) != 2 {
 		t.Fatalf("poam = %s", r.body)

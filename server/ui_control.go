@@ -16,8 +16,7 @@ type controlPage struct {
 // uiControl is one control across systems: its status in each system's
 // latest run, and run by run.
 func (s *Server) uiControl(w http.ResponseWriter, r *http.Request) {
-	id := controlID(r.PathValue("id"))
-	cs, hist, ok := s.controlData(w, r, id)
+	id, cs, hist, ok := s.controlData(w, r)
 	if !ok {
 		return
 	}

@@ -52,15 +52,18 @@ func manifests(order []string, files map[string]*treeFile, read reader) []Manife
 			}
 		}
 		m := Manifest{Path: name, Ecosystem: spec.ecosystem}
+		// A workspace member is resolved into its workspace root's
+		// lockfile whatever lies beside it: a lockfile in a member's folder
+		// (a test's fixture, a leftover) is one the package manager ignores.
+		var member string
+		m.Lockfile, member = workspaceLock(base, dir, spec.locks, files, read)
 		for _, l := range spec.locks {
-			if files[path.Join(dir, l)] != nil {
-				m.Lockfile = path.Join(dir, l)
+			if m.Lockfile != "" {
 				break
 			}
-		}
-		member := ""
-		if m.Lockfile == "" {
-			m.Lockfile, member = workspaceLock(base, dir, spec.locks, files, read)
+			if files[path.Join(dir, l)] != nil {
+				m.Lockfile = path.Join(dir, l)
+			}
 		}
 		mb, _ := read(name)
 		var lb []byte

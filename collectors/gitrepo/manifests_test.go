@@ -67,6 +67,7 @@ func TestWorkspaceMembersUseTheRootLockfile(t *testing.T) {
 		"pn/pnpm-workspace.yaml":       "packages:\n  - 'pkgs/*'\n  - '!pkgs/private'\n",
 		"pn/pnpm-lock.yaml":            "importers:\n  pkgs/lib:\n    dependencies:\n      left-pad: 1.3.0\n",
 		"pn/pkgs/lib/package.json":     `{"dependencies": {"left-pad": "1"}}`,
+		"pn/pkgs/lib/pnpm-lock.yaml":   "importers:\n  test/fixture/pkg:\n    dependencies:\n      is-positive: 1.0.0\n",
 		"pn/pkgs/private/package.json": `{"dependencies": {"left-pad": "1"}}`,
 		// uv: [tool.uv.workspace].
 		"py/pyproject.toml":           "[project]\nname = \"root\"\ndependencies = []\n\n[tool.uv.workspace]\nmembers = [\"libs/*\"]\n",
@@ -98,7 +99,7 @@ func TestWorkspaceMembersUseTheRootLockfile(t *testing.T) {
 		"crates/b/Cargo.toml":                 "Cargo.lock ",
 		"crates/standalone/Cargo.toml":        " no lockfile beside it (want one of Cargo.lock)",
 		"tools/Cargo.toml":                    "Cargo.lock ",
-		"crates/fixture-lock/Cargo.toml":      "crates/fixture-lock/Cargo.lock serde is declared but not in Cargo.lock",
+		"crates/fixture-lock/Cargo.toml":      "Cargo.lock ",
 		"crates/own-root/Cargo.toml":          " no lockfile beside it (want one of Cargo.lock)",
 		"crates/standalone/nested/Cargo.toml": " no lockfile beside it (want one of Cargo.lock)",
 		"web/package.json":                    "web/package-lock.json ",

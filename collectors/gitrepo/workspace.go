@@ -9,13 +9,13 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// workspaceLock finds the lockfile that pins a manifest with none beside
-// it because it is a member of a workspace: Cargo, npm, pnpm, yarn and uv
-// resolve every member into the one lockfile at the workspace's root. It
-// walks up from the manifest's folder to the first ancestor whose manifest
-// declares a workspace that has the folder as a member and keeps a lockfile
-// of the ecosystem, and returns that lockfile and the member's folder
-// relative to the root.
+// workspaceLock finds the lockfile that pins a manifest because it is a
+// member of a workspace: Cargo, npm, pnpm, yarn and uv resolve every member
+// into the one lockfile at the workspace's root. It walks up from the
+// manifest's folder to the first ancestor whose manifest declares a
+// workspace that has the folder as a member and keeps a lockfile of the
+// ecosystem, and returns that lockfile and the member's folder relative to
+// the root.
 func workspaceLock(base, dir string, locks []string, files map[string]*treeFile, read reader) (lock, rel string) {
 	if _, _, ok := workspaceOf(base, dir, read); ok {
 		return "", "" // the root of a workspace of its own

@@ -59,7 +59,17 @@ func judgeDangerousTrigger(c *Context) {
 	if on == nil {
 		on = c.P.Source.FirstKey()
 	}
-	c.Errorf(on, "workflow runs on %s, with the base repository's token and secrets, for events a fork can cause", trig)
+	// The trigger alone hands the fork nothing: high when a step here
+	// checks out or fetches the fork's code, medium (a privileged
+	// workflow to keep that way) when none does.
+	trigger := len(c.problems)
+	c.Report(on, evidence.Medium, "workflow runs on %s, with the base repository's token and secrets, for events a fork can cause; no step checks out or fetches the fork's code", trig)
+	defer func() {
+		if len(c.problems) > trigger+1 {
+			c.problems[trigger].Severity = evidence.High
+			c.problems[trigger].Message = fmt.Sprintf("workflow runs on %s, with the base repository's token and secrets, for events a fork can cause, and checks out the fork's code", trig)
+		}
+	}()
 	for _, sr := range c.steps() {
 		if a := uses(sr.step); a != nil && ci.ActionRepo(usesValue(a)) == "actions/checkout" {
 			if ref, _ := with(a, "ref"); ref != "" && untrustedRef.MatchString(ref) {

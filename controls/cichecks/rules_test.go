@@ -1,6 +1,7 @@
 package cichecks
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -151,6 +152,35 @@ func TestSelfHostedRunnerOnForkPullRequests(t *testing.T) {
 		}
 		if exposed := strings.Contains(ps[0].Message, "a pull request from a fork"); exposed != (tc.want == evidence.High) {
 			t.Errorf("on %s, %q: message %q", tc.on, tc.job, ps[0].Message)
+		}
+	}
+}
+
+// A privileged trigger is high only where a step hands the fork's code the
+// privileges: a checkout or fetch of the untrusted ref. On its own it is a
+// workflow to keep that way: medium.
+func TestDangerousTriggerSeverityFollowsCheckout(t *testing.T) {
+	for _, tc := range []struct {
+		on, steps string
+		want      []evidence.Severity
+	}{
+		{"pull_request_target", "- run: echo hi", []evidence.Severity{evidence.Medium}},
+		{"workflow_run:\n    workflows: [ci]", "- uses: actions/checkout@v4", []evidence.Severity{evidence.Medium}},
+		{"pull_request_target", "- uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}", []evidence.Severity{evidence.High, evidence.High}},
+		{"workflow_run:\n    workflows: [ci]", "- run: gh pr checkout ${{ github.event.workflow_run.pull_requests[0].number }}", []evidence.Severity{evidence.High, evidence.High}},
+		{"push", "- uses: actions/checkout@v4", nil},
+	} {
+		src := "on:\n  " + tc.on + "\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      " + tc.steps + "\n"
+		ps := Run(ci.ParseWorkflow(".github/workflows/t.yml", []byte(src)), []*Rule{NewDangerousTrigger()}, nil)
+		var got []evidence.Severity
+		for _, p := range ps {
+			got = append(got, p.Severity)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("on %s, %q: %+v, want severities %v", tc.on, tc.steps, ps, tc.want)
+		}
+		if len(ps) > 0 && strings.Contains(ps[0].Message, "no step checks out") != (tc.want[0] == evidence.Medium) {
+			t.Errorf("on %s: message %q", tc.on, ps[0].Message)
 		}
 	}
 }
