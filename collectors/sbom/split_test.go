@@ -183,3 +183,22 @@ func TestCompactKeepsTheMarshalledForm(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSplitDecode: on any input, the split decoding and the whole one give
+// the same document (or the same refusal), and neither panics.
+func FuzzSplitDecode(f *testing.F) {
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"name":"a","components":[{"name":"b"}]},null]}`))
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","\u0063omponents":[{"name":"a\"]}"}],"components":[]}`))
+	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","documentDescribes":["SPDXRef-a"],"packages":[{"SPDXID":"SPDXRef-a","name":"a","hasFiles":["SPDXRef-f"]}],"files":[{"SPDXID":"SPDXRef-f","fileName":"f"}]}`))
+	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"SPDXRef-a"}],"relationships":[{"spdxElementId":"SPDXRef-a","relatedSpdxElement":"SPDXRef-f","relationshipType":"CONTAINS"}]} x`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		defer func() { wholeDecode = false }()
+		wholeDecode = false
+		split, err1 := ParseWith("f.json", raw, Options{SkipSchema: true})
+		wholeDecode = true
+		whole, err2 := ParseWith("f.json", raw, Options{SkipSchema: true})
+		if (err1 == nil) != (err2 == nil) || !reflect.DeepEqual(split, whole) {
+			t.Fatalf("split and whole decoding differ on %q:\n split %+v (%v)\n whole %+v (%v)", raw, split, err1, whole, err2)
+		}
+	})
+}
