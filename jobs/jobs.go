@@ -70,7 +70,12 @@ type Options struct {
 	// RetryDelay is the delay before the first retry; later ones grow
 	// with the attempt number to the fourth power (default 1s).
 	RetryDelay time.Duration
-	Retention  store.Retention
+	// Exclusive says this process alone works the database (pedigree
+	// serve holds the SQLite history's lock): every job River shows
+	// running was left by a process that is gone, and Start takes those
+	// back at once rather than after RescueAfter.
+	Exclusive bool
+	Retention store.Retention
 	// TempDir holds a run's report files until the store has them.
 	TempDir string
 	Logger  *slog.Logger
@@ -100,7 +105,10 @@ type client interface {
 
 // Queue enqueues, works and cancels runs.
 type Queue struct {
-	client  client
+	client client
+	// exec reaches River's tables through its driver, for taking back the
+	// jobs of a dead process.
+	exec    riverdriver.Executor
 	store   store.Store
 	systems map[string]System
 	opts    Options
@@ -178,9 +186,9 @@ func New(ctx context.Context, st store.Store, opts Options) (*Queue, error) {
 	// or PostgreSQL's pool.
 	switch s := st.(type) {
 	case interface{ Writer() *sql.DB }:
-		q.client, err = newClient(ctx, riversqlite.New(s.Writer()), cfg, true)
+		q.client, q.exec, err = newClient(ctx, riversqlite.New(s.Writer()), cfg, true)
 	case interface{ Pool() *pgxpool.Pool }:
-		q.client, err = newClient(ctx, riverpgxv5.New(s.Pool()), cfg, false)
+		q.client, q.exec, err = newClient(ctx, riverpgxv5.New(s.Pool()), cfg, false)
 	default:
 		err = fmt.Errorf("jobs: store %T has no River driver", st)
 	}
@@ -195,13 +203,13 @@ func New(ctx context.Context, st store.Store, opts Options) (*Queue, error) {
 	return q, nil
 }
 
-func newClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config, pollOnly bool) (client, error) {
+func newClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *river.Config, pollOnly bool) (client, riverdriver.Executor, error) {
 	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: cfg.Logger})
 	if err != nil {
-		return nil, fmt.Errorf("river migrations: %w", err)
+		return nil, nil, fmt.Errorf("river migrations: %w", err)
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return nil, fmt.Errorf("river migrations: %w", err)
+		return nil, nil, fmt.Errorf("river migrations: %w", err)
 	}
 	// SQLite has no LISTEN/NOTIFY: its clients poll.
 	cfg.PollOnly = pollOnly
@@ -210,9 +218,9 @@ func newClient[TTx any](ctx context.Context, d riverdriver.Driver[TTx], cfg *riv
 	}
 	c, err := river.NewClient(d, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("river client: %w", err)
+		return nil, nil, fmt.Errorf("river client: %w", err)
 	}
-	return c, nil
+	return c, d.GetExecutor(), nil
 }
 
 // periodicJobs declares one periodic job per schedulable system. River
@@ -236,8 +244,19 @@ func (q *Queue) periodicJobs() ([]*river.PeriodicJob, error) {
 	return out, nil
 }
 
-// Start starts working jobs (and scheduling, on the leader).
+// Start starts working jobs (and scheduling, on the leader). An exclusive
+// queue first takes back the jobs a dead predecessor left running; then
+// the runs whose jobs River already ended are recorded, before any job
+// runs.
 func (q *Queue) Start(ctx context.Context) error {
+	if q.opts.Exclusive && q.opts.Work {
+		if err := q.takeBack(ctx); err != nil {
+			return err
+		}
+	}
+	if err := q.settleOrphans(ctx); err != nil {
+		return fmt.Errorf("settle runs River finished: %w", err)
+	}
 	if err := q.client.Start(ctx); err != nil {
 		return err
 	}
@@ -286,9 +305,16 @@ func (q *Queue) settleOrphans(ctx context.Context) error {
 			}
 			switch job.State {
 			case rivertype.JobStateCancelled:
-				err = q.store.EndRun(ctx, r.ID, store.StatusCancelled, "cancelled", at)
+				msg := "cancelled"
+				if n := len(job.Errors); n > 0 {
+					msg += ": " + job.Errors[n-1].Error
+				}
+				err = q.store.EndRun(ctx, r.ID, store.StatusCancelled, msg, at)
 			case rivertype.JobStateDiscarded:
 				msg := "gave up after " + strconv.Itoa(job.Attempt) + " attempts"
+				if job.Attempt == 1 {
+					msg = "gave up after 1 attempt"
+				}
 				if n := len(job.Errors); n > 0 {
 					msg += ": " + job.Errors[n-1].Error
 				}

@@ -6,9 +6,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/assessment/assessmenttest"
@@ -84,13 +89,20 @@ func (s *script) assess(ctx context.Context, cfg, out string, _ *slog.Logger) (*
 
 func newQueue(t *testing.T, st store.Store, sc *script, systems ...System) *Queue {
 	t.Helper()
+	return newQueueWith(t, st, sc, func(*Options) {}, systems...)
+}
+
+func newQueueWith(t *testing.T, st store.Store, sc *script, set func(*Options), systems ...System) *Queue {
+	t.Helper()
 	if len(systems) == 0 {
 		systems = []System{{Name: "web", Config: "web.yaml"}}
 	}
-	q, err := New(context.Background(), st, Options{
+	opts := Options{
 		Systems: systems, Assess: sc.assess, Work: true, Concurrency: 2, MaxAttempts: 3,
 		RetryDelay: 10 * time.Millisecond, TempDir: t.TempDir(),
-	})
+	}
+	set(&opts)
+	q, err := New(context.Background(), st, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,6 +407,222 @@ func TestSettleOrphans(t *testing.T) {
 		}
 		if got, _ := st.Run(ctx, other.ID); got.Status != store.StatusQueued {
 			t.Fatalf("a queued run with a live job = %+v, want it left queued", got)
+		}
+	})
+}
+
+// deadServer enqueues one run for each maxAttempts given, and a worker
+// that then dies claims them all: their jobs are left running and their
+// runs recorded running by that worker, as a server killed with kill -9
+// mid-run leaves them. The runs whose index is in cancel have had a cancel
+// asked for after the worker died.
+func deadServer(t *testing.T, st store.Store, maxAttempts []int, cancel ...int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	var q *Queue
+	for _, n := range maxAttempts {
+		var err error
+		// Enqueue-only clients: nothing here works a job.
+		q, err = New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, MaxAttempts: n, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := q.Enqueue(ctx, "web", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+		now := time.Now().UTC()
+		// Claimed as River's producer claims a job: running, attempt 1.
+		res, err := q.exec.JobGetAvailable(ctx, &riverdriver.JobGetAvailableParams{ClientID: "dead-worker", MaxAttemptedBy: 100, MaxToLock: 1, Now: &now, Queue: river.QueueDefault})
+		if err != nil || len(res.Jobs) != 1 || res.Jobs[0].ID != r.ID || res.Jobs[0].State != rivertype.JobStateRunning {
+			t.Fatalf("claim job %d: %+v, %v", r.ID, res, err)
+		}
+		if err := st.StartRun(ctx, store.Run{ID: r.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "dead-worker"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, i := range cancel {
+		// A running job's cancel is only attempted: its worker would stop it.
+		job, err := q.client.JobCancel(ctx, ids[i])
+		if err != nil || job.State != rivertype.JobStateRunning {
+			t.Fatalf("cancel running job %d: %+v, %v", ids[i], job, err)
+		}
+	}
+	return ids
+}
+
+// TestTakeBack: when a queue that alone works its database starts, the
+// jobs a dead server left running are taken back before anything runs: a
+// run with attempts left runs again as attempt 2 and succeeds, a run whose
+// cancel was asked ends cancelled and one out of attempts ends failed, the
+// last two recorded by the time Start returns; each is in the audit log.
+func TestTakeBack(t *testing.T) {
+	backends(t, func(t *testing.T, open func() store.Store) {
+		ctx := context.Background()
+		st := open()
+		ids := deadServer(t, st, []int{3, 3, 1}, 1)
+		retried, cancelled, spent := ids[0], ids[1], ids[2]
+		// A run still queued is nobody's orphan: it runs once, as attempt 1.
+		waiting, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		queued, err := waiting.Enqueue(ctx, "web", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := &script{}
+		started := time.Now()
+		q := newQueueWith(t, st, sc, func(o *Options) { o.Exclusive = true })
+		const lost = "attempt 1 interrupted: its server stopped mid-run (worker dead-worker); taken back when the server restarted"
+		if got, _ := st.Run(ctx, cancelled); got.Status != store.StatusCancelled || got.FinishedAt == nil || got.Error != "cancelled: "+lost {
+			t.Errorf("run cancelled while its server was down = %+v", got)
+		}
+		if got, _ := st.Run(ctx, spent); got.Status != store.StatusFailed || got.FinishedAt == nil || got.Error != "gave up after 1 attempt: "+lost {
+			t.Errorf("run out of attempts = %+v", got)
+		}
+		got := waitStatus(t, st, retried, store.StatusSucceeded)
+		if got.Attempt != 2 || got.Worker == "dead-worker" {
+			t.Errorf("retried run = %+v", got)
+		}
+		if got := waitStatus(t, st, queued.ID, store.StatusSucceeded); got.Attempt != 1 || sc.calls.Load() != 2 {
+			t.Errorf("queued run = %+v, %d assessments in all, want 2", got, sc.calls.Load())
+		}
+		// At once, not after RescueAfter (an hour here).
+		if d := time.Since(started); d > 20*time.Second {
+			t.Errorf("the retried run took %s to succeed", d)
+		}
+		log, err := st.AuditLog(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{
+			"run " + itoa(retried):   lost + "; retried now as attempt 2 of 3",
+			"run " + itoa(cancelled): lost + "; cancelled, as was asked while it ran",
+			"run " + itoa(spent):     lost + "; failed: no attempts left (1 of 1)",
+		}
+		for _, e := range log {
+			if e.Action == "run.takeback" && e.Actor == "server" && want[e.Target] == e.Detail {
+				delete(want, e.Target)
+			}
+		}
+		if len(want) != 0 {
+			t.Errorf("audit log lacks %v: %+v", want, log)
+		}
+		for _, e := range log {
+			if e.Target == "run "+itoa(queued.ID) && e.Action == "run.takeback" {
+				t.Errorf("a queued run was taken back: %+v", e)
+			}
+		}
+		// The retried run's job says why it had a second attempt.
+		job, err := q.client.JobGet(ctx, retried)
+		if err != nil || len(job.Errors) != 1 || job.Errors[0].Error != lost || job.Errors[0].Attempt != 1 {
+			t.Errorf("retried job = %+v, %v", job, err)
+		}
+	})
+}
+
+// TestTakeBackNotExclusive: a queue that shares its database (PostgreSQL
+// workers) leaves another's running jobs to River's rescuer: they may be
+// alive.
+func TestTakeBackNotExclusive(t *testing.T) {
+	st, err := store.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "pedigree.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ids := deadServer(t, st, []int{3})
+	newQueue(t, st, &script{})
+	time.Sleep(time.Second)
+	if got, _ := st.Run(context.Background(), ids[0]); got.Status != store.StatusRunning || got.Worker != "dead-worker" {
+		t.Fatalf("a running job of a process that may be alive was taken: %+v", got)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestDecideRescue(t *testing.T) {
+	now := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	sched := now.Add(-time.Hour)
+	kinds := map[string]bool{"pedigree_assess": true}
+	for _, tc := range []struct {
+		name     string
+		job      rivertype.JobRow
+		state    rivertype.JobState
+		final    bool
+		schedule time.Time
+		note     string
+	}{
+		{"attempts left: run again now", rivertype.JobRow{Kind: "pedigree_assess", Attempt: 1, MaxAttempts: 3, AttemptedBy: []string{"a", "b"}, Metadata: []byte(`{}`)},
+			rivertype.JobStateAvailable, false, now, "attempt 1 interrupted: its server stopped mid-run (worker b); taken back when the server restarted"},
+		{"cancel attempted wins over attempts left", rivertype.JobRow{Kind: "pedigree_assess", Attempt: 1, MaxAttempts: 3, Metadata: []byte(`{"cancel_attempted_at":"2026-12-04T18:59:00Z"}`)},
+			rivertype.JobStateCancelled, true, sched, "attempt 1 interrupted: its server stopped mid-run (worker unknown); taken back when the server restarted"},
+		{"cancel attempted on the last attempt", rivertype.JobRow{Kind: "pedigree_assess", Attempt: 3, MaxAttempts: 3, Metadata: []byte(`{"cancel_attempted_at":"2026-12-04T18:59:00Z"}`)},
+			rivertype.JobStateCancelled, true, sched, ""},
+		{"no attempts left", rivertype.JobRow{Kind: "pedigree_assess", Attempt: 3, MaxAttempts: 3, Metadata: []byte(`{}`)},
+			rivertype.JobStateDiscarded, true, sched, ""},
+		{"past its attempts (max lowered)", rivertype.JobRow{Kind: "pedigree_assess", Attempt: 4, MaxAttempts: 2, Metadata: []byte(`{}`)},
+			rivertype.JobStateDiscarded, true, sched, ""},
+		{"a kind no worker here runs", rivertype.JobRow{Kind: "other", Attempt: 1, MaxAttempts: 3, Metadata: []byte(`{}`)},
+			rivertype.JobStateDiscarded, true, sched, "attempt 1 interrupted: its server stopped mid-run (worker unknown); taken back when the server restarted; no worker here runs jobs of kind other"},
+		{"undecodable metadata carries no cancel", rivertype.JobRow{Kind: "pedigree_assess", Attempt: 1, MaxAttempts: 3, Metadata: []byte(`{not json`)},
+			rivertype.JobStateAvailable, false, now, ""},
+		{"no metadata", rivertype.JobRow{Kind: "pedigree_assess", Attempt: 2, MaxAttempts: 3},
+			rivertype.JobStateAvailable, false, now, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			job := tc.job
+			job.ScheduledAt = sched
+			d := decideRescue(&job, kinds, now)
+			if d.state != tc.state || (d.finalizedAt != nil) != tc.final || !d.scheduledAt.Equal(tc.schedule) {
+				t.Errorf("decideRescue = %s finalized=%v scheduled %s, want %s finalized=%v scheduled %s", d.state, d.finalizedAt != nil, d.scheduledAt, tc.state, tc.final, tc.schedule)
+			}
+			if tc.final && !d.finalizedAt.Equal(now) {
+				t.Errorf("finalized at %s, want %s", d.finalizedAt, now)
+			}
+			if tc.note != "" && d.note != tc.note {
+				t.Errorf("note = %q, want %q", d.note, tc.note)
+			}
+		})
+	}
+}
+
+// TestTakeBackMany: jobs left running beyond one batch are all taken back
+// before Start returns.
+func TestTakeBackMany(t *testing.T) {
+	backends(t, func(t *testing.T, open func() store.Store) {
+		ctx := context.Background()
+		st := open()
+		dead, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, MaxAttempts: 1, TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 2*takeBackBatch + 5
+		for range n {
+			if _, err := dead.Enqueue(ctx, "web", "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := time.Now().UTC()
+		res, err := dead.exec.JobGetAvailable(ctx, &riverdriver.JobGetAvailableParams{ClientID: "dead-worker", MaxAttemptedBy: 100, MaxToLock: n, Now: &now, Queue: river.QueueDefault})
+		if err != nil || len(res.Jobs) != n {
+			t.Fatalf("claimed %d of %d jobs: %v", len(res.Jobs), n, err)
+		}
+		for _, j := range res.Jobs {
+			if err := st.StartRun(ctx, store.Run{ID: j.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "dead-worker"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		newQueueWith(t, st, &script{}, func(o *Options) { o.Exclusive = true })
+		failed, err := st.Runs(ctx, store.RunFilter{Status: store.StatusFailed, Limit: 1000})
+		if err != nil || len(failed) != n {
+			t.Fatalf("%d of %d runs out of attempts recorded failed at start: %v", len(failed), n, err)
+		}
+		log, _ := st.AuditLog(ctx, 1000)
+		if len(log) != n {
+			t.Fatalf("%d audit entries, want %d", len(log), n)
 		}
 	})
 }

@@ -95,7 +95,10 @@ failed, 2 on a usage or input error.`,
 			if err != nil {
 				return err
 			}
-			cols := distributionCollectors(trust)
+			cols, err := distributionCollectors(cfg, trust)
+			if err != nil {
+				return err
+			}
 			var ev []evidence.Evidence
 			for _, p := range args {
 				t, err := collectors.OpenTarget(targetName(p), p)

@@ -2,9 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/pedigree-dev/pedigree/collectors/distribution/oci/ocitest"
 )
 
 func demoDir(parts ...string) string {
@@ -79,6 +84,49 @@ func TestDistScanExitCodes(t *testing.T) {
 		r := pedigree(t, nil, args...)
 		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
 			t.Errorf("%v: exit %d, stderr %q", args[2:], r.code, r.stderr)
+		}
+	}
+}
+
+// TestAssessLargeAttestedSBOMInTarball: the built binary assesses an OCI
+// tarball whose SBOM attestation is above the 4 MiB kept on the first pass:
+// the SBOM reaches SBOM-SCHEMA-VALID; with sbom.max-size below its size
+// the finding is not-assessed, naming the archive entry and the limit.
+func TestAssessLargeAttestedSBOMInTarball(t *testing.T) {
+	root := t.TempDir()
+	layout := filepath.Join(root, "layout")
+	if _, err := ocitest.Write(layout, ocitest.Options{Images: 1, LayerSize: 512, Sign: true, Attest: true, Referrer: true, Seed: "cli",
+		SBOM: func(int, v1.Image) (string, any) { return "https://cyclonedx.org/bom", ocitest.CycloneDX(25000) }}); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(root, "target"), 0o755)
+	if err := ocitest.WriteTar(filepath.Join(root, "target", "image.tar"), layout, false); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "cosign.pub"), ocitest.PublicPEM(ocitest.Key("cli")), 0o644)
+	for _, tc := range []struct{ maxSize, status, says string }{
+		{"", "pass", "valid against the official JSON schema"},
+		{"sbom: {max-size: 5MiB}\n", "not-assessed", "image.tar!blobs/sha256/"},
+	} {
+		cfg := filepath.Join(root, "pedigree.yaml")
+		os.WriteFile(cfg, []byte("targets:\n  - {name: image, path: target, role: distribution}\nformat: [json]\n"+tc.maxSize+
+			"distribution:\n  keys: [cosign.pub]\n  without-tlog-unsafe: true\n"), 0o644)
+		out := t.TempDir()
+		if r := pedigree(t, nil, "assess", "--config", cfg, "--out", out, "--quiet", "--fail-on", "none"); r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		var found []string
+		for _, f := range loadNative(t, filepath.Join(out, "pedigree.json"))["findings"].([]any) {
+			f := f.(map[string]any)
+			if f["check"] == "SBOM-SCHEMA-VALID" {
+				found = append(found, f["status"].(string)+": "+f["message"].(string))
+			}
+		}
+		if len(found) != 1 || !strings.HasPrefix(found[0], tc.status+": ") || !strings.Contains(found[0], tc.says) {
+			t.Errorf("max-size %q: SBOM-SCHEMA-VALID %q", tc.maxSize, found)
+		}
+		if tc.status == "not-assessed" && !strings.Contains(found[0], "5242880-byte limit") {
+			t.Errorf("the limit is not named: %s", found[0])
 		}
 	}
 }

@@ -175,6 +175,16 @@ func runServe(cmd *cobra.Command, _ []string) error {
 		recorded = append(recorded, store.System{Name: sys.Name, Config: sys.Config, Schedule: sys.Schedule, Broken: broken})
 		configs[sys.Name] = sys.Config
 	}
+	// One server works a SQLite history: a second would fight the first
+	// for its jobs, and the first could not tell a dead predecessor's
+	// runs from a live neighbour's. PostgreSQL is shared by design.
+	if s.dbURL == "" {
+		lock, err := store.LockHistory(s.dataDir)
+		if err != nil {
+			return usageError(err)
+		}
+		defer lock.Release()
+	}
 	st, err := openStore(ctx, s.dataDir, s.dbURL)
 	if err != nil {
 		return usageError(err)
@@ -185,7 +195,7 @@ func runServe(cmd *cobra.Command, _ []string) error {
 	}
 	q, err := jobs.New(ctx, st, jobs.Options{
 		Systems: systems, Assess: serveAssess, Work: true, Concurrency: s.concurrency, MaxAttempts: s.srv.Server.MaxAttempts,
-		JobTimeout: s.jobTimeout, RescueAfter: s.rescueAfter, RetryDelay: s.retryDelay,
+		JobTimeout: s.jobTimeout, RescueAfter: s.rescueAfter, RetryDelay: s.retryDelay, Exclusive: s.dbURL == "",
 		Retention: store.Retention{KeepRuns: s.srv.Server.Retention.KeepRuns, KeepDays: s.srv.Server.Retention.KeepDays},
 		TempDir:   filepath.Join(os.TempDir(), "pedigree-serve"),
 		Logger:    log,

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -274,17 +275,16 @@ func TestServeSameAsAssess(t *testing.T) {
 	}
 }
 
-// TestServeKill9: a worker killed mid-scan leaves a running run and no
-// result; a restarted worker takes it over and it completes exactly once.
+// TestServeKill9: a server killed mid-scan leaves a running run and no
+// result; restarted at once, it takes the run back before doing anything
+// else (not after job-timeout + 1 minute, an hour by default), runs it
+// again as attempt 2, and it completes exactly once. The audit log says
+// why it ran twice.
 func TestServeKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for River to rescue a killed worker's job (~30s)")
-	}
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	admin := newToken(t, "admin", "--data-dir", data)
-	args := []string{"--config", demoConfig(t), "--data-dir", data, "--listen", "127.0.0.1:0", "--schedule", "@yearly",
-		"--job-timeout", "10s", "--rescue-after", "11s", "--retry-delay", "100ms"}
+	args := []string{"--config", demoConfig(t), "--data-dir", data, "--listen", "127.0.0.1:0", "--schedule", "@yearly"}
 	p := startServe(t, args...)
 	st, err := store.OpenSQLite(context.Background(), filepath.Join(data, "pedigree.db"))
 	if err != nil {
@@ -301,15 +301,16 @@ func TestServeKill9(t *testing.T) {
 	p.kill9()
 	r, _ := st.Run(context.Background(), run.ID)
 	if r.Status != store.StatusRunning {
-		t.Skipf("the run finished (%s) before the kill landed; nothing to rescue", r.Status)
+		t.Skipf("the run finished (%s) before the kill landed; nothing to take back", r.Status)
 	}
 	if reps, _ := st.Reports(context.Background(), run.ID); len(reps) != 0 {
 		t.Fatalf("a killed run left %d report files", len(reps))
 	}
-	startServe(t, args...)
+	// The kernel dropped the dead server's lock: the new one starts.
+	p2 := startServe(t, args...)
 	done := waitRun(t, st, run.ID, store.StatusSucceeded, 90*time.Second)
-	if done.Attempt != 2 {
-		t.Fatalf("rescued run = %+v, want attempt 2", done)
+	if done.Attempt != 2 || done.Worker == r.Worker {
+		t.Fatalf("taken-back run = %+v, want attempt 2 by the new server (the first was %s)", done, r.Worker)
 	}
 	reps, err := st.Reports(context.Background(), run.ID)
 	if err != nil || len(reps) != 4 {
@@ -317,6 +318,56 @@ func TestServeKill9(t *testing.T) {
 	}
 	if rs, _ := st.Runs(context.Background(), store.RunFilter{}); len(rs) != 1 {
 		t.Fatalf("runs after rescue = %+v", rs)
+	}
+	code, b = api(t, "GET", p2.url+"/api/audit", admin, "")
+	var audit struct{ Entries []store.AuditEntry }
+	if err := json.Unmarshal(b, &audit); code != 200 || err != nil {
+		t.Fatalf("GET /api/audit = %d %s", code, b)
+	}
+	want := fmt.Sprintf("attempt 1 interrupted: its server stopped mid-run (worker %s); taken back when the server restarted; retried now as attempt 2 of 3", r.Worker)
+	for _, e := range audit.Entries {
+		if e.Action == "run.takeback" && e.Target == fmt.Sprintf("run %d", run.ID) && e.Detail == want {
+			return
+		}
+	}
+	t.Fatalf("audit log has no take-back of run %d: %s", run.ID, b)
+}
+
+// TestServeOneServerPerHistory: a second `pedigree serve` on a SQLite
+// history that a server is serving exits 2 at once, naming the data dir
+// and the first server's pid, and leaves the first serving; `token create`
+// still works beside it.
+func TestServeOneServerPerHistory(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	admin := newToken(t, "admin", "--data-dir", data)
+	args := []string{"--config", demoConfig(t), "--data-dir", data, "--listen", "127.0.0.1:0", "--schedule", "@yearly"}
+	p := startServe(t, args...)
+	for _, extra := range [][]string{nil, {"--worker-only"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, pedigreeBin, append(append([]string{"serve"}, args...), extra...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			t.Fatalf("second serve %v still running after 60 s:\n%s", extra, stderr.String())
+		}
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Fatalf("second serve %v = %v, want exit 2:\n%s", extra, err, stderr.String())
+		}
+		msg := strings.TrimSpace(stderr.String())
+		want := fmt.Sprintf("pedigree: data dir %s: another pedigree serve (pid %d) is serving this history", data, p.cmd.Process.Pid)
+		if !strings.HasPrefix(msg, want) || strings.Contains(msg, "\n") {
+			t.Fatalf("second serve %v said:\n%s\nwant one line starting %q", extra, msg, want)
+		}
+	}
+	if r := pedigree(t, nil, "token", "create", "--role", "viewer", "--name", "beside", "--data-dir", data); r.code != 0 {
+		t.Fatalf("token create beside a server = %d: %s", r.code, r.stderr)
+	}
+	if code, b := api(t, "GET", p.url+"/api/tokens", admin, ""); code != 200 || !strings.Contains(string(b), `"beside"`) {
+		t.Fatalf("the first server after a refused second = %d %s", code, b)
 	}
 }
 

@@ -20,7 +20,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			return distributionCollectors(trust), nil
+			return distributionCollectors(cfg, trust)
 		},
 		checks: func(cfg *config.Config) ([]controls.Check, error) {
 			return distchecks.All(distchecks.Options{MinThreshold: cfg.Distribution.MinThreshold}), nil
@@ -44,6 +44,7 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 		WithoutTlogUnsafe: d.WithoutTlogUnsafe,
 		TrustedRoots:      append(append([]string{}, d.TrustedRoots...), cfg.Policy.Sigstore.TrustedRoots...),
 		SLSA:              cfg.Policy.Sigstore.SLSA,
+		Identities:        cfg.Policy.Sigstore.Identities,
 	}
 	t, err := distribution.Load(o)
 	if err != nil {
@@ -52,6 +53,14 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 	return t, nil
 }
 
-func distributionCollectors(t *distribution.Trust) []collectors.Collector {
-	return []collectors.Collector{oci.New(t), tuf.New(t), apt.New(t), release.New(t)}
+// distributionCollectors builds the channel collectors; the OCI one reads
+// attached SBOMs under the SBOM collector's limits (sbom: section).
+func distributionCollectors(cfg *config.Config, t *distribution.Trust) ([]collectors.Collector, error) {
+	limit, opts, err := sbomSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	o := oci.New(t)
+	o.SBOMMaxSize, o.SBOM = limit, opts
+	return []collectors.Collector{o, tuf.New(t), apt.New(t), release.New(t)}, nil
 }

@@ -65,6 +65,10 @@ type Options struct {
 	// image's attached SLSA provenance is verified against; artifacts
 	// patterns match the image's reference name or digest.
 	SLSA []config.SLSAExpectation
+	// Identities are the expected certificate identities
+	// (policy.sigstore.identities); those whose artifacts patterns match an
+	// image's reference name or digest pin who may sign it keylessly.
+	Identities []config.SigstoreIdentity
 }
 
 // Trust is the loaded trust: every file of the options read once.
@@ -90,6 +94,8 @@ type Trust struct {
 	WithoutTlogUnsafe bool
 	// SLSA are the provenance expectations, as given.
 	SLSA []config.SLSAExpectation
+	// Identities are the expected certificate identities, as given.
+	Identities []config.SigstoreIdentity
 	// Problems are trust files that did not load; a scan reports them and
 	// judges without them (never as a pass).
 	Problems []string
@@ -98,7 +104,7 @@ type Trust struct {
 // Load reads the files the options name. A file that does not load is an
 // error naming it: a user who pins trust wants to know it was not used.
 func Load(o Options) (*Trust, error) {
-	t := &Trust{At: o.At, AtGiven: !o.At.IsZero(), WithoutTlogUnsafe: o.WithoutTlogUnsafe, SLSA: o.SLSA, RawKeys: map[string][]byte{}}
+	t := &Trust{At: o.At, AtGiven: !o.At.IsZero(), WithoutTlogUnsafe: o.WithoutTlogUnsafe, SLSA: o.SLSA, Identities: o.Identities, RawKeys: map[string][]byte{}}
 	if t.At.IsZero() {
 		t.At = time.Now().UTC()
 	}

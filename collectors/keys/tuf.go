@@ -28,6 +28,12 @@ type tufMeta struct {
 				Name   string   `json:"name"`
 				KeyIDs []string `json:"keyids"`
 			} `json:"roles"`
+			// Succinct are TAP 15 hash-bin delegations: one key set for
+			// every bin.
+			Succinct *struct {
+				NamePrefix string   `json:"name_prefix"`
+				KeyIDs     []string `json:"keyids"`
+			} `json:"succinct_roles"`
 		} `json:"delegations"`
 	} `json:"signed"`
 }
@@ -91,6 +97,11 @@ func ParseTUF(name string, b []byte) ([]Asset, error) {
 		for _, r := range d.Roles {
 			for _, id := range r.KeyIDs {
 				roles[id] = append(roles[id], "delegated:"+r.Name)
+			}
+		}
+		if sr := d.Succinct; sr != nil {
+			for _, id := range sr.KeyIDs {
+				roles[id] = append(roles[id], "delegated:"+sr.NamePrefix+"-*")
 			}
 		}
 		add(d.Keys, "/signed/delegations/keys")

@@ -27,6 +27,8 @@ func TestTUFKeys(t *testing.T) {
 		{filepath.Join(real, "root_history/1.root.json"), 5, "ECDSA", "root"},
 		{filepath.Join(dir, "metadata/root.json"), 7, "Ed25519", "root"},
 		{filepath.Join(dir, "metadata/targets.json"), 1, "Ed25519", "delegated:delegated"},
+		// A TAP 15 hash-bin delegation written by python-tuf: one key for every bin.
+		{"../distribution/tuf/testdata/python-tuf-bins/metadata/1.targets.json", 1, "Ed25519", "delegated:bins-*"},
 	}
 	for _, tc := range cases {
 		b, err := os.ReadFile(tc.file)

@@ -45,11 +45,14 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 	// One buffer for every file's head: a folder of 100,000 small files
 	// would otherwise allocate 25 GB of heads.
 	buf := make([]byte, headSize)
+	// An SBOM stored as a blob of an OCI layout is the image's: the
+	// distribution collector hands it on with the image as its subject.
+	ociBlob := t.OCIBlobFilter()
 	for _, f := range t.Files {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		if f.Size == 0 {
+		if f.Size == 0 || ociBlob(f.Path) {
 			continue
 		}
 		head, err := readHead(t, f.Path, buf[:min(f.Size+1, headSize)])
@@ -63,7 +66,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		subject := evidence.Subject{Type: "sbom", Ref: f.Path}
 		if f.Size > limit {
 			doc := &Document{File: f.Path, Format: k.Format, Encoding: k.Encoding, SpecVersion: k.SpecVersion,
-				Error: TooLargeError(f.Size, limit).Error()}
+				Error: TooLargeError(f.Size, limit).Error(), TooLarge: true}
 			ev := t.Evidence(CollectorName, EvidenceKind, f.Path, nil, subject, doc)
 			ev.SHA256, ev.Size = "", f.Size
 			out = append(out, ev)

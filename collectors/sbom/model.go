@@ -22,6 +22,10 @@ type Document struct {
 	SchemaErrors []string `json:"schemaErrors,omitempty"`
 	// Error is set when the document could not be parsed at all.
 	Error string `json:"error,omitempty"`
+	// TooLarge is set when the document was not read because it is above
+	// the size limit (Error says which): nothing about it is known, so
+	// the checks say not-assessed rather than fail.
+	TooLarge bool `json:"tooLarge,omitempty"`
 
 	Name      string   `json:"name,omitempty"`
 	Authors   []string `json:"authors,omitempty"`

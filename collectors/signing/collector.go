@@ -140,11 +140,12 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 	idx := &digestIndex{t: t}
 	var out []evidence.Evidence
 	found := 0
+	ociBlob := t.OCIBlobFilter()
 	for _, f := range t.Files {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		if f.Size == 0 || f.Size > MaxSignedSize {
+		if f.Size == 0 || f.Size > MaxSignedSize || ociBlob(f.Path) {
 			continue
 		}
 		head, err := readHead(t, f.Path)

@@ -261,12 +261,15 @@ func (r *Rule) Check(opts *Options) controls.Check {
 				f.Location = &evidence.Location{Path: p.Path, Line: pr.Line, Column: pr.Column}
 				out = append(out, f)
 			}
-			switch {
-			case len(ps) > 0:
-			case undecided != "":
+			// What the rule could not decide is reported beside its failures
+			// (another reference of the same file may be the undecided one).
+			if undecided != "" {
 				f := chk.Finding(evidence.NotAssessed, undecided, e.Subject)
 				f.Evidence = []string{e.ID}
 				out = append(out, f)
+			}
+			switch {
+			case len(ps) > 0, undecided != "":
 			case applicable:
 				msg := jc.passMsg
 				if msg == "" {

@@ -26,7 +26,7 @@ func All(o Options) []controls.Check {
 	return []controls.Check{
 		NewOCILayoutIntegrity(), NewOCISigned(), NewOCIAttested(), NewOCIDigestPinned(),
 		NewTUFRootChain(), NewTUFSigned(), NewTUFExpiry(), NewTUFThreshold(o.MinThreshold), NewTUFConsistent(), NewTUFTargetsMatch(),
-		NewAptSigned(), NewAptValidUntil(), NewAptIndexHashes(), NewAptWeakHash(), NewAptPackageHashes(),
+		NewAptSigned(), NewAptValidUntil(), NewAptIndexHashes(), NewAptWeakHash(), NewAptPackageHashes(), NewAptSourceHashes(),
 		NewReleaseChecksumsSigned(), NewReleaseAttestations(),
 	}
 }

@@ -96,7 +96,7 @@ func TestAllMappedAndSeparate(t *testing.T) {
 			t.Errorf("%s judged foreign evidence", c.ID)
 		}
 	}
-	if len(seen) != 17 {
+	if len(seen) != 18 {
 		t.Errorf("%d checks", len(seen))
 	}
 }

@@ -109,7 +109,7 @@ func TestChecks(t *testing.T) {
 		}))}, []string{"not-assessed: app.cdx.json (SBOM attached to img@sha256:ab): the attestation carrying it was not verified: m"}},
 		{"attached: bare .sbom layer", NewSigned(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: false, Signature: "not-verified", Message: "m"}
-		}))}, []string{"fail: app.cdx.json (SBOM attached to img@sha256:ab): not signed: attached as a bare SBOM layer"}},
+		}))}, []string{"fail: app.cdx.json (SBOM attached to img@sha256:ab): not signed: attached with no signature over it"}},
 		{"attached: bound by the statement's subject", NewArtifactBinding(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Attached = &sbom.Attachment{Digest: "sha256:ab", Ref: "img@sha256:ab", Subject: true, Signature: "failed", Message: "m"}
 		}))}, []string{"pass: app.cdx.json (SBOM attached to img@sha256:ab): bound to the image by the subject of the in-toto statement"}},

@@ -43,6 +43,8 @@ func describe(d *sbom.Document) string {
 
 func judgeSchema(c controls.Check, d docEv) evidence.Finding {
 	switch {
+	case d.doc.TooLarge:
+		return finding(c, d, evidence.NotAssessed, "not read: "+d.doc.Error)
 	case d.doc.Error != "":
 		return finding(c, d, evidence.Fail, "cannot be read: "+d.doc.Error)
 	case !d.doc.SchemaChecked:

@@ -141,7 +141,7 @@ func attachedSigned(c controls.Check, d docEv, a *sbom.Attachment) evidence.Find
 	case a.Signature == "failed":
 		return finding(c, d, evidence.Fail, "the attestation carrying it does not verify: "+a.Message)
 	case !a.Subject:
-		return finding(c, d, evidence.Fail, "not signed: attached as a bare SBOM layer with no signature over it")
+		return finding(c, d, evidence.Fail, "not signed: attached with no signature over it ("+a.Message+")")
 	}
 	return finding(c, d, evidence.NotAssessed, "the attestation carrying it was not verified: "+a.Message)
 }

@@ -103,8 +103,13 @@ func CheckJSON(b []byte, maxSize int) error {
 
 // Parse decodes an envelope. A JSON-lines file is accepted: the first
 // non-empty line is taken.
-func Parse(b []byte) (*Envelope, error) {
-	if err := CheckJSON(b, MaxEnvelopeSize); err != nil {
+func Parse(b []byte) (*Envelope, error) { return ParseLimit(b, MaxEnvelopeSize) }
+
+// ParseLimit is Parse with the caller's size limit, for envelopes whose
+// payload another collector bounds (an SBOM attestation, up to the SBOM
+// size limit). The base64 text is dropped once decoded.
+func ParseLimit(b []byte, limit int) (*Envelope, error) {
+	if err := CheckJSON(b, limit); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	var e Envelope
@@ -128,6 +133,9 @@ func Parse(b []byte) (*Envelope, error) {
 		return nil, fmt.Errorf("%w: payload: %v", ErrMalformed, err)
 	}
 	e.Payload = p
+	if len(b) > MaxEnvelopeSize {
+		e.PayloadB64 = ""
+	}
 	return &e, nil
 }
 

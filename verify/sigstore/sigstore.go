@@ -207,9 +207,14 @@ func Envelope(b *bundle.Bundle) *dsse.Envelope {
 
 // ParseBundle decodes a bundle (any of v0.1 to v0.3) and checks its
 // structure; it does not verify anything.
-func ParseBundle(b []byte) (bun *bundle.Bundle, err error) {
-	if len(b) > MaxBundleSize {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrBundle, MaxBundleSize)
+func ParseBundle(b []byte) (bun *bundle.Bundle, err error) { return ParseBundleLimit(b, MaxBundleSize) }
+
+// ParseBundleLimit is ParseBundle with the caller's size limit, for a
+// bundle whose DSSE payload another collector bounds (an SBOM attestation
+// attached to an image, up to the SBOM size limit).
+func ParseBundleLimit(b []byte, limit int) (bun *bundle.Bundle, err error) {
+	if len(b) > limit {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrBundle, limit)
 	}
 	if depth := jsonDepth(b); depth > 64 {
 		return nil, fmt.Errorf("%w: JSON nested %d levels deep", ErrBundle, depth)
@@ -364,7 +369,8 @@ func newCertVerifier(tm root.TrustedMaterial) (*verify.Verifier, error) {
 	return verify.NewVerifier(tm,
 		verify.WithSignedCertificateTimestamps(1),
 		verify.WithTransparencyLog(1),
-		verify.WithObserverTimestamps(1))
+		verify.WithObserverTimestamps(1),
+		verify.WithoutStatementPredicate())
 }
 
 func identityString(ci *verify.CertificateIdentity) string {
@@ -451,7 +457,10 @@ func newKeyVerifier(tm root.TrustedMaterial, tk TimedKey, withTlog bool) (*verif
 	if tm != nil {
 		all = append(all, tm)
 	}
-	var vopts []verify.VerifierOption
+	// No result reads the statement's predicate (callers read it from the
+	// verified payload): decoding it into protobuf values would cost many
+	// times an SBOM predicate's size.
+	vopts := []verify.VerifierOption{verify.WithoutStatementPredicate()}
 	if withTlog {
 		vopts = append(vopts, verify.WithTransparencyLog(1), verify.WithObserverTimestamps(1))
 	} else {

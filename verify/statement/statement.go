@@ -4,6 +4,7 @@
 package statement
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,10 @@ const (
 	PayloadType = "application/vnd.in-toto+json"
 	MaxSize     = 16 << 20
 )
+
+// elideAbove is the statement size above which the predicate is not
+// decoded for validation (see ParseLimit).
+const elideAbove = 1 << 20
 
 // ErrInvalid is a statement that is not a valid in-toto Statement.
 var ErrInvalid = errors.New("invalid in-toto statement")
@@ -53,16 +58,32 @@ func (s *Statement) Version() string {
 // Parse decodes and validates a statement: type v1 or v0.1, at least one
 // subject, each subject with a digest (hex of the right length for known
 // algorithms), a predicate type and a predicate object.
-func Parse(b []byte) (*Statement, error) {
-	if err := dsse.CheckJSON(b, MaxSize); err != nil {
+func Parse(b []byte) (*Statement, error) { return ParseLimit(b, MaxSize) }
+
+// ParseLimit is Parse with the caller's size limit. Above elideAbove the
+// predicate (an SBOM, typically) is checked to be an object but is not
+// decoded into protobuf values for validation, which costs many times its
+// size in time and memory: the statement's own fields are validated alone.
+func ParseLimit(b []byte, limit int) (*Statement, error) {
+	if err := dsse.CheckJSON(b, limit); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	var s Statement
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	head := b
+	if len(b) > elideAbove {
+		if p := bytes.TrimLeft(s.Predicate, " \t\r\n"); len(p) == 0 || p[0] != '{' {
+			return nil, fmt.Errorf("%w: predicate is not an object", ErrInvalid)
+		}
+		var err error
+		if head, err = json.Marshal(Statement{Type: s.Type, Subject: s.Subject, PredicateType: s.PredicateType, Predicate: json.RawMessage("{}")}); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		}
+	}
 	pb := &attv1.Statement{}
-	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(b, pb); err != nil {
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(head, pb); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if err := pb.Validate(); err != nil {
@@ -80,11 +101,15 @@ func Parse(b []byte) (*Statement, error) {
 
 // FromEnvelope parses the statement inside a DSSE envelope, checking the
 // payload type.
-func FromEnvelope(e *dsse.Envelope) (*Statement, error) {
+func FromEnvelope(e *dsse.Envelope) (*Statement, error) { return FromEnvelopeLimit(e, MaxSize) }
+
+// FromEnvelopeLimit is FromEnvelope with the caller's size limit (see
+// ParseLimit).
+func FromEnvelopeLimit(e *dsse.Envelope, limit int) (*Statement, error) {
 	if e.PayloadType != PayloadType {
 		return nil, fmt.Errorf("%w: envelope payloadType %q, want %q", ErrInvalid, e.PayloadType, PayloadType)
 	}
-	return Parse(e.Payload)
+	return ParseLimit(e.Payload, limit)
 }
 
 // Digests is a set of artifact digests by algorithm (lower-case hex).

@@ -63,3 +63,34 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseLarge: above the size where the predicate is not decoded for
+// validation, the statement's own fields are still validated and the
+// predicate must still be an object; above the caller's limit it is refused.
+func TestParseLarge(t *testing.T) {
+	d := strings.Repeat("ab", 32)
+	big := `"` + strings.Repeat("x", elideAbove) + `"`
+	subj := `"subject":[{"name":"a","digest":{"sha256":"` + d + `"}}]`
+	for _, tt := range []struct {
+		name, in string
+		limit    int
+		ok       bool
+	}{
+		{"object predicate", `{"_type":"https://in-toto.io/Statement/v1",` + subj + `,"predicateType":"p","predicate":{"blob":` + big + `}}`, MaxSize, true},
+		{"string predicate", `{"_type":"https://in-toto.io/Statement/v1",` + subj + `,"predicateType":"p","predicate":` + big + `}`, MaxSize, false},
+		{"bad type", `{"_type":"https://example.com/Statement/v1",` + subj + `,"predicateType":"p","predicate":{"blob":` + big + `}}`, MaxSize, false},
+		{"no subject", `{"_type":"https://in-toto.io/Statement/v1","subject":[],"predicateType":"p","predicate":{"blob":` + big + `}}`, MaxSize, false},
+		{"no predicate type", `{"_type":"https://in-toto.io/Statement/v1",` + subj + `,"predicate":{"blob":` + big + `}}`, MaxSize, false},
+		{"above the limit", `{"_type":"https://in-toto.io/Statement/v1",` + subj + `,"predicateType":"p","predicate":{"blob":` + big + `}}`, elideAbove, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := ParseLimit([]byte(tt.in), tt.limit)
+			if tt.ok != (err == nil) {
+				t.Fatalf("ok=%v, err=%v", tt.ok, err)
+			}
+			if err == nil && len(s.Predicate) < elideAbove {
+				t.Errorf("predicate of %d bytes kept", len(s.Predicate))
+			}
+		})
+	}
+}

@@ -8,18 +8,23 @@ package apt
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
+	"maps"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/files"
 	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/verify/pgp"
 )
@@ -34,6 +39,7 @@ const (
 	CheckIndexHashes   = "DIST-APT-INDEX-HASHES"
 	CheckWeakHash      = "DIST-APT-WEAK-HASH"
 	CheckPackageHashes = "DIST-APT-PACKAGE-HASHES"
+	CheckSourceHashes  = "DIST-APT-SOURCE-HASHES"
 )
 
 // MaxReleaseSize bounds a Release/InRelease file read whole.
@@ -85,7 +91,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			return out, err
 		}
 		base := path.Base(f.Path)
-		if f.Size == 0 || f.Size > MaxReleaseSize || strings.HasSuffix(base, ".gpg") || strings.HasSuffix(base, ".gz") || strings.HasSuffix(base, ".xz") {
+		if f.Size == 0 || f.Size > MaxReleaseSize || strings.HasSuffix(base, ".gpg") || compressed(base) {
 			continue
 		}
 		if base == "Release" {
@@ -121,7 +127,9 @@ type work struct {
 	path    string
 	raw     []byte
 	*distribution.Recorder
-	debs *bool
+	has map[string]bool // hasFiles, by kind
+	// compared are the pool files already judged against an index.
+	compared map[string]bool
 }
 
 // root is the folder Filename: fields are relative to: the folder above
@@ -190,7 +198,7 @@ func (w *work) run() {
 	var rel stanza
 	perr := readStanzas(bytes.NewReader(content), func(s stanza) error {
 		if rel.fields == nil {
-			rel = s
+			rel = stanza{fields: maps.Clone(s.fields), line: s.line}
 		}
 		return nil
 	})
@@ -302,19 +310,29 @@ func (w *work) indexes(rel stanza) {
 	}
 	w.Record(weak)
 	checked := 0
+	standIns := map[string]bool{}
+	read := map[string]map[string]string{} // uncompressed name -> compression -> verified file
 	for _, n := range names {
 		if w.ctx.Err() != nil {
 			return
 		}
-		p := path.Join(dir, n)
 		switch path.Base(n) {
 		case "Release", "InRelease", "Release.gpg":
 			// apt never fetches the Release files through the list a
 			// Release gives (apt-ftparchive lists stale copies).
 			continue
 		}
+		p := path.Join(dir, n)
+		via := ""
 		if _, ok := w.present[p]; !ok {
-			continue // apt fetches only what it needs; a mirror may hold less
+			// apt fetches only what it needs, so a mirror may hold less;
+			// a by-hash copy stands for an index whose plain name is gone.
+			bh, ok := byHashCopy(w.present, dir, n, byName[n])
+			if !ok {
+				continue
+			}
+			via, p = p, bh
+			standIns[bh] = true
 		}
 		var e entry
 		var alg string
@@ -326,91 +344,373 @@ func (w *work) indexes(rel stanza) {
 		}
 		checked++
 		fd := &distribution.Finding{Check: CheckIndexHashes, Path: p, Subject: n, Related: []string{w.path}}
+		what := p
+		if via != "" {
+			what = fmt.Sprintf("%s (the by-hash copy of %s)", p, via)
+		}
 		sums, err := distribution.HashFile(w.t, p, alg)
 		switch {
 		case err != nil:
-			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", p, distribution.OneLine(err))
+			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", what, distribution.OneLine(err))
 		case sums.Size != e.Size:
-			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s is %d bytes, %s says %d", p, sums.Size, w.path, e.Size)
+			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s is %d bytes, %s says %d", what, sums.Size, w.path, e.Size)
 		case sums.Hex[alg] != e.Hash:
-			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s %s is %s, %s says %s", p, alg, sums.Hex[alg], w.path, e.Hash)
+			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s %s is %s, %s says %s", what, alg, sums.Hex[alg], w.path, e.Hash)
 		default:
-			fd.Outcome, fd.Message = distribution.Verified, fmt.Sprintf("%s matches the %s and size %s records", p, alg, w.path)
+			fd.Outcome, fd.Message = distribution.Verified, fmt.Sprintf("%s matches the %s and size %s records", what, alg, w.path)
 		}
 		if sums != nil {
 			fd.SHA256 = sums.SHA256
 		}
 		w.Record(fd)
-		if fd.Outcome == distribution.Verified && isPackages(n) && w.hasDebs() {
-			w.packages(p)
+		if fd.Outcome == distribution.Verified {
+			family, ext := splitCompression(n)
+			if read[family] == nil {
+				read[family] = map[string]string{}
+			}
+			read[family][ext] = p
 		}
 	}
 	if checked == 0 && len(names) > 0 {
 		w.Record(&distribution.Finding{Check: CheckIndexHashes, Subject: "Release", Outcome: distribution.NotVerified,
 			Message: fmt.Sprintf("none of the %d index files %s lists is present", len(names), w.path)})
 	}
+	w.contents(read, byName)
+	w.byHash(dir, standIns, byName)
 }
 
-func isPackages(n string) bool {
-	b := path.Base(n)
-	return b == "Packages" || b == "Packages.gz"
+// byHashCopy finds the by-hash copy of index n
+// (<dir of n>/by-hash/<SHA256|SHA512|SHA1|MD5Sum>/<hex>), strongest first.
+func byHashCopy(present map[string]collectors.File, dir, n string, es map[string]entry) (string, bool) {
+	for _, hf := range hashFields {
+		e, ok := es[hf.alg]
+		if !ok || !isHex(e.Hash, hexLen[hf.alg]) {
+			continue
+		}
+		p := path.Join(dir, path.Dir(n), "by-hash", hf.field, e.Hash)
+		if _, ok := present[p]; ok {
+			return p, true
+		}
+	}
+	return "", false
 }
 
-// packages compares every .deb present with its stanza in one Packages
-// index, streaming the index one stanza at a time.
-func (w *work) packages(p string) {
+// hexLen is the length of each algorithm's hex digest.
+var hexLen = map[string]int{"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
+
+// byHashDirs maps apt's by-hash folder names to algorithms.
+var byHashDirs = map[string]string{"MD5Sum": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512"}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// byHash judges every file in a by-hash folder under the Release's folder
+// by its name: its content must hash to it. Copies already judged as the
+// index they stand for are not judged twice.
+func (w *work) byHash(dir string, judged map[string]bool, byName map[string]map[string]entry) {
+	prefix := dir + "/"
+	if dir == "." {
+		prefix = ""
+	}
+	// Which Release entry each digest is, by folder: old copies that the
+	// Release no longer lists are kept for clients mid-update.
+	listed := map[string]string{}
+	for n, es := range byName {
+		for alg, e := range es {
+			listed[path.Dir(n)+"\x00"+alg+"\x00"+e.Hash] = n
+		}
+	}
+	var paths []string
+	for p := range w.present {
+		if strings.HasPrefix(p, prefix) && strings.Contains(p[len(prefix):], "by-hash/") && !judged[p] {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		if w.ctx.Err() != nil {
+			return
+		}
+		rel := p[len(prefix):]
+		i := strings.LastIndex("/"+rel, "/by-hash/")
+		if i < 0 {
+			continue
+		}
+		comp := rel[:max(i-1, 0)]
+		if i == 0 {
+			comp = "."
+		}
+		fd := &distribution.Finding{Check: CheckIndexHashes, Path: p, Subject: "by-hash", Related: []string{w.path}}
+		parts := strings.Split(rel[i+len("by-hash/"):], "/")
+		alg, known := "", false
+		if len(parts) == 2 {
+			alg, known = byHashDirs[parts[0]]
+		}
+		switch {
+		case len(parts) != 2:
+			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: not a by-hash copy (by-hash/<algorithm>/<digest>)", p)
+		case !known:
+			fd.Outcome, fd.Message = distribution.NotVerified, fmt.Sprintf("%s: by-hash folder %q names no algorithm apt uses (MD5Sum, SHA1, SHA256, SHA512)", p, parts[0])
+		case !isHex(parts[1], hexLen[alg]):
+			fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: by-hash name %.80q is not a %s digest (%d lower-case hex digits)", p, parts[1], parts[0], hexLen[alg])
+		default:
+			fd.Subject = "by-hash " + parts[0] + " " + parts[1]
+			sums, err := distribution.HashFile(w.t, p, alg)
+			switch {
+			case err != nil:
+				fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", p, distribution.OneLine(err))
+			case sums.Hex[alg] != parts[1]:
+				fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: content's %s is %s, not the digest it is named by", p, alg, sums.Hex[alg])
+			default:
+				fd.Outcome = distribution.Verified
+				if n, ok := listed[comp+"\x00"+alg+"\x00"+parts[1]]; ok {
+					fd.Message = fmt.Sprintf("%s: content hashes to its name; it is the copy of %s that %s lists", p, n, w.path)
+				} else {
+					fd.Message = fmt.Sprintf("%s: content hashes to its name; %s no longer lists it (an older index kept for clients mid-update)", p, w.path)
+				}
+				if alg == "md5" || alg == "sha1" {
+					fd.Weak = []string{alg}
+				}
+			}
+			if sums != nil {
+				fd.SHA256 = sums.SHA256
+			}
+		}
+		w.Record(fd)
+	}
+}
+
+// contents reads, of every Packages and Sources index that matched the
+// Release, one copy (the plain file, else a compressed one) and compares
+// the packages and source files present with their stanzas.
+func (w *work) contents(read map[string]map[string]string, byName map[string]map[string]entry) {
+	families := make([]string, 0, len(read))
+	for f := range read {
+		families = append(families, f)
+	}
+	sort.Strings(families)
+	for _, family := range families {
+		var each func(index string, s stanza)
+		check := CheckPackageHashes
+		switch path.Base(family) {
+		case "Packages":
+			if !w.hasFiles("deb", isPackageFile) {
+				continue
+			}
+			each = w.packageStanza
+		case "Sources":
+			if !w.hasFiles("source", isSourceFile) {
+				continue
+			}
+			check, each = CheckSourceHashes, w.sourceStanza
+		default:
+			continue
+		}
+		for _, ext := range compressions {
+			if p, ok := read[family][ext]; ok {
+				w.readIndex(p, ext, family, check, byName[family], each)
+				break
+			}
+		}
+	}
+}
+
+// readIndex streams one index stanza by stanza to each. A compressed copy
+// expands at most to the size the Release gives the uncompressed index
+// (else MaxIndexExpanded), and its expansion is compared with that entry.
+func (w *work) readIndex(p, ext, family, check string, plain map[string]entry, each func(index string, s stanza)) {
+	fail := func(msg string) {
+		w.Record(&distribution.Finding{Check: check, Path: p, Subject: family, Outcome: distribution.Failed, Message: msg})
+	}
 	f, err := w.t.Open(p)
 	if err != nil {
+		fail(fmt.Sprintf("%s: %s", p, distribution.OneLine(err)))
 		return
 	}
 	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(p, ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			w.Record(&distribution.Finding{Check: CheckPackageHashes, Path: p, Outcome: distribution.Failed, Message: fmt.Sprintf("%s: %s", p, distribution.OneLine(err))})
-			return
+	limit, bound := indexBudget, fmt.Sprintf("the %d-byte limit for an index", indexBudget)
+	var want entry
+	alg := ""
+	for _, hf := range hashFields {
+		if e, ok := plain[hf.alg]; ok && ext != "" {
+			want, alg = e, hf.alg
+			limit, bound = e.Size, fmt.Sprintf("the %d bytes %s gives %s", e.Size, w.path, path.Base(family))
+			break
 		}
-		defer gz.Close()
-		// A decompression bomb stops at the limit like any other index.
-		r = io.LimitReader(gz, 4<<30)
 	}
-	root := w.root()
+	r, closeR, err := decompress(ext, f, limit)
+	if err != nil {
+		fail(fmt.Sprintf("%s: %s", p, distribution.OneLine(err)))
+		return
+	}
+	defer closeR()
+	var h, h256 hash.Hash
+	var n counter
+	if alg != "" {
+		h, h256 = files.NewHash(alg), sha256.New()
+		ws := []io.Writer{h, h256, &n}
+		if alg == "sha256" {
+			h256, ws = h, []io.Writer{h, &n}
+		}
+		r = io.TeeReader(r, io.MultiWriter(ws...))
+	}
 	err = readStanzas(r, func(s stanza) error {
 		if w.ctx.Err() != nil {
 			return w.ctx.Err()
 		}
-		fn := s.get("Filename")
-		if fn == "" {
-			return nil
-		}
-		clean := path.Clean(fn)
-		if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-			w.Record(&distribution.Finding{Check: CheckPackageHashes, Path: p, Subject: fn, Outcome: distribution.Failed,
-				Message: fmt.Sprintf("%s line %d: Filename %q leaves the repository", p, s.line, fn)})
-			return nil
-		}
-		deb := path.Join(root, clean)
-		if _, ok := w.present[deb]; !ok {
-			return nil
-		}
-		w.deb(p, deb, s)
+		each(p, s)
 		return nil
 	})
-	if err != nil && !errors.Is(err, context.Canceled) {
-		w.Record(&distribution.Finding{Check: CheckPackageHashes, Path: p, Outcome: distribution.Failed,
-			Message: fmt.Sprintf("%s: %s", p, distribution.OneLine(err))})
+	if err == nil && h != nil {
+		_, err = io.Copy(io.Discard, r) // what follows the last stanza counts too
 	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return
+	case errors.Is(err, ErrExpandedTooLarge):
+		fail(fmt.Sprintf("%s expands past %s: a decompression bomb or not the index the Release lists; packages past that point were not compared", p, bound))
+		return
+	case err != nil:
+		fail(fmt.Sprintf("%s: %s", p, distribution.OneLine(err)))
+		return
+	}
+	if h == nil {
+		return
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	fd := &distribution.Finding{Check: CheckIndexHashes, Path: p, Subject: family + " (expanded)", Related: []string{w.path}, SHA256: hex.EncodeToString(h256.Sum(nil))}
+	if int64(n) != want.Size || got != want.Hash {
+		fd.Outcome = distribution.Failed
+		fd.Message = fmt.Sprintf("%s expands to %d bytes with %s %s, but %s gives %s %d bytes with %s %s", p, n, alg, got, w.path, path.Base(family), want.Size, alg, want.Hash)
+	} else {
+		fd.Outcome = distribution.Verified
+		fd.Message = fmt.Sprintf("%s expands to the %s and size %s gives %s", p, alg, w.path, path.Base(family))
+	}
+	w.Record(fd)
 }
 
-func (w *work) deb(index, deb string, s stanza) {
-	fd := &distribution.Finding{Check: CheckPackageHashes, Path: deb, Subject: s.get("Package") + " " + s.get("Version"), Related: []string{index}}
+// inRepo joins a path an index gives to the repository root, refusing one
+// that leaves it.
+func (w *work) inRepo(parts ...string) (string, bool) {
+	clean := path.Clean(path.Join(parts...))
+	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", false
+	}
+	if root := w.root(); root != "." {
+		// Both are clean, so joining needs no second Clean: this runs
+		// once per stanza of a large index.
+		return root + "/" + clean, true
+	}
+	return clean, true
+}
+
+// packageStanza compares the .deb a Packages stanza names, when present.
+func (w *work) packageStanza(index string, s stanza) {
+	fn := s.get("Filename")
+	if fn == "" {
+		return
+	}
+	deb, ok := w.inRepo(fn)
+	if !ok {
+		w.Record(&distribution.Finding{Check: CheckPackageHashes, Path: index, Subject: fn, Outcome: distribution.Failed,
+			Message: fmt.Sprintf("%s line %d: Filename %q leaves the repository", index, s.line, fn)})
+		return
+	}
+	if _, ok := w.present[deb]; !ok {
+		return
+	}
 	want := map[string]string{}
 	for _, f := range []struct{ field, alg string }{{"SHA512", "sha512"}, {"SHA256", "sha256"}, {"SHA1", "sha1"}, {"MD5sum", "md5"}} {
 		if v := s.get(f.field); v != "" {
 			want[f.alg] = strings.ToLower(v)
 		}
 	}
+	size := int64(-1)
+	if v := s.get("Size"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			n = -2 // matches no file: the stanza is wrong
+		}
+		size = n
+	}
+	w.compare(CheckPackageHashes, index, deb, s.get("Package")+" "+s.get("Version"), want, size, s.get("Size"))
+}
+
+// sourceFields are a Sources stanza's file lists, strongest first.
+var sourceFields = []struct{ field, alg string }{
+	{"Checksums-Sha512", "sha512"}, {"Checksums-Sha256", "sha256"}, {"Checksums-Sha1", "sha1"}, {"Files", "md5"},
+}
+
+// sourceStanza compares the source files (.dsc, .orig.tar.*,
+// .debian.tar.*) a Sources stanza lists under its Directory, when present.
+func (w *work) sourceStanza(index string, s stanza) {
+	subject := s.get("Package") + " " + s.get("Version")
+	dir := s.get("Directory")
+	type file struct {
+		size int64
+		want map[string]string
+	}
+	files := map[string]*file{}
+	var order []string
+	for _, sf := range sourceFields {
+		es, err := parseEntries(s.get(sf.field))
+		if err != nil {
+			w.Record(&distribution.Finding{Check: CheckSourceHashes, Path: index, Subject: subject, Outcome: distribution.Failed,
+				Message: fmt.Sprintf("%s line %d: %s: %s", index, s.line, sf.field, distribution.OneLine(err))})
+			return
+		}
+		for _, e := range es {
+			f := files[e.Name]
+			if f == nil {
+				f = &file{size: e.Size, want: map[string]string{}}
+				files[e.Name] = f
+				order = append(order, e.Name)
+			}
+			if f.size != e.Size {
+				f.size = -2 // two sizes for one file: the stanza is wrong
+			}
+			f.want[sf.alg] = e.Hash
+		}
+	}
+	for _, name := range order {
+		p, ok := w.inRepo(dir, name)
+		if !ok || strings.Contains(name, "/") {
+			w.Record(&distribution.Finding{Check: CheckSourceHashes, Path: index, Subject: subject, Outcome: distribution.Failed,
+				Message: fmt.Sprintf("%s line %d: source file %q in Directory %q leaves its folder", index, s.line, name, dir)})
+			continue
+		}
+		if _, ok := w.present[p]; !ok {
+			continue
+		}
+		f := files[name]
+		w.compare(CheckSourceHashes, index, p, subject, f.want, f.size, fmt.Sprint(f.size))
+	}
+}
+
+// compare hashes one file an index describes with the strongest hash the
+// index gives, and its size when the index gives one (size < 0: none).
+func (w *work) compare(check, index, file, subject string, want map[string]string, size int64, sizeText string) {
+	// An index may list one file many times (a hostile one, millions of
+	// times): the first stanza decides, so the observations stay one per
+	// file present, however long the index.
+	if w.compared[file] {
+		return
+	}
+	if w.compared == nil {
+		w.compared = map[string]bool{}
+	}
+	w.compared[file] = true
+	fd := &distribution.Finding{Check: check, Path: file, Subject: subject, Related: []string{index}}
 	alg := ""
 	for _, a := range []string{"sha512", "sha256", "sha1", "md5"} {
 		if want[a] != "" {
@@ -419,20 +719,20 @@ func (w *work) deb(index, deb string, s stanza) {
 		}
 	}
 	if alg == "" {
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: the %s stanza gives no hash", deb, index)
+		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: the %s stanza gives no hash", file, index)
 		w.Record(fd)
 		return
 	}
-	sums, err := distribution.HashFile(w.t, deb, alg)
+	sums, err := distribution.HashFile(w.t, file, alg)
 	switch {
 	case err != nil:
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", deb, distribution.OneLine(err))
-	case s.get("Size") != "" && fmt.Sprint(sums.Size) != s.get("Size"):
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s is %d bytes, %s says %s", deb, sums.Size, index, s.get("Size"))
+		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", file, distribution.OneLine(err))
+	case size != -1 && sums.Size != size:
+		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s is %d bytes, %s says %s", file, sums.Size, index, sizeText)
 	case sums.Hex[alg] != want[alg]:
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s %s is %s, %s says %s", deb, alg, sums.Hex[alg], index, want[alg])
+		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s %s is %s, %s says %s", file, alg, sums.Hex[alg], index, want[alg])
 	default:
-		fd.Outcome, fd.Message = distribution.Verified, fmt.Sprintf("%s matches the %s and size in %s", deb, alg, index)
+		fd.Outcome, fd.Message = distribution.Verified, fmt.Sprintf("%s matches the %s and size in %s", file, alg, index)
 		if alg == "md5" || alg == "sha1" {
 			fd.Weak = []string{alg}
 		}
@@ -443,22 +743,46 @@ func (w *work) deb(index, deb string, s stanza) {
 	w.Record(fd)
 }
 
-// hasDebs tells whether the mirror holds any package to compare: without
-// one, reading a large Packages index stanza by stanza is wasted work.
-func (w *work) hasDebs() bool {
-	if w.debs == nil {
-		found := false
-		root := w.root() + "/"
-		if root == "./" {
-			root = ""
-		}
-		for p := range w.present {
-			if strings.HasPrefix(p, root) && (strings.HasSuffix(p, ".deb") || strings.HasSuffix(p, ".udeb")) {
-				found = true
-				break
-			}
-		}
-		w.debs = &found
+func isPackageFile(p string) bool {
+	return strings.HasSuffix(p, ".deb") || strings.HasSuffix(p, ".udeb") || strings.HasSuffix(p, ".ddeb")
+}
+
+func isSourceFile(p string) bool {
+	b := path.Base(p)
+	return strings.HasSuffix(b, ".dsc") || strings.Contains(b, ".orig.tar.") || strings.Contains(b, ".debian.tar.") || strings.HasSuffix(b, ".diff.gz")
+}
+
+func compressed(name string) bool {
+	_, ext := splitCompression(name)
+	return ext != ""
+}
+
+// counter counts the bytes written to it.
+type counter int64
+
+func (c *counter) Write(p []byte) (int, error) { *c += counter(len(p)); return len(p), nil }
+
+// hasFiles tells whether the mirror holds any file of a kind (named by
+// key) under the repository root: without one, reading a large index
+// stanza by stanza is wasted work.
+func (w *work) hasFiles(key string, kind func(string) bool) bool {
+	if v, ok := w.has[key]; ok {
+		return v
 	}
-	return *w.debs
+	found := false
+	root := w.root() + "/"
+	if root == "./" {
+		root = ""
+	}
+	for p := range w.present {
+		if strings.HasPrefix(p, root) && kind(p) {
+			found = true
+			break
+		}
+	}
+	if w.has == nil {
+		w.has = map[string]bool{}
+	}
+	w.has[key] = found
+	return found
 }

@@ -30,18 +30,7 @@ func find(fs []*distribution.Finding, check, path string) []*distribution.Findin
 }
 
 // copyTree copies the real fixture so a test can damage it.
-func copyTree(t *testing.T) string {
-	dst := t.TempDir()
-	filepath.Walk(real, func(p string, info os.FileInfo, err error) error {
-		rel, _ := filepath.Rel(real, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, _ := os.ReadFile(p)
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	return dst
-}
+func copyTree(t *testing.T) string { return copyDir(t, real) }
 
 var keyring = filepath.Join(real, "repo-archive-keyring.asc")
 

@@ -33,7 +33,9 @@ func (s stanza) get(name string) string {
 	return ""
 }
 
-// readStanzas streams paragraphs to fn, never holding more than one.
+// readStanzas streams paragraphs to fn, never holding more than one. The
+// stanza's fields are reused for the next paragraph: fn must copy what it
+// keeps past its call.
 func readStanzas(r io.Reader, fn func(stanza) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	cur := stanza{fields: map[string]string{}}
@@ -44,7 +46,8 @@ func readStanzas(r io.Reader, fn func(stanza) error) error {
 			return nil
 		}
 		err := fn(cur)
-		cur = stanza{fields: map[string]string{}}
+		clear(cur.fields)
+		cur.line = 0
 		size, last = 0, ""
 		return err
 	}
@@ -61,6 +64,12 @@ func readStanzas(r io.Reader, fn func(stanza) error) error {
 				buf = append(buf, line...)
 			}
 			line = buf
+		}
+		if err != nil && err != io.EOF {
+			// A reader that failed mid-line (a corrupt or over-long
+			// compressed stream) leaves a partial line: the failure is
+			// what to report, not the fragment.
+			return fmt.Errorf("line %d: %w", lineNo+1, err)
 		}
 		if len(line) > 0 {
 			lineNo++

@@ -34,6 +34,10 @@ func (w *work) blobSource(b *blob) string {
 func (w *work) handoff(im *image, obs []*sigObs) {
 	seen := map[string]bool{}
 	for _, o := range obs {
+		if o.unread != nil {
+			w.unreadEvidence(im, o)
+			continue
+		}
 		if o.document == nil {
 			continue
 		}
@@ -78,7 +82,7 @@ func (w *work) sbomEvidence(im *image, o *sigObs, doc []byte) {
 	// The file is the blob (or archive) it was read from, a path readers of
 	// the reports can open; the evidence's subject and Attached name the image.
 	file := o.source
-	d, err := sbom.Parse(file, doc)
+	d, err := sbom.ParseWith(file, doc, w.c.SBOM)
 	if err != nil {
 		d = &sbom.Document{File: file, Format: sbomFormat(o.predicateType + " " + o.format),
 			Error: fmt.Sprintf("the attached SBOM (%s) is not a document pedigree reads: %s", strings.TrimSpace(o.predicateType+" "+o.format), err)}
@@ -87,9 +91,33 @@ func (w *work) sbomEvidence(im *image, o *sigObs, doc []byte) {
 		}
 	}
 	subj := subjectOf(im, o)
-	d.Attached = &sbom.Attachment{Digest: o.digest, Ref: subj.Ref, Subject: o.kind == "attestation",
+	d.Attached = &sbom.Attachment{Digest: o.digest, Ref: subj.Ref, Subject: o.kind == "attestation" && !o.unsigned,
 		Signature: attachedSignature(o.outcome), Message: o.message}
 	w.out = append(w.out, w.s.t.Evidence(Name, sbom.EvidenceKind, o.source, o.document, subj, d))
+}
+
+// unreadEvidence hands an attachment above the size limit to the checks
+// it would have reached, as not-assessed: an SBOM document refused for its
+// size (SBOM-SCHEMA-VALID says not-assessed, naming the blob and the
+// limit), a provenance that could not be verified. Its SHA-256 is the
+// blob's, which the integrity walk computed while streaming it.
+func (w *work) unreadEvidence(im *image, o *sigObs) {
+	subj := subjectOf(im, o)
+	var ev evidence.Evidence
+	switch {
+	case o.kind == "sbom" || isSBOMPredicate(o.predicateType):
+		d := &sbom.Document{File: o.source, Format: sbomFormat(o.predicateType + " " + o.format), Error: o.unread.Error(), TooLarge: true,
+			Attached: &sbom.Attachment{Digest: o.digest, Ref: subj.Ref, Subject: o.kind == "attestation", Signature: "not-verified", Message: o.message}}
+		ev = w.s.t.Evidence(Name, sbom.EvidenceKind, o.source, nil, subj, d)
+	case isSLSAPredicate(o.predicateType):
+		p := &signing.Provenance{Path: o.source, PredicateType: o.predicateType, Status: signing.StatusNotAssessed, Reason: o.unread.Error(),
+			Artifacts: []signing.ArtifactRef{{Path: subj.Ref, SHA256: strings.TrimPrefix(o.digest, "sha256:")}}}
+		ev = w.s.t.Evidence(Name, signing.KindProvenance, o.source, nil, subj, p)
+	default:
+		return
+	}
+	ev.SHA256, ev.Size = o.blobSHA256, o.blobSize
+	w.out = append(w.out, ev)
 }
 
 // attachedSignature names an attestation's verification outcome in the
@@ -126,6 +154,12 @@ func (w *work) provenanceEvidence(im *image, o *sigObs) {
 		emit()
 		return
 	}
+	if o.unsigned {
+		p.MinLevel = exp.MinLevel
+		p.Status, p.Reason = signing.StatusFailed, "the provenance is "+o.message+": who made it cannot be verified"
+		emit()
+		return
+	}
 	p.MinLevel = exp.MinLevel
 	tr := provenance.Trust{Keys: w.trust.Keys}
 	if len(w.trust.Roots) > 0 {
@@ -151,6 +185,19 @@ func (w *work) provenanceEvidence(im *image, o *sigObs) {
 // image's reference name (with or without its tag) or its digest; an
 // expectation without patterns matches every image.
 func slsaFor(exps []config.SLSAExpectation, ref, digest string) *config.SLSAExpectation {
+	names := imageNames(ref, digest)
+	for i, e := range exps {
+		if len(e.Artifacts) == 0 || matchesAny(e.Artifacts, names) {
+			return &exps[i]
+		}
+	}
+	return nil
+}
+
+// imageNames are the names a policy's artifacts patterns may give an
+// image: its digest, its reference (name:tag), name:tag@digest, and its
+// name without the tag.
+func imageNames(ref, digest string) []string {
 	names := []string{digest}
 	if ref != "" {
 		names = append(names, ref, ref+"@"+digest)
@@ -158,17 +205,16 @@ func slsaFor(exps []config.SLSAExpectation, ref, digest string) *config.SLSAExpe
 			names = append(names, ref[:i])
 		}
 	}
-	for i, e := range exps {
-		if len(e.Artifacts) == 0 {
-			return &exps[i]
-		}
-		for _, pat := range e.Artifacts {
-			for _, n := range names {
-				if ok, _ := path.Match(pat, n); ok || pat == n {
-					return &exps[i]
-				}
+	return names
+}
+
+func matchesAny(patterns, names []string) bool {
+	for _, pat := range patterns {
+		for _, n := range names {
+			if ok, _ := path.Match(pat, n); ok || pat == n {
+				return true
 			}
 		}
 	}
-	return nil
+	return false
 }

@@ -60,8 +60,10 @@ func (w *work) judgeImage(im *image) {
 	w.emit(sig, im.m.raw)
 
 	att := &distribution.Finding{Check: CheckAttested, Subject: im.name(), SHA256: sig.SHA256}
-	var sbom, prov, weak []string
+	var sbom, prov, weak, other []string
+	unread := false
 	for _, o := range obs {
+		unread = unread || o.unread != nil
 		switch {
 		case o.kind == "sbom":
 			weak = append(weak, o.message)
@@ -72,6 +74,8 @@ func (w *work) judgeImage(im *image) {
 			sbom = append(sbom, o.predicateType)
 		case strings.HasPrefix(o.predicateType, "https://slsa.dev/provenance/"):
 			prov = append(prov, o.predicateType)
+		default:
+			other = append(other, fmt.Sprintf("%s (%s)", o.predicateType, o.message))
 		}
 		if o.kind != "signature" {
 			att.Related = append(att.Related, o.where)
@@ -96,6 +100,14 @@ func (w *work) judgeImage(im *image) {
 		if len(weak) > 0 {
 			att.Message += "; " + strings.Join(weak, "; ")
 		}
+		if unread {
+			// An attestation above the size limit may be the one missing:
+			// what it holds is unknown, so this cannot fail.
+			att.Outcome = distribution.NotVerified
+		}
+	}
+	if len(other) > 0 {
+		att.Message += "; other verified attestations: " + strings.Join(other, "; ")
 	}
 	w.emit(att, im.m.raw)
 	w.handoff(im, obs)
@@ -116,7 +128,7 @@ func (w *work) basePinned(im *image) {
 	}
 	if im.m.index != nil {
 		for _, c := range im.m.index.Manifests {
-			if m := w.manifests[c.Digest.String()]; m != nil && m.image != nil {
+			if m := w.manifests[c.Digest.String()]; m != nil && m.image != nil && !isBuildKitAttestation(c) {
 				ms = append(ms, m)
 			}
 		}

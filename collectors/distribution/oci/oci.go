@@ -23,6 +23,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/collectors/sbom"
 	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
 )
@@ -44,7 +45,21 @@ const maxDepth = 16
 // Collector finds image layouts and archives in a target.
 type Collector struct {
 	Trust *distribution.Trust
+	// SBOMMaxSize is the SBOM collector's size limit (sbom.max-size): an
+	// SBOM or attestation attached to an image is read whole up to it (at
+	// least MaxJSONBlob), and above it is named not-assessed, unread;
+	// zero means sbom.DefaultMaxSize.
+	SBOMMaxSize int64
+	// SBOM are the SBOM parser's options for attached SBOMs.
+	SBOM  sbom.Options
 	batch *sigstore.Batch
+}
+
+func (c *Collector) sbomLimit() int64 {
+	if c.SBOMMaxSize > 0 {
+		return c.SBOMMaxSize
+	}
+	return sbom.DefaultMaxSize
 }
 
 // New returns the collector over loaded trust.
@@ -60,12 +75,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		c.batch = sigstore.NewBatch()
 	}
 	var out []evidence.Evidence
-	var layouts []string
-	for _, f := range t.Files {
-		if path.Base(f.Path) == "oci-layout" {
-			layouts = append(layouts, path.Dir(f.Path))
-		}
-	}
+	layouts := t.OCILayouts()
 	inLayout := func(p string) bool {
 		for _, l := range layouts {
 			if l == "." || strings.HasPrefix(p, l+"/") {
@@ -125,6 +135,12 @@ type work struct {
 	sigs map[string][]*sigObs
 	// srcs caches the digest of the documents observations cite.
 	srcs map[*byte]distribution.Source
+	// pending are artifact layers of an archive that its first pass did
+	// not keep, read on one more pass.
+	pending []*layerRef
+	// refs are the images' reference names by their digests (an index's
+	// and its platform manifests'), for the identities policy names.
+	refs map[string]string
 }
 
 // manifest is an image manifest or index (both shapes in one).
@@ -222,9 +238,16 @@ func (w *work) run() {
 	referrers := w.referrers(tops)
 	w.integrity()
 	images := w.images(tops)
+	w.refs = map[string]string{}
+	for _, im := range images {
+		for _, d := range im.digests {
+			w.refs[d] = im.ref
+		}
+	}
 	for _, r := range referrers {
 		w.attached(r)
 	}
+	w.readPending()
 	for _, im := range images {
 		w.judgeImage(im)
 	}
@@ -336,12 +359,31 @@ func attachedTo(d v1.Descriptor, m *manifest) (string, string) {
 	if s := m.subject(); s != nil {
 		return s.Digest.String(), "referrer"
 	}
+	if isBuildKitAttestation(d) {
+		return d.Annotations[annRefDigest], "buildkit"
+	}
 	for _, k := range []string{"org.opencontainers.image.ref.name", "io.containerd.image.name"} {
 		if g := tagScheme.FindStringSubmatch(d.Annotations[k]); g != nil {
 			return "sha256:" + g[1], g[2]
 		}
 	}
 	return "", ""
+}
+
+// BuildKit stores an image's attestations (docker buildx --sbom,
+// --provenance) as a manifest in the image index whose layers are unsigned
+// in-toto statements, annotated with the platform manifest they are about
+// (docs.docker.com/build/metadata/attestations/attestation-storage).
+const (
+	annRefType         = "vnd.docker.reference.type"
+	annRefDigest       = "vnd.docker.reference.digest"
+	refTypeAttestation = "attestation-manifest"
+	mtInToto           = "application/vnd.in-toto+json"
+	annInTotoPredicate = "in-toto.io/predicate-type"
+)
+
+func isBuildKitAttestation(d v1.Descriptor) bool {
+	return d.Annotations[annRefType] == refTypeAttestation && strings.HasPrefix(d.Annotations[annRefDigest], "sha256:")
 }
 
 // isArtifact says whether a top-level manifest is a signature, attestation
@@ -370,6 +412,15 @@ func (w *work) referrers(tops []v1.Descriptor) []*artifact {
 		if isArtifact(d, m) {
 			seen[m.digest] = true
 			out = append(out, &artifact{desc: d, m: m})
+		}
+		if m == nil || m.index == nil {
+			continue
+		}
+		for _, c := range m.index.Manifests {
+			if cm := w.manifests[c.Digest.String()]; cm != nil && isBuildKitAttestation(c) && !seen[cm.digest] {
+				seen[cm.digest] = true
+				out = append(out, &artifact{desc: c, m: cm})
+			}
 		}
 	}
 	keys := make([]string, 0, len(w.s.blobs))
@@ -432,7 +483,9 @@ func (w *work) images(tops []v1.Descriptor) []*image {
 		im := &image{desc: d, m: m, ref: d.Annotations["org.opencontainers.image.ref.name"], digests: []string{m.digest}}
 		if m.index != nil {
 			for _, c := range m.index.Manifests {
-				im.digests = append(im.digests, c.Digest.String())
+				if !isBuildKitAttestation(c) {
+					im.digests = append(im.digests, c.Digest.String())
+				}
 			}
 		}
 		out = append(out, im)

@@ -209,14 +209,10 @@ func TestLoop(t *testing.T) {
 
 func TestArchives(t *testing.T) {
 	dir := layoutDir(t, ocitest.Options{Images: 1, LayerSize: 2048, Sign: true, Seed: "a"})
-	files := map[string][]byte{}
-	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
-		if info.Mode().IsRegular() {
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)], _ = os.ReadFile(p)
-		}
-		return nil
-	})
+	files, err := ocitest.Files(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := t.TempDir()
 	var good, bad bytes.Buffer
 	ocitest.Tar(&good, files)

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
+	"github.com/pedigree-dev/pedigree/evidence"
 )
 
 // Bounds on what a layout or archive may make pedigree hold or do.
@@ -48,6 +50,8 @@ type store struct {
 	// path is the layout folder or the archive, relative to the target.
 	path    string
 	archive bool
+	// gz is set for a gzip-compressed archive.
+	gz bool
 	// files are the top-level documents: index.json, manifest.json, oci-layout.
 	files map[string][]byte
 	// blobs by "sha256:<hex>" as named in blobs/sha256/<hex>; legacy
@@ -104,6 +108,105 @@ func (s *store) json(b *blob) ([]byte, error) {
 	return data, nil
 }
 
+// errDeferred is an archive entry too large to have been kept on the
+// first pass: it is read on a second pass (readEntries).
+var errDeferred = errors.New("read on a second pass over the archive")
+
+// tooLargeError is an attachment above the limit, refused before reading.
+type tooLargeError struct {
+	where       string
+	size, limit int64
+}
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%s is %d bytes, above the %d-byte limit for an attached SBOM or attestation (sbom.max-size): not read (raise sbom.max-size to assess it)", e.where, e.size, e.limit)
+}
+
+// attachment returns a signature, attestation or SBOM blob's bytes, read
+// whole only up to limit (the size the blob's descriptor and the file
+// agree on was checked by the integrity walk). A large archive entry is
+// errDeferred: the archive is not seekable, so it is read on one more pass.
+func (s *store) attachment(b *blob, limit int64) ([]byte, error) {
+	switch {
+	case b.data != nil:
+		return b.data, nil
+	case b.link != "":
+		return nil, fmt.Errorf("%s is a link to %s; links are never followed", s.where(b), b.link)
+	case b.size > limit:
+		return nil, &tooLargeError{where: s.where(b), size: b.size, limit: limit}
+	case s.archive:
+		return nil, errDeferred
+	}
+	tt := *s.t
+	tt.MaxFileSize = limit
+	data, err := tt.ReadFile(b.name)
+	if err != nil {
+		return nil, err
+	}
+	return data, s.same(b, data)
+}
+
+// same refuses bytes that are not those the integrity walk digested (the
+// file changed between the two reads).
+func (s *store) same(b *blob, data []byte) error {
+	if b.sha256 != "" && evidence.SHA256Hex(data) != b.sha256 {
+		return fmt.Errorf("%s changed while it was read: its digest is no longer sha256:%s", s.where(b), b.sha256)
+	}
+	return nil
+}
+
+// readEntries reads the archive's blobs in want once more, in archive
+// order, each through a reader bounded by limit, and hands each to fn: one
+// extra pass for all the attachments the first pass did not keep, and one
+// attachment in memory at a time.
+func (s *store) readEntries(want map[string]*blob, limit int64, fn func(b *blob, data []byte, err error)) error {
+	tr, c, err := tarReader(s.t, s.path, s.gz)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	left := len(want)
+	for n := 0; n < maxEntries && left > 0; n++ {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.path, err)
+		}
+		b := want[path.Clean(strings.TrimPrefix(h.Name, "./"))]
+		if b == nil || h.Typeflag != tar.TypeReg {
+			continue
+		}
+		if h.Size > limit {
+			fn(b, nil, &tooLargeError{where: s.where(b), size: h.Size, limit: limit})
+			left--
+			continue
+		}
+		data := make([]byte, h.Size)
+		if _, err := io.ReadFull(tr, data); err != nil {
+			fn(b, nil, fmt.Errorf("%s: %w", s.where(b), err))
+			left--
+			continue
+		}
+		if s.same(b, data) != nil {
+			continue // a duplicate entry name: the blob is the entry with its digest
+		}
+		delete(want, b.name)
+		left--
+		fn(b, data, nil)
+	}
+	names := make([]string, 0, len(want))
+	for n := range want {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fn(want[n], nil, fmt.Errorf("%s was not found again on a second read of the archive", s.where(want[n])))
+	}
+	return nil
+}
+
 // openDir indexes an oci-layout folder of the target.
 func openDir(t *collectors.Target, dir string) (*store, error) {
 	s := &store{t: t, path: dir, files: map[string][]byte{}, blobs: map[string]*blob{}}
@@ -153,23 +256,33 @@ func isTar(t *collectors.Target, rel string) (gz bool, ok bool) {
 	return false, len(head) >= 262 && string(head[257:262]) == "ustar"
 }
 
-// looksLikeImageArchive lists an archive's entry names (headers only, data
-// skipped) and says whether it holds an OCI layout or a docker save image.
-func looksLikeImageArchive(t *collectors.Target, rel string, gz bool) bool {
+// tarReader opens an archive of the target, decompressing a gzip one up
+// to maxExpanded bytes.
+func tarReader(t *collectors.Target, rel string, gz bool) (*tar.Reader, io.Closer, error) {
 	f, err := t.Open(rel)
 	if err != nil {
-		return false
+		return nil, nil, err
 	}
-	defer f.Close()
 	var r io.Reader = f
 	if gz {
 		zr, err := gzip.NewReader(bufio.NewReader(f))
 		if err != nil {
-			return false
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: %w", rel, err)
 		}
 		r = io.LimitReader(zr, maxExpanded)
 	}
-	tr := tar.NewReader(r)
+	return tar.NewReader(r), f, nil
+}
+
+// looksLikeImageArchive lists an archive's entry names (headers only, data
+// skipped) and says whether it holds an OCI layout or a docker save image.
+func looksLikeImageArchive(t *collectors.Target, rel string, gz bool) bool {
+	tr, c, err := tarReader(t, rel, gz)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
 	for range maxEntries {
 		h, err := tr.Next()
 		if err != nil {
@@ -186,21 +299,12 @@ func looksLikeImageArchive(t *collectors.Target, rel string, gz bool) bool {
 // openTar reads an archive in one pass: every entry is hashed as it
 // streams by; small JSON entries are kept; nothing is written to disk.
 func openTar(t *collectors.Target, rel string, gz bool) (*store, error) {
-	s := &store{t: t, path: rel, archive: true, files: map[string][]byte{}, blobs: map[string]*blob{}}
-	f, err := t.Open(rel)
+	s := &store{t: t, path: rel, archive: true, gz: gz, files: map[string][]byte{}, blobs: map[string]*blob{}}
+	tr, c, err := tarReader(t, rel, gz)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	if gz {
-		zr, err := gzip.NewReader(bufio.NewReader(f))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", rel, err)
-		}
-		r = io.LimitReader(zr, maxExpanded)
-	}
-	tr := tar.NewReader(r)
+	defer c.Close()
 	kept := 0
 	for n := 0; ; n++ {
 		if n >= maxEntries {

@@ -8,6 +8,7 @@ package ocitest
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -18,7 +19,10 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -61,6 +65,36 @@ type Options struct {
 	// .digest one.
 	Base, BaseDigest string
 	Seed             string
+	// Files, when set, are the files of image i's layer (an example image
+	// holding a real program); otherwise the layer is one generated file
+	// of LayerSize bytes.
+	Files func(i int) []File
+	// SBOM and Provenance, when set, make image i's attestation predicates
+	// from the built image (an SBOM of what it holds, a provenance naming
+	// its digest); otherwise they are two-field stand-ins, enough for
+	// benchmarks that only count attestations.
+	SBOM       func(i int, img v1.Image) (predicateType string, predicate any)
+	Provenance func(i int, img v1.Image) any
+}
+
+// File is one file of a layer.
+type File struct {
+	Name string
+	Mode int64
+	Data []byte
+}
+
+// FilesLayer is an uncompressed layer of the files in the order given,
+// with zero times and owners, so the same files give the same digest.
+func FilesLayer(files []File) v1.Layer {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range files {
+		tw.WriteHeader(&tar.Header{Name: f.Name, Mode: f.Mode, Size: int64(len(f.Data)), Typeflag: tar.TypeReg, Format: tar.FormatPAX})
+		tw.Write(f.Data)
+	}
+	tw.Close()
+	return static.NewLayer(buf.Bytes(), types.OCIUncompressedLayer)
 }
 
 func layer(i, size int) v1.Layer {
@@ -75,7 +109,11 @@ func layer(i, size int) v1.Layer {
 
 // Image builds image i of a layout.
 func Image(i int, o Options) (v1.Image, error) {
-	img, err := mutate.AppendLayers(mutate.MediaType(empty.Image, types.OCIManifestSchema1), layer(i, o.LayerSize))
+	l := layer(i, o.LayerSize)
+	if o.Files != nil {
+		l = FilesLayer(o.Files(i))
+	}
+	img, err := mutate.AppendLayers(mutate.MediaType(empty.Image, types.OCIManifestSchema1), l)
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +190,24 @@ func Envelope(k *ecdsa.PrivateKey, digest v1.Hash, predicateType string, predica
 	return env
 }
 
+// CycloneDX is a schema-valid CycloneDX 1.6 SBOM of n components, about
+// 200 bytes each, all dependencies of the primary component: an SBOM
+// predicate of a chosen size.
+func CycloneDX(n int) map[string]any {
+	comps := make([]any, n)
+	deps := make([]string, n)
+	for i := range comps {
+		ref := fmt.Sprintf("c%d", i)
+		comps[i] = map[string]any{"type": "library", "bom-ref": ref, "name": fmt.Sprintf("pkg-%d", i), "version": fmt.Sprintf("1.0.%d", i),
+			"purl": fmt.Sprintf("pkg:npm/pkg-%d@1.0.%d", i, i), "hashes": []any{map[string]string{"alg": "SHA-256", "content": fmt.Sprintf("%064x", i)}}}
+		deps[i] = ref
+	}
+	return map[string]any{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+		"metadata":     map[string]any{"timestamp": "2026-01-15T00:00:00Z", "component": map[string]any{"type": "container", "name": "app", "version": "1.0", "bom-ref": "app"}},
+		"components":   comps,
+		"dependencies": []any{map[string]any{"ref": "app", "dependsOn": deps}}}
+}
+
 // Write writes a layout to dir.
 func Write(dir string, o Options) (layout.Path, error) {
 	p, err := layout.Write(dir, empty.Index)
@@ -181,12 +237,20 @@ func Write(dir string, o Options) (layout.Path, error) {
 			}
 		}
 		if o.Attest {
-			sbom := Envelope(k, d, "https://spdx.dev/Document", map[string]any{"spdxVersion": "SPDX-2.3", "name": fmt.Sprintf("demo-%d", i)})
-			prov := Envelope(k, d, "https://slsa.dev/provenance/v1", map[string]any{"buildDefinition": map[string]any{"buildType": "https://example.invalid/demo"}})
+			sbomType, sbomPred := "https://spdx.dev/Document", any(map[string]any{"spdxVersion": "SPDX-2.3", "name": fmt.Sprintf("demo-%d", i)})
+			if o.SBOM != nil {
+				sbomType, sbomPred = o.SBOM(i, img)
+			}
+			provPred := any(map[string]any{"buildDefinition": map[string]any{"buildType": "https://example.invalid/demo"}})
+			if o.Provenance != nil {
+				provPred = o.Provenance(i, img)
+			}
+			sbom := Envelope(k, d, sbomType, sbomPred)
+			prov := Envelope(k, d, "https://slsa.dev/provenance/v1", provPred)
 			mt := types.MediaType("application/vnd.dsse.envelope.v1+json")
 			if o.Referrer {
 				desc, _ := partialDescriptor(img)
-				a, err := artifact(sbom, mt, map[string]string{"predicateType": "https://spdx.dev/Document"}, desc)
+				a, err := artifact(sbom, mt, map[string]string{"predicateType": sbomType}, desc)
 				if err != nil {
 					return "", err
 				}
@@ -203,7 +267,7 @@ func Write(dir string, o Options) (layout.Path, error) {
 				}
 				continue
 			}
-			a, err := artifact(sbom, mt, map[string]string{"predicateType": "https://spdx.dev/Document"}, nil)
+			a, err := artifact(sbom, mt, map[string]string{"predicateType": sbomType}, nil)
 			if err != nil {
 				return "", err
 			}
@@ -257,6 +321,50 @@ func Tar(w io.Writer, files map[string][]byte, extra ...*tar.Header) error {
 		}
 	}
 	return tw.Close()
+}
+
+// Files reads the files of a layout folder by their slash paths in it.
+func Files(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	return files, err
+}
+
+// WriteTar writes the layout folder dir as an OCI tarball at path,
+// gzip-compressed when gz is set.
+func WriteTar(path, dir string, gz bool) error {
+	files, err := Files(dir)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if gz {
+		zw = gzip.NewWriter(f)
+		w = zw
+	}
+	err = Tar(w, files)
+	if zw != nil && err == nil {
+		err = zw.Close()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func sortStrings(s []string) {

@@ -30,6 +30,14 @@ type Options struct {
 	Expires time.Duration
 	// Delegate puts the targets under "delegated/" in a delegated role.
 	Delegate bool
+	// BinBits, when set, puts the targets in TAP 15 succinct hash bins
+	// (bins-<hex>.json, 2^BinBits of them, every one written and listed
+	// in snapshot) delegated from targets.
+	BinBits int
+	// ConsistentSnapshot writes targets, snapshot and bin metadata under
+	// their versioned names (1.targets.json) and target files as
+	// <sha256>.<name>, as a consistent-snapshot repository publishes them.
+	ConsistentSnapshot bool
 	// Seed varies the keys.
 	Seed string
 }
@@ -107,7 +115,7 @@ func Write(dir string, o Options) (*Repo, error) {
 	for v := 1; v <= o.Roots; v++ {
 		root = metadata.Root(exp)
 		root.Signed.Version = int64(v)
-		root.Signed.ConsistentSnapshot = false
+		root.Signed.ConsistentSnapshot = o.ConsistentSnapshot
 		ks := rootKeys(v)
 		for _, k := range ks {
 			if err := root.Signed.AddKey(k.key, metadata.ROOT); err != nil {
@@ -141,59 +149,90 @@ func Write(dir string, o Options) (*Repo, error) {
 	if err := root.ToFile(filepath.Join(md, "root.json"), true); err != nil {
 		return nil, err
 	}
+	// name is where a role's metadata is written.
+	name := func(role string) string {
+		if o.ConsistentSnapshot && role != metadata.TIMESTAMP {
+			return filepath.Join(md, "1."+role+".json")
+		}
+		return filepath.Join(md, role+".json")
+	}
 	targets := metadata.Targets(exp)
-	var holder = targets
-	var delegated *metadata.Metadata[metadata.TargetsType]
+	var holder = func(string) *metadata.Metadata[metadata.TargetsType] { return targets }
+	var delegated []*metadata.Metadata[metadata.TargetsType]
+	var delegatedNames []string
+	var delegatedSigner signer
 	prefix := ""
-	if o.Delegate {
+	switch {
+	case o.BinBits > 0:
+		delegatedSigner = newSigner(o.Seed, 60)
+		sr := &metadata.SuccinctRoles{KeyIDs: []string{keyID(delegatedSigner.key)}, Threshold: 1, BitLength: o.BinBits, NamePrefix: "bins"}
+		targets.Signed.Delegations = &metadata.Delegations{Keys: map[string]*metadata.Key{keyID(delegatedSigner.key): delegatedSigner.key}, SuccinctRoles: sr}
+		bins := map[string]*metadata.Metadata[metadata.TargetsType]{}
+		for _, b := range sr.GetRoles() {
+			bins[b] = metadata.Targets(exp)
+			delegated = append(delegated, bins[b])
+			delegatedNames = append(delegatedNames, b)
+		}
+		holder = func(p string) *metadata.Metadata[metadata.TargetsType] { return bins[sr.GetRolesForTarget(p)[0].Name] }
+	case o.Delegate:
 		prefix = "delegated/"
-		delegated = metadata.Targets(exp)
+		delegatedSigner = delegateKey
+		d := metadata.Targets(exp)
 		targets.Signed.Delegations = &metadata.Delegations{Keys: map[string]*metadata.Key{}, Roles: []metadata.DelegatedRole{{
 			Name: "delegated", KeyIDs: []string{keyID(delegateKey.key)}, Threshold: 1, Paths: []string{"delegated/*"}}}}
 		targets.Signed.Delegations.Keys[keyID(delegateKey.key)] = delegateKey.key
-		holder = delegated
+		delegated, delegatedNames = append(delegated, d), append(delegatedNames, "delegated")
+		holder = func(string) *metadata.Metadata[metadata.TargetsType] { return d }
 	}
 	for i := range o.Targets {
-		name := fmt.Sprintf("%sfile-%04d.txt", prefix, i)
+		tname := fmt.Sprintf("%sfile-%04d.txt", prefix, i)
 		data := []byte(fmt.Sprintf("target %d\n", i))
-		p := filepath.Join(td, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return nil, err
-		}
-		tf, err := metadata.TargetFile().FromBytes(name, data, "sha256", "sha512")
+		tf, err := metadata.TargetFile().FromBytes(tname, data, "sha256", "sha512")
 		if err != nil {
 			return nil, err
 		}
-		holder.Signed.Targets[name] = tf
+		p := filepath.Join(td, filepath.FromSlash(tname))
+		ps := []string{p}
+		if o.ConsistentSnapshot {
+			// One copy under each of its hashes: a client picks any.
+			d, b := filepath.Split(p)
+			ps = []string{filepath.Join(d, tf.Hashes["sha256"].String()+"."+b), filepath.Join(d, tf.Hashes["sha512"].String()+"."+b)}
+		}
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		for _, p := range ps {
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				return nil, err
+			}
+		}
+		holder(tname).Signed.Targets[tname] = tf
 	}
 	for _, k := range targetKeys[:o.Threshold] {
 		if _, err := targets.Sign(k.s); err != nil {
 			return nil, err
 		}
 	}
-	if err := targets.ToFile(filepath.Join(md, "targets.json"), true); err != nil {
+	if err := targets.ToFile(name(metadata.TARGETS), true); err != nil {
 		return nil, err
 	}
 	snap := metadata.Snapshot(exp)
 	snap.Signed.Meta["targets.json"] = metadata.MetaFile(1)
-	if delegated != nil {
-		if _, err := delegated.Sign(delegateKey.s); err != nil {
+	for i, d := range delegated {
+		if _, err := d.Sign(delegatedSigner.s); err != nil {
 			return nil, err
 		}
-		if err := delegated.ToFile(filepath.Join(md, "delegated.json"), true); err != nil {
+		if err := d.ToFile(name(delegatedNames[i]), true); err != nil {
 			return nil, err
 		}
-		snap.Signed.Meta["delegated.json"] = metadata.MetaFile(1)
+		snap.Signed.Meta[delegatedNames[i]+".json"] = metadata.MetaFile(1)
 	}
 	snap.Sign(online.s)
-	if err := snap.ToFile(filepath.Join(md, "snapshot.json"), true); err != nil {
+	if err := snap.ToFile(name(metadata.SNAPSHOT), true); err != nil {
 		return nil, err
 	}
 	ts := metadata.Timestamp(exp)
 	ts.Signed.Meta["snapshot.json"] = metadata.MetaFile(1)
 	ts.Sign(online.s)
-	if err := ts.ToFile(filepath.Join(md, "timestamp.json"), true); err != nil {
+	if err := ts.ToFile(name(metadata.TIMESTAMP), true); err != nil {
 		return nil, err
 	}
 	return &Repo{Dir: dir, Root: root}, nil
@@ -203,13 +242,24 @@ func Write(dir string, o Options) (*Repo, error) {
 // online key (timestamp/snapshot), after edit changed its signed part:
 // tests make validly signed rollbacks and mix-and-match this way.
 func Resign[T metadata.Roles](file, seed string, edit func(m *metadata.Metadata[T])) error {
+	return ResignWith(file, seed, 1, edit)
+}
+
+// Key numbers of the signers Write uses, for ResignWith.
+const (
+	OnlineKey = 1  // timestamp and snapshot
+	BinsKey   = 60 // every hash bin
+)
+
+// ResignWith is Resign with key number n (OnlineKey, BinsKey).
+func ResignWith[T metadata.Roles](file, seed string, n int, edit func(m *metadata.Metadata[T])) error {
 	m, err := (&metadata.Metadata[T]{}).FromFile(file)
 	if err != nil {
 		return err
 	}
 	edit(m)
 	m.ClearSignatures()
-	if _, err := m.Sign(newSigner(seed, 1).s); err != nil {
+	if _, err := m.Sign(newSigner(seed, n).s); err != nil {
 		return err
 	}
 	return m.ToFile(file, true)
