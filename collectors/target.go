@@ -226,7 +226,12 @@ func (t *Target) ReadFile(rel string) ([]byte, error) {
 // Evidence builds an Evidence about raw bytes read from this target, with
 // a stable id.
 func (t *Target) Evidence(collector, kind, source string, raw []byte, subject evidence.Subject, payload any) evidence.Evidence {
-	sum := evidence.SHA256Hex(raw)
+	return t.EvidenceOfSum(collector, kind, source, evidence.SHA256Hex(raw), int64(len(raw)), subject, payload)
+}
+
+// EvidenceOfSum is Evidence for a source whose bytes were hashed already
+// and need not be held until the payload is built from them.
+func (t *Target) EvidenceOfSum(collector, kind, source, sum string, size int64, subject evidence.Subject, payload any) evidence.Evidence {
 	return evidence.Evidence{
 		ID:          evidence.NewID(collector, kind, t.Name, source, sum),
 		Collector:   collector,
@@ -235,7 +240,7 @@ func (t *Target) Evidence(collector, kind, source string, raw []byte, subject ev
 		Target:      t.Name,
 		Source:      source,
 		SHA256:      sum,
-		Size:        int64(len(raw)),
+		Size:        size,
 		CollectedAt: t.Now,
 		Payload:     payload,
 	}

@@ -60,7 +60,11 @@ type Options struct {
 	Concurrency int
 	// Progress receives one line per step; nil discards.
 	Progress func(done, total int, what string)
-	Logger   *slog.Logger
+	// Inputs, when set, is told the size of the largest file of the
+	// targets and their number once they are listed, before any is read:
+	// the CLI derives its memory budget from them (internal/membudget).
+	Inputs func(largestFile int64, files int)
+	Logger *slog.Logger
 }
 
 // CollectorName is what the engine records as the collector of its own
@@ -114,6 +118,17 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 		a.Targets = append(a.Targets, at)
 	}
 
+	if o.Inputs != nil {
+		var largest int64
+		files := 0
+		for _, t := range targets {
+			files += len(t.Files)
+			for _, f := range t.Files {
+				largest = max(largest, f.Size)
+			}
+		}
+		o.Inputs(largest, files)
+	}
 	runs, ev, err := collect(ctx, o, targets, log)
 	if err != nil {
 		return nil, err
@@ -135,7 +150,7 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	findings := Fold(RunChecks(o.Checks, ev), FoldAbove, FoldKeep)
+	findings := runChecks(o.Checks, ev, func(fs []evidence.Finding) []evidence.Finding { return Fold(fs, FoldAbove, FoldKeep) })
 	findings = append(findings, errFindings...)
 	finalizeIDs(findings)
 	a.Findings = findings
@@ -157,8 +172,23 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 	}
 	for _, inv := range o.Inventoriers {
 		part := inv(ev)
-		a.Inventory.Components = append(a.Inventory.Components, part.Components...)
-		a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
+		// The first part is taken as it is: copying a million-row table
+		// would hold it twice.
+		if a.Inventory.Components == nil {
+			a.Inventory.Components = part.Components
+		} else {
+			a.Inventory.Components = append(a.Inventory.Components, part.Components...)
+		}
+		if a.Inventory.Crypto == nil {
+			a.Inventory.Crypto = part.Crypto
+		} else {
+			a.Inventory.Crypto = append(a.Inventory.Crypto, part.Crypto...)
+		}
+	}
+	for i := range ev {
+		if c, ok := ev[i].Payload.(evidence.Compacter); ok {
+			c.Compact()
+		}
 	}
 	a.Controls = controls.AggregateWith(o.Scope.ControlIDs, o.Index, o.Mapping, o.Checks, findings, o.Manual, o.Params)
 	if o.CMMC != nil {
@@ -257,6 +287,15 @@ func dedupeEvidence(ev []evidence.Evidence) []evidence.Evidence {
 
 // RunChecks runs each check over the evidence kinds it reads, in order.
 func RunChecks(checks []controls.Check, ev []evidence.Evidence) []evidence.Finding {
+	return runChecks(checks, ev, nil)
+}
+
+// runChecks runs the checks in order, passing each one's findings through
+// fold (nil: kept as they are) before the next runs: a check that judges
+// 100,000 certificates one by one is folded before the next makes as many,
+// so that they are never all held at once. Folding groups findings by
+// check, so folding each check's alone is folding them all.
+func runChecks(checks []controls.Check, ev []evidence.Evidence, fold func([]evidence.Finding) []evidence.Finding) []evidence.Finding {
 	byKind := map[string][]evidence.Evidence{}
 	for _, e := range ev {
 		byKind[e.Kind] = append(byKind[e.Kind], e)
@@ -264,10 +303,21 @@ func RunChecks(checks []controls.Check, ev []evidence.Evidence) []evidence.Findi
 	var out []evidence.Finding
 	for _, c := range checks {
 		var in []evidence.Evidence
-		for _, k := range c.Reads {
-			in = append(in, byKind[k]...)
+		if len(c.Reads) == 1 {
+			// One kind: its list as it is, capped so that a check
+			// appending to its input cannot write into another's.
+			l := byKind[c.Reads[0]]
+			in = l[:len(l):len(l)]
+		} else {
+			for _, k := range c.Reads {
+				in = append(in, byKind[k]...)
+			}
 		}
-		out = append(out, runCheck(c, in)...)
+		fs := runCheck(c, in)
+		if fold != nil {
+			fs = fold(fs)
+		}
+		out = append(out, fs...)
 	}
 	return out
 }

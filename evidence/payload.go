@@ -27,3 +27,12 @@ func PayloadAs[T any](e *Evidence) (*T, bool) {
 	}
 	return &t, true
 }
+
+// Compacter is a payload holding detail that only checks and inventories
+// read and that its JSON form leaves out (a large SBOM's component list:
+// pedigree.json names the file by its SHA-256 instead). The engine calls
+// Compact once they have run, so that the detail is not held through the
+// writing of every report.
+type Compacter interface {
+	Compact()
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/cmmc"
 	"github.com/pedigree-dev/pedigree/engine"
+	"github.com/pedigree-dev/pedigree/internal/membudget"
 	"github.com/pedigree-dev/pedigree/internal/outfile"
 	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/reports"
@@ -121,6 +122,8 @@ func runAssess(cmd *cobra.Command, args []string) error {
 	prog.say("assessing %d target(s), %d control(s) in scope", len(plan.opts.Targets), len(plan.opts.Scope.ControlIDs))
 	plan.opts.Progress = prog.step
 	plan.opts.Logger = log
+	// One run per process: its peak memory follows its input.
+	plan.opts.Inputs = func(largest int64, files int) { membudget.ForInput(largest, files) }
 	a, written, err := runPlan(ctx, plan, prog.done)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/controls/sbomchecks"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/membudget"
 )
 
 func init() {
@@ -86,6 +87,11 @@ func runSBOMInspect(cmd *cobra.Command, path string, opts inspectOptions) error 
 	}
 	defer t.Close()
 	t.MaxFileSize = limit
+	var largest int64
+	for _, f := range t.Files {
+		largest = max(largest, f.Size)
+	}
+	membudget.ForInput(largest, len(t.Files))
 	ctx := cmd.Context()
 	col := sbom.NewCollector(limit)
 	col.Options.SchemaMaxSize = opts.schemaMaxSize

@@ -338,7 +338,10 @@ func appendComponents(out *[]Component, cs []cdx.Component, parent string) {
 func convertComponent(c *cdx.Component, parent string) Component {
 	out := Component{
 		Ref: c.BOMRef, Type: string(c.Type), Name: c.Name, Version: c.Version,
-		PURL: strings.TrimSpace(c.PackageURL), CPE: strings.TrimSpace(c.CPE), Parent: parent,
+		PURL: strings.TrimSpace(c.PackageURL), CPE: strings.TrimSpace(c.CPE),
+	}
+	if parent != "" {
+		out.More().Parent = parent
 	}
 	if c.Supplier != nil {
 		out.Supplier = strings.TrimSpace(c.Supplier.Name)
@@ -352,10 +355,14 @@ func convertComponent(c *cdx.Component, parent string) Component {
 		}
 	}
 	if c.Manufacturer != nil {
-		out.Originator = strings.TrimSpace(c.Manufacturer.Name)
+		if v := strings.TrimSpace(c.Manufacturer.Name); v != "" {
+			out.More().Originator = v
+		}
 	}
 	if c.SWID != nil {
-		out.SWID = strings.TrimSpace(c.SWID.TagID)
+		if v := strings.TrimSpace(c.SWID.TagID); v != "" {
+			out.More().SWID = v
+		}
 	}
 	if c.Hashes != nil {
 		out.Hashes = make([]Hash, 0, len(*c.Hashes))
@@ -377,12 +384,12 @@ func convertComponent(c *cdx.Component, parent string) Component {
 		for _, r := range *c.ExternalReferences {
 			switch r.Type {
 			case cdx.ERTypeDistribution, cdx.ERTypeDistributionIntake:
-				if out.DownloadLocation == "" {
-					out.DownloadLocation = r.URL
+				if out.DownloadLocation() == "" && r.URL != "" {
+					out.More().DownloadLocation = r.URL
 				}
 			case cdx.ERTypeVCS:
-				if out.VCS == "" {
-					out.VCS = r.URL
+				if out.VCS() == "" && r.URL != "" {
+					out.More().VCS = r.URL
 				}
 			}
 		}
@@ -403,18 +410,19 @@ func convertComponent(c *cdx.Component, parent string) Component {
 			}
 		}
 		if ped.Ancestors > 0 || ped.Patches > 0 || len(ped.Commits) > 0 || ped.Notes != "" {
-			out.Pedigree = ped
+			out.More().Pedigree = ped
 		}
 	}
 	if c.Properties != nil {
 		for _, pr := range *c.Properties {
 			if strings.HasPrefix(pr.Name, "bsi:") {
-				if out.Properties == nil {
-					out.Properties = map[string]string{}
+				x := out.More()
+				if x.Properties == nil {
+					x.Properties = map[string]string{}
 				}
-				out.Properties[pr.Name] = pr.Value
+				x.Properties[pr.Name] = pr.Value
 				if pr.Name == "bsi:component:filename" {
-					out.FileName = pr.Value
+					x.FileName = pr.Value
 				}
 			}
 		}

@@ -20,8 +20,7 @@ func BenchmarkCycloneDXSchemaLarge(b *testing.B) {
 	}
 }
 
-// BenchmarkCycloneDXDecodeLarge decodes the same SBOM into the model (the
-// split decode: no copy of the file).
+// BenchmarkCycloneDXDecodeLarge decodes the same SBOM into the model.
 func BenchmarkCycloneDXDecodeLarge(b *testing.B) {
 	raw := largeSBOM(b)
 	b.SetBytes(int64(len(raw)))

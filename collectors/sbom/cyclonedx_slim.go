@@ -85,22 +85,75 @@ var knownCDXVersions = map[string]bool{"1.0": true, "1.1": true, "1.2": true, "1
 // that fails its schema, and formatProblem says why.
 func decodeSlim(d *Document, raw []byte) (formatProblem string, err error) {
 	if bytes.Contains(raw, []byte("bsi:component")) {
-		if fp, ok := decodeSplit[bsiComponent](d, raw); ok {
-			return fp, nil
-		}
 		return decodeSlimAs[bsiComponent](d, raw)
-	}
-	if fp, ok := decodeSplit[slimComponent](d, raw); ok {
-		return fp, nil
 	}
 	return decodeSlimAs[slimComponent](d, raw)
 }
 
 func decodeSlimAs[C slimComp[C]](d *Document, raw []byte) (string, error) {
+	if p, ok, err := decodeSlimSplit[C](d, raw); ok {
+		return p, err
+	}
 	var bom slimBOM[C]
 	if err := gojson.Unmarshal(raw, &bom); err != nil {
 		return "", err
 	}
+	return finishSlim(d, &bom, nil)
+}
+
+// decodeSlimSplit decodes the components array one element at a time and
+// the rest of the document on its own. Decoded whole, a 1,000,000-component
+// SBOM holds the decoder's copy of the input and an array of decoded
+// components beside the Document's, about four times the file's size; here
+// only one component is decoded at a time. ok is false, with nothing done,
+// when the document is one the split cannot read (malformed, or no
+// components array): decodeSlimAs then decodes it whole, which reports any
+// error exactly as before.
+func decodeSlimSplit[C slimComp[C]](d *Document, raw []byte) (string, bool, error) {
+	if wholeDecode {
+		return "", false, nil
+	}
+	cs, ce, found := memberSpan(raw, "components")
+	if !found || raw[cs] != '[' {
+		return "", false, nil
+	}
+	arr := raw[cs:ce]
+	n := 0
+	if !arrayElements(arr, func(int, int) bool { n++; return true }) {
+		return "", false, nil
+	}
+	rest := make([]byte, 0, len(raw)-len(arr)+4)
+	rest = append(append(append(rest, raw[:cs]...), "null"...), raw[ce:]...)
+	var bom slimBOM[C]
+	if gojson.Unmarshal(rest, &bom) != nil {
+		return "", false, nil
+	}
+	comps := make([]Component, 0, n)
+	var (
+		zero C
+		one  = make([]C, 1)
+	)
+	if !arrayElements(arr, func(s, e int) bool {
+		one[0] = zero
+		if gojson.Unmarshal(arr[s:e], &one[0]) != nil {
+			return false
+		}
+		appendSlim(&comps, one[:1], "")
+		return true
+	}) {
+		return "", false, nil
+	}
+	if len(comps) == 0 {
+		comps = nil // as the whole decode leaves an empty array
+	}
+	p, err := finishSlim(d, &bom, comps)
+	splitDecodes.Add(1)
+	return p, true, err
+}
+
+// finishSlim fills d from a decoded BOM; comps, when not nil, are its
+// components already converted.
+func finishSlim[C slimComp[C]](d *Document, bom *slimBOM[C], comps []Component) (string, error) {
 	formatProblem := ""
 	if bom.BOMFormat != cdx.BOMFormat {
 		formatProblem = "/bomFormat: value must be '" + cdx.BOMFormat + "'"
@@ -116,7 +169,10 @@ func decodeSlimAs[C slimComp[C]](d *Document, raw []byte) (string, error) {
 		meta.Dependencies = &bom.Dependencies
 	}
 	fromBOM(d, meta)
-	if len(bom.Components) > 0 {
+	switch {
+	case comps != nil:
+		d.Components = comps
+	case len(bom.Components) > 0:
 		d.Components = make([]Component, 0, countSlim(bom.Components))
 		appendSlim(&d.Components, bom.Components, "")
 	}

@@ -74,6 +74,12 @@ func Detect(b []byte) (Kind, bool) {
 	if !looksText(trimmed) {
 		return Kind{}, false
 	}
+	// The literal each pattern needs is looked for first: the patterns
+	// backtrack over every line, and most text files (certificates,
+	// sources) are no SBOM.
+	if !bytes.Contains(trimmed, []byte("SPDXVersion")) && !bytes.Contains(trimmed, []byte("spdxVersion")) {
+		return Kind{}, false
+	}
 	if m := reTagValue.FindSubmatch(trimmed); m != nil {
 		return Kind{Format: FormatSPDX, Encoding: EncodingTagValue, SpecVersion: string(m[1])}, true
 	}

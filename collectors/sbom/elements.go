@@ -12,13 +12,13 @@ import (
 
 // HasSupplier: a supplier (CycloneDX supplier name or URL, SPDX supplier)
 // or a maker (CycloneDX manufacturer, SPDX originator) is named.
-func (c *Component) HasSupplier() bool { return c.Supplier != "" || c.Originator != "" }
+func (c *Component) HasSupplier() bool { return c.Supplier != "" || c.Originator() != "" }
 
 // HasVersion: a non-empty version.
 func (c *Component) HasVersion() bool { return strings.TrimSpace(c.Version) != "" }
 
 // HasIdentifier: a purl, CPE or SWID tag id.
-func (c *Component) HasIdentifier() bool { return c.PURL != "" || c.CPE != "" || c.SWID != "" }
+func (c *Component) HasIdentifier() bool { return c.PURL != "" || c.CPE != "" || c.SWID() != "" }
 
 // HasHash: at least one digest.
 func (c *Component) HasHash() bool { return len(c.Hashes) > 0 }
@@ -29,7 +29,8 @@ func (c *Component) HasLicense() bool { return len(c.Licenses) > 0 }
 // HasProvenance: where the component came from is recorded: CycloneDX
 // pedigree, an SPDX originator, a download location or a VCS reference.
 func (c *Component) HasProvenance() bool {
-	return c.Pedigree != nil || c.Originator != "" || c.DownloadLocation != "" || c.VCS != ""
+	x := c.x()
+	return x.Pedigree != nil || x.Originator != "" || x.DownloadLocation != "" || x.VCS != ""
 }
 
 // Label names a component in messages: name@version, or its ref, each

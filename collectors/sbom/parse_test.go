@@ -64,7 +64,7 @@ func TestParseCycloneDX(t *testing.T) {
 	if d.Error != "" || !d.SchemaValid || !d.SchemaChecked {
 		t.Fatalf("error %q valid %v schema %v", d.Error, d.SchemaValid, d.SchemaErrors)
 	}
-	if len(d.Components) != 3 || d.Components[1].Parent != "a" || d.Components[1].Name != "inner" {
+	if len(d.Components) != 3 || d.Components[1].Parent() != "a" || d.Components[1].Name != "inner" {
 		t.Errorf("components = %+v", d.Components)
 	}
 	if d.Primary == nil || d.Primary.Ref != "app" || len(d.Primary.Hashes) != 1 || d.Primary.Hashes[0].Algorithm != "SHA-256" {
@@ -100,7 +100,7 @@ func TestParseSPDX3(t *testing.T) {
 	if lib.PURL != "pkg:npm/left-pad@1.3.0" || lib.Supplier != "Acme Corp" {
 		t.Errorf("lib = %+v", lib)
 	}
-	if d.Primary.Hashes[0].Algorithm != "SHA-256" || d.Primary.DownloadLocation == "" {
+	if d.Primary.Hashes[0].Algorithm != "SHA-256" || d.Primary.DownloadLocation() == "" {
 		t.Errorf("primary = %+v", d.Primary)
 	}
 	if !d.HasDependencies || d.Dependencies[d.Primary.Ref][0] != lib.Ref {

@@ -2,12 +2,20 @@ package sbom
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
+	"github.com/spdx/tools-golang/convert"
 	"github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx"
+	common2 "github.com/spdx/tools-golang/spdx/common"
 	"github.com/spdx/tools-golang/spdx/v2/common"
+	"github.com/spdx/tools-golang/spdx/v2/v2_1"
+	"github.com/spdx/tools-golang/spdx/v2/v2_2"
+	"github.com/spdx/tools-golang/spdx/v2/v2_3"
 	"github.com/spdx/tools-golang/tagvalue"
 	spdxyaml "github.com/spdx/tools-golang/yaml"
 )
@@ -30,7 +38,12 @@ func parseSPDX2(d *Document, raw []byte, o Options) {
 		default:
 			validateSPDX2JSON(d, raw)
 		}
-		doc, err = json.Read(bytes.NewReader(raw))
+		var comps []Component
+		if doc, comps = readSPDX23Split(raw); doc != nil {
+			d.Components = comps
+		} else {
+			doc, err = readSPDX2JSON(raw)
+		}
 	case EncodingTagValue:
 		doc, err = tagvalue.Read(bytes.NewReader(raw))
 		if err != nil && strings.Contains(err.Error(), "Snippet") {
@@ -60,6 +73,162 @@ func parseSPDX2(d *Document, raw []byte, o Options) {
 		d.SchemaChecked = true
 	}
 	fromSPDX2(d, doc)
+}
+
+// readSPDX2JSON is tools-golang's json.Read without its two extra copies
+// of the document: it finds the version by decoding the whole file into a
+// generic map (several times the file's size on a large SBOM) and reads
+// the input into a growing buffer first. Here the version is read alone and
+// the bytes are decoded once into the model of that version, then converted
+// as json.Read converts them. Anything the short path cannot decide (no
+// version, an unknown one, invalid JSON) goes to json.Read, so its errors
+// stay word for word.
+func readSPDX2JSON(raw []byte) (*spdx.Document, error) {
+	var head struct {
+		SPDXVersion *string `json:"spdxVersion"`
+	}
+	if gojson.Unmarshal(raw, &head) != nil || head.SPDXVersion == nil {
+		return json.Read(bytes.NewReader(raw))
+	}
+	var from common2.AnyDocument
+	switch *head.SPDXVersion {
+	case v2_1.Version:
+		from = &v2_1.Document{}
+	case v2_2.Version:
+		from = &v2_2.Document{}
+	case v2_3.Version:
+		from = &v2_3.Document{}
+	default:
+		return json.Read(bytes.NewReader(raw))
+	}
+	if err := stdjson.Unmarshal(raw, from); err != nil {
+		return nil, err
+	}
+	var doc spdx.Document
+	if err := convert.Document(from, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// readSPDX23Split reads an SPDX 2.3 JSON document with its packages
+// decoded and converted one at a time, and its files and snippets (which
+// no check reads) decoded one at a time and dropped: the whole model of a
+// 200,000-package document is never held. What tools-golang derives from
+// the packages while decoding the document (a CONTAINS relationship for
+// each hasFiles entry not stated already) is derived the same way here.
+// It returns a nil document, having done nothing, for anything else
+// (another version, a document it cannot split, any decoding error): the
+// caller then reads it whole, which reports errors as before.
+func readSPDX23Split(raw []byte) (*spdx.Document, []Component) {
+	var head struct {
+		SPDXVersion string `json:"spdxVersion"`
+	}
+	if wholeDecode || gojson.Unmarshal(raw, &head) != nil || head.SPDXVersion != v2_3.Version {
+		return nil, nil
+	}
+	type span struct{ start, end int }
+	var pkgs, files, snippets span
+	var ok bool
+	if pkgs.start, pkgs.end, ok = memberSpan(raw, "packages"); !ok || raw[pkgs.start] != '[' {
+		return nil, nil
+	}
+	spans := []span{pkgs}
+	for _, m := range []struct {
+		name string
+		s    *span
+	}{{"files", &files}, {"snippets", &snippets}} {
+		if st, en, ok := memberSpan(raw, m.name); ok && raw[st] == '[' {
+			*m.s = span{st, en}
+			spans = append(spans, *m.s)
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	rest := make([]byte, 0, 1024)
+	at := 0
+	for _, sp := range spans {
+		rest = append(append(rest, raw[at:sp.start]...), "null"...)
+		at = sp.end
+	}
+	rest = append(rest, raw[at:]...)
+	var doc v2_3.Document
+	if stdjson.Unmarshal(rest, &doc) != nil {
+		return nil, nil
+	}
+	// Files and snippets are decoded only for a decoding error to be
+	// found as the whole decode finds it.
+	for _, x := range []struct {
+		s   span
+		new func() any
+	}{{files, func() any { return &v2_3.File{} }}, {snippets, func() any { return &v2_3.Snippet{} }}} {
+		if x.s.end == 0 {
+			continue
+		}
+		arr := raw[x.s.start:x.s.end]
+		if !arrayElements(arr, func(s, e int) bool { return stdjson.Unmarshal(arr[s:e], x.new()) == nil }) {
+			return nil, nil
+		}
+	}
+	arr := raw[pkgs.start:pkgs.end]
+	n := 0
+	if !arrayElements(arr, func(int, int) bool { n++; return true }) {
+		return nil, nil
+	}
+	comps := make([]Component, 0, n)
+	var contains []*v2_3.Relationship
+	if !arrayElements(arr, func(s, e int) bool {
+		el := arr[s:e]
+		if string(el) == "null" {
+			return false // tools-golang fails on it: read whole, as it always was
+		}
+		var p v2_3.Package
+		if stdjson.Unmarshal(el, &p) != nil {
+			return false
+		}
+		if bytes.Contains(el, []byte(`"hasFiles"`)) {
+			var hf struct {
+				HasFiles []common.DocElementID `json:"hasFiles"`
+			}
+			if stdjson.Unmarshal(el, &hf) != nil {
+				return false
+			}
+			for _, f := range hf.HasFiles {
+				contains = append(contains, &v2_3.Relationship{RefA: common.DocElementID{ElementRefID: p.PackageSPDXIdentifier},
+					RefB: f, Relationship: common.TypeRelationshipContains})
+			}
+		}
+		comps = append(comps, spdx2Component(&p))
+		return true
+	}) {
+		return nil, nil
+	}
+	if len(contains) > 0 {
+		exists := make(map[string]bool, len(doc.Relationships)+len(contains))
+		for _, r := range doc.Relationships {
+			exists[relKey(r)] = true
+		}
+		for _, r := range contains {
+			if k := relKey(r); !exists[k] {
+				doc.Relationships = append(doc.Relationships, r)
+				exists[k] = true
+			}
+		}
+	}
+	splitDecodes.Add(1)
+	return &doc, comps
+}
+
+// relKey is tools-golang's key for telling relationships apart when it
+// adds the ones it derives (CONTAINED_BY and DESCRIBED_BY turned round).
+func relKey(r *v2_3.Relationship) string {
+	a, b, rel := r.RefA, r.RefB, r.Relationship
+	switch r.Relationship {
+	case common.TypeRelationshipContainedBy:
+		rel, a, b = common.TypeRelationshipContains, r.RefB, r.RefA
+	case common.TypeRelationshipDescribeBy:
+		rel, a, b = common.TypeRelationshipDescribe, r.RefB, r.RefA
+	}
+	return common.RenderDocElementID(a) + "-" + rel + "->" + common.RenderDocElementID(b)
 }
 
 func validateSPDX2JSON(d *Document, raw []byte) {
@@ -145,58 +314,17 @@ func fromSPDX2(d *Document, doc *spdx.Document) {
 			}
 		}
 	}
-	byID := make(map[string]int, len(doc.Packages))
-	d.Components = make([]Component, 0, len(doc.Packages))
-	for _, p := range doc.Packages {
-		if p == nil {
-			continue
-		}
-		c := Component{
-			Ref: "SPDXRef-" + string(p.PackageSPDXIdentifier), Type: strings.ToLower(p.PrimaryPackagePurpose),
-			Name: p.PackageName, Version: p.PackageVersion, FileName: p.PackageFileName,
-		}
-		if p.PackageSupplier != nil && !noAssertion(p.PackageSupplier.Supplier) {
-			c.Supplier = strings.TrimSpace(p.PackageSupplier.Supplier)
-		}
-		if p.PackageOriginator != nil && !noAssertion(p.PackageOriginator.Originator) {
-			c.Originator = strings.TrimSpace(p.PackageOriginator.Originator)
-		}
-		if !noAssertion(p.PackageDownloadLocation) {
-			c.DownloadLocation = strings.TrimSpace(p.PackageDownloadLocation)
-		}
-		if p.PackageSourceInfo != "" {
-			c.VCS = p.PackageSourceInfo
-		}
-		for _, ck := range p.PackageChecksums {
-			c.Hashes = append(c.Hashes, Hash{Algorithm: normHashAlg(string(ck.Algorithm)), Value: ck.Value})
-		}
-		for _, l := range []string{p.PackageLicenseConcluded, p.PackageLicenseDeclared} {
-			if !noAssertion(l) {
-				c.Licenses = append(c.Licenses, l)
-				break
+	byID := make(map[string]int, max(len(doc.Packages), len(d.Components)))
+	if d.Components == nil {
+		d.Components = make([]Component, 0, len(doc.Packages))
+		for _, p := range doc.Packages {
+			if p != nil {
+				d.Components = append(d.Components, spdx2Component(p))
 			}
 		}
-		for _, r := range p.PackageExternalReferences {
-			if r == nil {
-				continue
-			}
-			cat := strings.ToUpper(strings.ReplaceAll(r.Category, "_", "-"))
-			if cat != "PACKAGE-MANAGER" && cat != "SECURITY" {
-				continue
-			}
-			switch r.RefType {
-			case "purl":
-				if c.PURL == "" {
-					c.PURL = strings.TrimSpace(r.Locator)
-				}
-			case "cpe22Type", "cpe23Type":
-				if c.CPE == "" {
-					c.CPE = strings.TrimSpace(r.Locator)
-				}
-			}
-		}
-		byID[c.Ref] = len(d.Components)
-		d.Components = append(d.Components, c)
+	}
+	for i := range d.Components {
+		byID[d.Components[i].Ref] = i
 	}
 	var described []string
 	d.Dependencies = map[string][]string{}
@@ -237,6 +365,62 @@ func fromSPDX2(d *Document, doc *spdx.Document) {
 			break
 		}
 	}
+}
+
+// spdx2Component is the Component of one SPDX 2 package.
+func spdx2Component(p *spdx.Package) Component {
+	c := Component{
+		Ref: "SPDXRef-" + string(p.PackageSPDXIdentifier), Type: strings.ToLower(p.PrimaryPackagePurpose),
+		Name: p.PackageName, Version: p.PackageVersion,
+	}
+	if p.PackageFileName != "" {
+		c.More().FileName = p.PackageFileName
+	}
+	if p.PackageSupplier != nil && !noAssertion(p.PackageSupplier.Supplier) {
+		c.Supplier = strings.TrimSpace(p.PackageSupplier.Supplier)
+	}
+	if p.PackageOriginator != nil && !noAssertion(p.PackageOriginator.Originator) {
+		if v := strings.TrimSpace(p.PackageOriginator.Originator); v != "" {
+			c.More().Originator = v
+		}
+	}
+	if !noAssertion(p.PackageDownloadLocation) {
+		if v := strings.TrimSpace(p.PackageDownloadLocation); v != "" {
+			c.More().DownloadLocation = v
+		}
+	}
+	if p.PackageSourceInfo != "" {
+		c.More().VCS = p.PackageSourceInfo
+	}
+	for _, ck := range p.PackageChecksums {
+		c.Hashes = append(c.Hashes, Hash{Algorithm: normHashAlg(string(ck.Algorithm)), Value: ck.Value})
+	}
+	for _, l := range []string{p.PackageLicenseConcluded, p.PackageLicenseDeclared} {
+		if !noAssertion(l) {
+			c.Licenses = append(c.Licenses, l)
+			break
+		}
+	}
+	for _, r := range p.PackageExternalReferences {
+		if r == nil {
+			continue
+		}
+		cat := strings.ToUpper(strings.ReplaceAll(r.Category, "_", "-"))
+		if cat != "PACKAGE-MANAGER" && cat != "SECURITY" {
+			continue
+		}
+		switch r.RefType {
+		case "purl":
+			if c.PURL == "" {
+				c.PURL = strings.TrimSpace(r.Locator)
+			}
+		case "cpe22Type", "cpe23Type":
+			if c.CPE == "" {
+				c.CPE = strings.TrimSpace(r.Locator)
+			}
+		}
+	}
+	return c
 }
 
 // emailIn finds an e-mail address in an SPDX agent string

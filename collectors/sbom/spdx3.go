@@ -228,17 +228,22 @@ func parseSPDX3(d *Document, raw []byte, o Options) {
 		}
 		c := Component{
 			Ref: e.id(), Type: e.PrimaryPurpose, Name: e.Name, Version: e.PackageVersion,
-			PURL: strings.TrimSpace(e.PackageURL), VCS: e.SourceInfo,
+			PURL: strings.TrimSpace(e.PackageURL),
+		}
+		if e.SourceInfo != "" {
+			c.More().VCS = e.SourceInfo
 		}
 		if e.DownloadLocation != "" && !noAssertion(e.DownloadLocation) {
-			c.DownloadLocation = e.DownloadLocation
+			c.More().DownloadLocation = e.DownloadLocation
 		}
 		if ref := refOf(e.SuppliedBy); ref != "" {
 			c.Supplier = name(ref)
 		}
 		for _, ob := range e.OriginatedBy {
 			if ref := refOf(ob); ref != "" {
-				c.Originator = name(ref)
+				if n := name(ref); n != "" {
+					c.More().Originator = n
+				}
 				break
 			}
 		}
@@ -253,8 +258,8 @@ func parseSPDX3(d *Document, raw []byte, o Options) {
 					c.CPE = x.Identifier
 				}
 			case "swid":
-				if c.SWID == "" {
-					c.SWID = x.Identifier
+				if c.SWID() == "" && x.Identifier != "" {
+					c.More().SWID = x.Identifier
 				}
 			}
 		}

@@ -125,7 +125,7 @@ func MatchDocument(ix *Index, kev *KEV, vex []VEXInput, doc *sbom.Document) []Re
 
 func matchOne(ix *Index, kev *KEV, vx *vexIndex, c *sbom.Component) Result {
 	r := Result{Component: ComponentRef{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPE: c.CPE,
-		Supplier: firstNonEmpty(c.Supplier, c.Originator)}}
+		Supplier: firstNonEmpty(c.Supplier, c.Originator())}}
 	switch {
 	case c.PURL != "":
 		r.Package, r.Reason = PackageFromPURL(c.PURL, c.Version)

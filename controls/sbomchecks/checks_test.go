@@ -59,8 +59,8 @@ func good() *sbom.Document {
 		Authors: []string{"Acme"}, Tools: []string{"gen"}, Timestamp: "2025-05-01T00:00:00Z", Lifecycle: []string{"build"},
 		Primary: &sbom.Component{Ref: "app", Name: "app", Version: "1.0", Hashes: []sbom.Hash{{Algorithm: "SHA-256", Value: digestA}}},
 		Components: []sbom.Component{
-			{Ref: "a", Name: "a", Version: "1", Supplier: "A", PURL: "pkg:npm/a@1", Hashes: []sbom.Hash{{Algorithm: "SHA-256", Value: "aa"}}, Licenses: []string{"MIT"}, DownloadLocation: "https://a"},
-			{Ref: "b", Name: "b", Version: "2", Supplier: "B", CPE: "cpe:2.3:a:b:b:2:*:*:*:*:*:*:*", Hashes: []sbom.Hash{{Algorithm: "SHA-512", Value: "bb"}}, Licenses: []string{"MIT"}, VCS: "git+https://b"},
+			{Ref: "a", Name: "a", Version: "1", Supplier: "A", PURL: "pkg:npm/a@1", Hashes: []sbom.Hash{{Algorithm: "SHA-256", Value: "aa"}}, Licenses: []string{"MIT"}, Extra: &sbom.ComponentExtra{DownloadLocation: "https://a"}},
+			{Ref: "b", Name: "b", Version: "2", Supplier: "B", CPE: "cpe:2.3:a:b:b:2:*:*:*:*:*:*:*", Hashes: []sbom.Hash{{Algorithm: "SHA-512", Value: "bb"}}, Licenses: []string{"MIT"}, Extra: &sbom.ComponentExtra{VCS: "git+https://b"}},
 		},
 		Dependencies:    map[string][]string{"app": {"a"}, "a": {"b"}},
 		HasDependencies: true,
@@ -131,9 +131,9 @@ func TestChecks(t *testing.T) {
 			d.AuthorContacts = []string{"sbom@acme.example"}
 			for i := range d.Components {
 				c := &d.Components[i]
-				c.FileName = c.Name + ".jar"
+				c.More().FileName = c.Name + ".jar"
 				c.Hashes = []sbom.Hash{{Algorithm: "SHA-512", Value: "x"}}
-				c.Properties = map[string]string{"bsi:component:executable": "no", "bsi:component:archive": "yes", "bsi:component:structured": "yes"}
+				c.More().Properties = map[string]string{"bsi:component:executable": "no", "bsi:component:archive": "yes", "bsi:component:structured": "yes"}
 			}
 		}))}, []string{"pass: app.cdx.json: BSI TR-03183-2"}},
 		{"graph pass", NewDependencyGraph(), []evidence.Evidence{docEvidence(good())}, []string{"pass: app.cdx.json: all 2 components are reachable"}},
@@ -143,7 +143,7 @@ func TestChecks(t *testing.T) {
 		}))}, []string{"fail: app.cdx.json: 1 of 2 components not reachable from the primary component (b@2); 1 dangling reference to no component (ghost); 1 duplicate ref (a); 1 dependency cycle (app -> a -> app)"}},
 		{"graph nested components reachable", NewDependencyGraph(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
 			d.Dependencies = map[string][]string{"app": {"a"}}
-			d.Components[1].Parent = "a"
+			d.Components[1].More().Parent = "a"
 		}))}, []string{"pass: app.cdx.json: all 2 components are reachable"}},
 		{"graph no primary", NewDependencyGraph(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) { d.Primary = nil }))},
 			[]string{"fail: app.cdx.json: no primary component"}},
@@ -158,9 +158,9 @@ func TestChecks(t *testing.T) {
 			[]string{"fail: app.cdx.json: 1 of 2 components record no supplier: a@1"}},
 		{"provenance pass", NewProvenance(), []evidence.Evidence{docEvidence(good())}, []string{"pass: app.cdx.json: all 2 components record provenance"}},
 		{"provenance pedigree counts", NewProvenance(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {
-			d.Components[0].DownloadLocation = ""
-			d.Components[0].Pedigree = &sbom.Pedigree{Commits: []string{"abc"}}
-			d.Components[1].VCS = ""
+			d.Components[0].More().DownloadLocation = ""
+			d.Components[0].More().Pedigree = &sbom.Pedigree{Commits: []string{"abc"}}
+			d.Components[1].More().VCS = ""
 		}))}, []string{"fail: app.cdx.json: 1 of 2 components record no provenance (pedigree, originator, download location or VCS): b@2"}},
 		{"hash strong", NewHashStrength(), []evidence.Evidence{docEvidence(good())}, []string{"pass: app.cdx.json: all 2 components carry a SHA-256 or stronger hash"}},
 		{"hash weak and missing", NewHashStrength(), []evidence.Evidence{docEvidence(mod(func(d *sbom.Document) {

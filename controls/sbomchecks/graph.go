@@ -127,8 +127,8 @@ func AnalyzeGraph(d *sbom.Document) Graph {
 	// Nested components are part of their parent.
 	for i := range d.Components {
 		c := &d.Components[i]
-		if c.Parent != "" && compIdx[i] >= 0 {
-			if p, ok := idx[c.Parent]; ok {
+		if c.Parent() != "" && compIdx[i] >= 0 {
+			if p, ok := idx[c.Parent()]; ok {
 				edges = append(edges, edgeT{p, compIdx[i]})
 			}
 		}

@@ -30,7 +30,7 @@ func Inventory(ev []evidence.Evidence) assessment.Inventory {
 			clip := func(s string) string { return evidence.Clip(s, evidence.MaxRef) }
 			row := assessment.Component{
 				SBOM: name, Name: clip(c.Name), Version: clip(c.Version),
-				Supplier: clip(firstNonEmpty(c.Supplier, c.Originator)), PURL: clip(c.PURL), CPE: clip(c.CPE),
+				Supplier: clip(firstNonEmpty(c.Supplier, c.Originator())), PURL: clip(c.PURL), CPE: clip(c.CPE),
 				Licenses: c.Licenses,
 			}
 			if len(c.Hashes) > 0 {

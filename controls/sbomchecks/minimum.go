@@ -56,7 +56,7 @@ var bsiElements = []element{
 	{name: "format version (CycloneDX 1.5+ or SPDX 2.2.1+)", doc: bsiFormatOK},
 	{name: "component creator", comp: (*sbom.Component).HasSupplier},
 	elName, elVersion,
-	{name: "filename", comp: func(c *sbom.Component) bool { return c.FileName != "" }},
+	{name: "filename", comp: func(c *sbom.Component) bool { return c.FileName() != "" }},
 	elDeps,
 	{name: "distribution licence", comp: (*sbom.Component).HasLicense},
 	{name: "SHA-512 hash", comp: func(c *sbom.Component) bool {
@@ -73,7 +73,7 @@ var bsiElements = []element{
 }
 
 func bsiProp(name string) func(*sbom.Component) bool {
-	return func(c *sbom.Component) bool { return c.Properties[name] != "" }
+	return func(c *sbom.Component) bool { return c.Properties()[name] != "" }
 }
 
 func bsiFormatOK(d *sbom.Document) bool {

@@ -109,6 +109,56 @@ func (in *input) results(d docEv) []vuln.Result {
 	return in.db.Results(strings.Join(key, ","), compute)
 }
 
+// matchChunk is how many components are matched at once when nothing is
+// memoised (no database): enough to keep both cores busy, few enough that
+// a million-component SBOM never holds a million results.
+const matchChunk = 16384
+
+// each calls fn with the match of every component of d, in order. With a
+// database the memoised results are walked (the checks share one
+// matching); without one, matching is cheap and the components are matched
+// a chunk at a time.
+func (in *input) each(d docEv, fn func(r *vuln.Result)) {
+	if in.db != nil {
+		rs := in.results(d)
+		for i := range rs {
+			fn(&rs[i])
+		}
+		return
+	}
+	comps := d.doc.Components
+	for lo := 0; lo < len(comps); lo += matchChunk {
+		sub := *d.doc
+		sub.Components = comps[lo:min(lo+matchChunk, len(comps))]
+		rs := vuln.MatchDocument(nil, in.kev, in.vex, &sub)
+		for i := range rs {
+			fn(&rs[i])
+		}
+	}
+}
+
+// sample keeps the first few items of a list and counts the others, so a
+// message can quote a few of a million without building the million: list
+// gives what limit gives on the whole list.
+type sample struct {
+	keep  int
+	n     int
+	first []string
+}
+
+// want counts one more item and reports whether it is to be kept.
+func (s *sample) want() bool {
+	s.n++
+	return s.n <= s.keep
+}
+
+func (s *sample) list() []string {
+	if s.n <= s.keep {
+		return s.first
+	}
+	return append(append([]string(nil), s.first...), fmt.Sprintf("… %d more", s.n-s.keep))
+}
+
 // evidenceIDs lists the ids a matching finding was decided by.
 func (in *input) evidenceIDs(d docEv, extra ...string) []string {
 	ids := []string{d.ev.ID}

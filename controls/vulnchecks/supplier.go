@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/collectors/vuln"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
@@ -25,34 +26,36 @@ func NewUnknownSupplier() controls.Check {
 		in := gather(ev)
 		var out []evidence.Finding
 		for _, d := range in.docs {
-			rs := in.results(d)
-			var vulnerable, other []string
-			for i := range rs {
-				r := &rs[i]
+			total := 0
+			vulnerable, other := sample{keep: 5}, sample{keep: 5}
+			in.each(d, func(r *vuln.Result) {
+				total++
 				if strings.TrimSpace(r.Component.Supplier) != "" {
-					continue
+					return
 				}
 				if n := len(active(r)); n > 0 {
-					vulnerable = append(vulnerable, fmt.Sprintf("%s (%s)", componentLabel(r), plural(n, "open vulnerability", "open vulnerabilities")))
-				} else {
-					other = append(other, componentLabel(r))
+					if vulnerable.want() {
+						vulnerable.first = append(vulnerable.first, fmt.Sprintf("%s (%s)", componentLabel(r), plural(n, "open vulnerability", "open vulnerabilities")))
+					}
+				} else if other.want() {
+					other.first = append(other.first, componentLabel(r))
 				}
-			}
+			})
 			var f evidence.Finding
-			if n := len(vulnerable) + len(other); n > 0 {
-				msg := fmt.Sprintf("%s: %d of %s have no supplier", d.doc.File, n, plural(len(rs), "component", "components"))
-				if len(vulnerable) > 0 {
-					msg += fmt.Sprintf("; with open vulnerabilities: %s", strings.Join(limit(vulnerable, 5), ", "))
+			if n := vulnerable.n + other.n; n > 0 {
+				msg := fmt.Sprintf("%s: %d of %s have no supplier", d.doc.File, n, plural(total, "component", "components"))
+				if vulnerable.n > 0 {
+					msg += fmt.Sprintf("; with open vulnerabilities: %s", strings.Join(vulnerable.list(), ", "))
 				}
-				if len(other) > 0 {
-					msg += fmt.Sprintf("; first others: %s", strings.Join(limit(other, 5), ", "))
+				if other.n > 0 {
+					msg += fmt.Sprintf("; first others: %s", strings.Join(other.list(), ", "))
 				}
 				if in.db == nil {
 					msg += " (no OSV database: vulnerabilities not matched)"
 				}
 				f = c.Finding(evidence.Fail, msg, sbomSubject(d))
 			} else {
-				f = c.Finding(evidence.Pass, fmt.Sprintf("%s: all %s name a supplier", d.doc.File, plural(len(rs), "component", "components")), sbomSubject(d))
+				f = c.Finding(evidence.Pass, fmt.Sprintf("%s: all %s name a supplier", d.doc.File, plural(total, "component", "components")), sbomSubject(d))
 			}
 			f.Evidence, f.Location = in.evidenceIDs(d), location(d)
 			out = append(out, f)

@@ -28,44 +28,51 @@ func NewUnmatchable() controls.Check {
 		in := gather(ev)
 		var out []evidence.Finding
 		for _, d := range in.docs {
-			rs := in.results(d)
-			byReason := map[string][]string{}
-			var undecided []string
-			for i := range rs {
-				r := &rs[i]
+			total := 0
+			byReason := map[string]*sample{}
+			undecided := sample{keep: 3}
+			in.each(d, func(r *vuln.Result) {
+				total++
 				if r.Reason != "" {
-					byReason[r.Reason] = append(byReason[r.Reason], componentLabel(r))
+					s := byReason[r.Reason]
+					if s == nil {
+						s = &sample{keep: 3}
+						byReason[r.Reason] = s
+					}
+					if s.want() {
+						s.first = append(s.first, componentLabel(r))
+					}
 				}
-				if len(r.Undecided) > 0 {
-					undecided = append(undecided, fmt.Sprintf("%s (%s)", componentLabel(r), strings.Join(limit(r.Undecided, 3), ", ")))
+				if len(r.Undecided) > 0 && undecided.want() {
+					undecided.first = append(undecided.first, fmt.Sprintf("%s (%s)", componentLabel(r), strings.Join(limit(r.Undecided, 3), ", ")))
 				}
-			}
+			})
 			n := 0
 			reasons := make([]string, 0, len(byReason))
 			for k, v := range byReason {
-				n += len(v)
+				n += v.n
 				reasons = append(reasons, k)
 			}
 			sort.Strings(reasons)
 			var parts []string
 			for _, k := range reasons {
-				parts = append(parts, fmt.Sprintf("%d %s (first: %s)", len(byReason[k]), k, strings.Join(limit(byReason[k], 3), ", ")))
+				parts = append(parts, fmt.Sprintf("%d %s (first: %s)", byReason[k].n, k, strings.Join(byReason[k].list(), ", ")))
 			}
-			if len(undecided) > 0 {
+			if undecided.n > 0 {
 				parts = append(parts, fmt.Sprintf("%s whose advisories' ranges could not be evaluated for their version: %s",
-					plural(len(undecided), "component", "components"), strings.Join(limit(undecided, 3), "; ")))
+					plural(undecided.n, "component", "components"), strings.Join(undecided.list(), "; ")))
 			}
 			var f evidence.Finding
 			switch {
-			case len(byReason[vuln.ReasonNoIdentifier]) > 0:
+			case byReason[vuln.ReasonNoIdentifier] != nil:
 				f = c.Finding(evidence.Fail, fmt.Sprintf("%s: %d of %s cannot be matched: %s", d.doc.File, n,
-					plural(len(rs), "component", "components"), strings.Join(parts, "; ")), sbomSubject(d))
+					plural(total, "component", "components"), strings.Join(parts, "; ")), sbomSubject(d))
 			case len(parts) > 0:
 				f = c.Finding(evidence.NotAssessed, fmt.Sprintf("%s: %d of %s cannot be matched against OSV: %s", d.doc.File, n,
-					plural(len(rs), "component", "components"), strings.Join(parts, "; ")), sbomSubject(d))
+					plural(total, "component", "components"), strings.Join(parts, "; ")), sbomSubject(d))
 			default:
 				f = c.Finding(evidence.Pass, fmt.Sprintf("%s: all %s carry a purl and a version OSV can match", d.doc.File,
-					plural(len(rs), "component", "components")), sbomSubject(d))
+					plural(total, "component", "components")), sbomSubject(d))
 			}
 			f.Evidence, f.Location = in.evidenceIDs(d), location(d)
 			out = append(out, f)

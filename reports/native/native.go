@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/pedigree-dev/pedigree/assessment"
+	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/oscal"
 	"github.com/pedigree-dev/pedigree/reports"
 	"github.com/pedigree-dev/pedigree/schema"
@@ -54,11 +55,130 @@ func (Writer) Write(ctx context.Context, w io.Writer, a *assessment.Assessment) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	enc := gojson.NewEncoder(&buf)
+	return writeStreamed(ctx, w, a)
+}
+
+// streamAbove is the number of elements above which a large list of the
+// assessment (evidence, findings, the component and crypto tables) is
+// written element by element: encoded whole, a 1,000,000-component or
+// 100,000-file assessment is held three times over (the encoder's buffer,
+// a copy of it, the lists themselves).
+const streamAbove = 10000
+
+// streamMarker stands, as the first field of a single element, for each
+// streamed list while the rest of the assessment is encoded whole. It is
+// found as `"<field>": "<marker>"`, which no string value can contain
+// unescaped; a head in which it is not found exactly once is not spliced.
+const streamMarker = "pedigree-stream-rows-go-here"
+
+func encodeIndented(buf *bytes.Buffer, v any, prefix string) error {
+	enc := gojson.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(a); err != nil {
+	enc.SetIndent(prefix, "  ")
+	return enc.Encode(v)
+}
+
+// streamedList is one list written element by element.
+type streamedList struct {
+	needle string
+	n      int
+	elem   func(i int) any
+	// at and end are the bounds of the marker element in the head.
+	at, end int
+	indent  string
+}
+
+// writeStreamed writes what the whole encoding writes, byte for byte, with
+// every list longer than streamAbove encoded one element at a time into a
+// small buffer.
+func writeStreamed(ctx context.Context, w io.Writer, a *assessment.Assessment) error {
+	b := *a
+	var lists []*streamedList
+	add := func(n int, field string, elem func(int) any, mark func()) {
+		if n > streamAbove {
+			lists = append(lists, &streamedList{needle: `"` + field + `": "` + streamMarker + `"`, n: n, elem: elem})
+			mark()
+		}
+	}
+	add(len(a.Evidence), "id", func(i int) any { return &a.Evidence[i] },
+		func() { b.Evidence = []evidence.Evidence{{ID: streamMarker}} })
+	add(len(a.Findings), "id", func(i int) any { return &a.Findings[i] },
+		func() { b.Findings = []evidence.Finding{{ID: streamMarker}} })
+	add(len(a.Inventory.Components), "sbom", func(i int) any { return &a.Inventory.Components[i] },
+		func() { b.Inventory.Components = []assessment.Component{{SBOM: streamMarker}} })
+	add(len(a.Inventory.Crypto), "kind", func(i int) any { return &a.Inventory.Crypto[i] },
+		func() { b.Inventory.Crypto = []assessment.CryptoAsset{{Kind: streamMarker}} })
+	if len(lists) == 0 {
+		return writeWhole(ctx, w, a)
+	}
+	var head bytes.Buffer
+	if err := encodeIndented(&head, &b, ""); err != nil {
+		return fmt.Errorf("encode %s: %w", Filename, err)
+	}
+	hb := head.Bytes()
+	// Find each marker element, in the order of the lists, which is the
+	// order of the fields (evidence, findings, inventory).
+	from := 0
+	for _, l := range lists {
+		m := bytes.Index(hb[from:], []byte(l.needle))
+		if m < 0 {
+			return writeWhole(ctx, w, a)
+		}
+		m += from
+		open := bytes.LastIndexByte(hb[:m], '{')
+		line := bytes.LastIndexByte(hb[:max(open, 0)], '\n')
+		if open < 0 || line < 0 {
+			return writeWhole(ctx, w, a)
+		}
+		l.indent = string(hb[line+1 : open])
+		end := bytes.Index(hb[m:], []byte("\n"+l.indent+"}"))
+		if end < 0 {
+			return writeWhole(ctx, w, a)
+		}
+		l.at, l.end = open, m+end+len(l.indent)+2
+		from = l.end
+	}
+	if bytes.Count(hb, []byte(`": "`+streamMarker+`"`)) != len(lists) {
+		return writeWhole(ctx, w, a)
+	}
+	var buf bytes.Buffer
+	flush := func(force bool) error {
+		if !force && buf.Len() < 1<<20 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	}
+	at := 0
+	for _, l := range lists {
+		buf.Write(hb[at:l.at])
+		for i := range l.n {
+			if i > 0 {
+				buf.WriteString(",\n")
+				buf.WriteString(l.indent)
+			}
+			if err := encodeIndented(&buf, l.elem(i), l.indent); err != nil {
+				return fmt.Errorf("encode %s: element %d: %w", Filename, i, err)
+			}
+			buf.Truncate(buf.Len() - 1) // the encoder's newline
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+		at = l.end
+	}
+	buf.Write(hb[at:])
+	return flush(true)
+}
+
+// writeWhole encodes the assessment in one piece.
+func writeWhole(ctx context.Context, w io.Writer, a *assessment.Assessment) error {
+	var buf bytes.Buffer
+	if err := encodeIndented(&buf, a, ""); err != nil {
 		return fmt.Errorf("encode %s: %w", Filename, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -68,10 +188,6 @@ func (Writer) Write(ctx context.Context, w io.Writer, a *assessment.Assessment) 
 	return err
 }
 
-// Load reads a pedigree.json strictly: unknown fields, trailing data, a
-// schema version other than 1.x and anything its JSON Schema forbids are
-// errors, each one line naming the file and the place (byte offset or JSON
-// pointer).
 func Load(path string) (*assessment.Assessment, error) {
 	f, err := os.Open(path)
 	if err != nil {

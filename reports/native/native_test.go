@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -232,4 +233,117 @@ func FuzzDecode(f *testing.F) {
 			t.Error("nil assessment without error")
 		}
 	})
+}
+
+// TestStreamedIsByteIdentical holds the element-by-element writing of
+// large lists (evidence, findings, the component and crypto tables) to the
+// bytes the whole encoding gives, with the values an input controls
+// (quotes, markup, the marker itself, a payload map keyed "id") in them.
+func TestStreamedIsByteIdentical(t *testing.T) {
+	big := streamAbove + 7
+	for _, tt := range []struct {
+		name                         string
+		evidence, findings, comps, c int
+		markerPayload                bool
+		// streamed: written in pieces; false when nothing is large, or
+		// a marker in the head (a small list's payload) makes the writer
+		// fall back to the whole encoding.
+		streamed bool
+	}{
+		{"small", 3, 3, 3, 3, false, false},
+		{"components", 1, 1, big, 0, false, true},
+		{"all large", big, big, big, big, false, true},
+		{"evidence and crypto", big, 2, 0, big, false, true},
+		{"findings only, marker in a small payload", 2, big, 0, 0, true, false},
+		{"all large, marker in streamed payloads", big, big, big, big, true, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := fixture()
+			a.Notes = append(a.Notes, `"id": "`+streamMarker+`"`)
+			e0, f0 := a.Evidence[0], a.Findings[0]
+			a.Evidence, a.Findings = nil, nil
+			for i := range tt.evidence {
+				e := e0
+				e.ID = fmt.Sprintf("e%d", i)
+				if tt.markerPayload && i%2 == 0 {
+					e.Payload = map[string]any{"id": streamMarker, "sbom": streamMarker, "<&>": []any{"\"q\""}}
+				}
+				a.Evidence = append(a.Evidence, e)
+			}
+			for i := range tt.findings {
+				f := f0
+				f.ID = fmt.Sprintf("f%d", i)
+				f.Message = fmt.Sprintf("finding %d <&> \"%s\"", i, streamMarker)
+				a.Findings = append(a.Findings, f)
+			}
+			for i := range tt.comps {
+				c := assessment.Component{SBOM: "t:bom.json", Name: fmt.Sprintf("c%d <&> \"q\"", i), Version: "1",
+					PURL: "pkg:npm/x@1", Hashes: []string{"SHA-256:" + strings.Repeat("0", 64)}}
+				if i%3 == 0 {
+					c.SBOM = streamMarker
+					c.Licenses = []string{"MIT", "Apache-2.0"}
+				}
+				a.Inventory.Components = append(a.Inventory.Components, c)
+			}
+			a.Inventory.Crypto = nil
+			for i := range tt.c {
+				a.Inventory.Crypto = append(a.Inventory.Crypto, assessment.CryptoAsset{Kind: "certificate", Algorithm: "ECDSA", Size: "P-256",
+					Location: fmt.Sprintf("certs/c%d.pem", i), Class: "quantum-vulnerable", CNSA2: "not-approved"})
+			}
+			var whole bytes.Buffer
+			if err := encodeIndented(&whole, a, ""); err != nil {
+				t.Fatal(err)
+			}
+			got := write(t, a)
+			if !bytes.Equal(whole.Bytes(), got) {
+				w, s := whole.String(), string(got)
+				i := 0
+				for i < min(len(w), len(s)) && w[i] == s[i] {
+					i++
+				}
+				t.Fatalf("streamed output differs at byte %d: whole %q, streamed %q", i, w[max(0, i-80):min(len(w), i+80)], s[max(0, i-80):min(len(s), i+80)])
+			}
+			// Large lists go out in pieces unless an input's marker in the
+			// head made the writer fall back to the whole encoding.
+			cw := &countingWriter{}
+			if err := New().Write(context.Background(), cw, a); err != nil {
+				t.Fatal(err)
+			}
+			streamed := cw.writes > 1
+			if streamed != tt.streamed {
+				t.Errorf("written in %d pieces, want streamed = %v", cw.writes, tt.streamed)
+			}
+		})
+	}
+}
+
+func TestStreamedInventoryObservesCancellation(t *testing.T) {
+	a := fixture()
+	for range 4 * streamAbove {
+		a.Inventory.Components = append(a.Inventory.Components, assessment.Component{SBOM: "t:b", Name: strings.Repeat("n", 100)})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &cancelAfterFirst{cancel: cancel}
+	if err := New().Write(ctx, w, a); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Write cancelled after its first write = %v, want context.Canceled", err)
+	}
+	if w.writes != 1 {
+		t.Fatalf("%d writes after the cancellation, want none", w.writes-1)
+	}
+}
+
+type countingWriter struct{ writes int }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.writes++; return len(p), nil }
+
+// cancelAfterFirst cancels the write's context once written to.
+type cancelAfterFirst struct {
+	cancel func()
+	writes int
+}
+
+func (c *cancelAfterFirst) Write(p []byte) (int, error) {
+	c.writes++
+	c.cancel()
+	return len(p), nil
 }

@@ -208,7 +208,9 @@ func (m *model) add(o *observed) {
 	m.observations = append(m.observations, o.obs)
 }
 
-// maxFoldedEvidence bounds the evidence linked from a folded finding.
+// maxFoldedEvidence bounds the evidence linked from one observation: a
+// folded finding, or one finding that names every file of a large target
+// ("no private key among 100,000 files").
 const maxFoldedEvidence = 100
 
 // observe turns one check outcome into an observation. It only reads the
@@ -222,10 +224,15 @@ func (m *model) observe(f *evidence.Finding, o *observed) {
 	var collected time.Time
 	var rel []types.RelevantEvidence
 	for n, eid := range f.Evidence {
-		if f.Folded > 0 && n == maxFoldedEvidence {
-			// A folded finding stands for thousands: the first few are
-			// linked, and pedigree.json lists them all.
-			rel = append(rel, types.RelevantEvidence{Description: fmt.Sprintf("and %d more evidence items of the %d folded findings, listed in pedigree.json", len(f.Evidence)-n, f.Folded)})
+		if n == maxFoldedEvidence {
+			// A folded finding stands for thousands, and a finding over
+			// a whole target may name as many: the first few are linked,
+			// and pedigree.json lists them all.
+			more := fmt.Sprintf("and %d more evidence items, listed in pedigree.json", len(f.Evidence)-n)
+			if f.Folded > 0 {
+				more = fmt.Sprintf("and %d more evidence items of the %d folded findings, listed in pedigree.json", len(f.Evidence)-n, f.Folded)
+			}
+			rel = append(rel, types.RelevantEvidence{Description: more})
 			break
 		}
 		ref := m.ev[eid]

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -339,5 +340,49 @@ func BenchmarkAssessmentResults20k(b *testing.B) {
 		if err := w.Write(context.Background(), &buf, a); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestObservationEvidenceBounded: an observation links at most
+// maxFoldedEvidence evidence items and says how many more pedigree.json
+// lists, for a folded finding and for one finding over a whole large
+// target alike.
+func TestObservationEvidenceBounded(t *testing.T) {
+	a := fixture()
+	base := a.Evidence[0]
+	var ids []string
+	for i := range 3 * maxFoldedEvidence {
+		e := base
+		e.Source = fmt.Sprintf("keys/k%d.pem", i)
+		e.ID = evidence.NewID("keys", "keys.material", "release", e.Source, base.SHA256)
+		a.Evidence = append(a.Evidence, e)
+		ids = append(ids, e.ID)
+	}
+	whole := evidence.Finding{CheckID: "FILES-CHECKSUM-COVERAGE", Status: evidence.Pass, Severity: evidence.Info,
+		Message: "no private key among 300 files", Evidence: ids}
+	whole.Identify()
+	folded := evidence.Finding{CheckID: "FILES-CHECKSUM-MISMATCH", Status: evidence.Fail, Severity: evidence.High,
+		Message: "250 more fail findings", Evidence: ids[:250], Folded: 250}
+	folded.Identify()
+	a.Findings = append(a.Findings, whole, folded)
+	doc := decode(t, render(t, NewAssessmentResults(), a)).AssessmentResults
+	want := map[string]string{
+		"no private key among 300 files": "and 200 more evidence items, listed in pedigree.json",
+		"250 more fail findings":         "and 150 more evidence items of the 250 folded findings, listed in pedigree.json",
+	}
+	seen := 0
+	for _, o := range *doc.Results[0].Observations {
+		w, ok := want[o.Description]
+		if !ok {
+			continue
+		}
+		seen++
+		rel := *o.RelevantEvidence
+		if len(rel) != maxFoldedEvidence+1 || rel[maxFoldedEvidence].Description != w {
+			t.Errorf("%q: %d evidence links, last %q; want %d and %q", o.Description, len(rel), rel[len(rel)-1].Description, maxFoldedEvidence+1, w)
+		}
+	}
+	if seen != 2 {
+		t.Fatalf("found %d of the 2 observations", seen)
 	}
 }
