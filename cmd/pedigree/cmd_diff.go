@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pedigree-dev/pedigree/diff"
+	"github.com/pedigree-dev/pedigree/internal/membudget"
 )
 
 func init() {
@@ -29,6 +31,13 @@ satisfied; 2 usage or input error.`,
 					return usageError(fmt.Errorf("diff: --format %q: want md or json", format))
 				}
 				ctx := cmd.Context()
+				var largest int64
+				for _, p := range args {
+					if st, err := os.Stat(p); err == nil {
+						largest = max(largest, st.Size())
+					}
+				}
+				membudget.ForInput(largest, len(args))
 				old, err := diff.Load(ctx, args[0])
 				if err != nil {
 					return usageError(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/pedigree-dev/pedigree/assessment"
 	"github.com/pedigree-dev/pedigree/bundle"
 	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/internal/membudget"
 	"github.com/pedigree-dev/pedigree/reports"
 	"github.com/pedigree-dev/pedigree/reports/native"
 )
@@ -106,11 +107,15 @@ func loadRun(ctx context.Context, path string) (*assessment.Assessment, error) {
 		if err != nil {
 			return nil, err
 		}
+		membudget.ForInput(int64(len(b)), 1)
 		a, err := native.Decode(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s!%s%s: %w", path, bundle.OutputsDir, native.Filename, err)
 		}
 		return a, nil
+	}
+	if st, err := os.Stat(path); err == nil {
+		membudget.ForInput(st.Size(), 1)
 	}
 	return native.Load(path)
 }

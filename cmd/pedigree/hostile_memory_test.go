@@ -254,8 +254,18 @@ func TestHostileManyCertificates(t *testing.T) {
 		{"report", "--from", "out/pedigree.json", "--format", "md,oscal-ar", "--out", "again"},
 		{"diff", "out/pedigree.json", "out/assessment-results.json"},
 	} {
-		if r := runHostileIn(t, dir, args...); r.killed || r.code != 0 {
+		r := runHostileIn(t, dir, args...)
+		if r.killed || r.code != 0 {
 			t.Errorf("%s: exit %d (killed %v)\nstderr: %.400s", args[0], r.code, r.killed, r.stderr)
+		}
+		// What they read back is bound by the budget of the document read.
+		st, err := os.Stat(filepath.Join(dir, "out", "pedigree.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s of a %d MiB pedigree.json: peak %d MiB", args[0], st.Size()>>20, r.maxRSS>>20)
+		if budget := membudget.Budget(st.Size(), 1); r.maxRSS > budget {
+			t.Errorf("%s: peak memory %d MiB, want at most %d MiB", args[0], r.maxRSS>>20, budget>>20)
 		}
 	}
 }
