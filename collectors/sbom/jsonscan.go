@@ -3,6 +3,7 @@ package sbom
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"sync/atomic"
 )
 
@@ -122,6 +123,14 @@ func memberSpan(b []byte, key string) (start, end int, ok bool) {
 		if !match && bytes.IndexByte(name, '\\') >= 0 {
 			u, err := strconv.Unquote(string(b[i:k]))
 			match = err == nil && u == key
+			if err == nil && !match && strings.EqualFold(u, key) {
+				return 0, 0, false
+			}
+		} else if !match && bytes.EqualFold(name, []byte(key)) {
+			// encoding/json matches a key to a field whatever its case
+			// (the last one wins): only the whole decode reads such a
+			// document as the split one would not.
+			return 0, 0, false
 		}
 		i = skipSpace(b, k)
 		if i >= len(b) || b[i] != ':' {

@@ -185,7 +185,9 @@ func readSPDX23Split(raw []byte) (*spdx.Document, []Component) {
 		if stdjson.Unmarshal(el, &p) != nil {
 			return false
 		}
-		if bytes.Contains(el, []byte(`"hasFiles"`)) {
+		// encoding/json reads "hasfiles", "HASFILES" or an escaped
+		// spelling of the key as hasFiles too.
+		if containsFold(el, `"hasfiles"`) || bytes.IndexByte(el, '\\') >= 0 {
 			var hf struct {
 				HasFiles []common.DocElementID `json:"hasFiles"`
 			}
@@ -483,4 +485,14 @@ func stripSnippets(raw []byte) []byte {
 		out.Write(line)
 	}
 	return out.Bytes()
+}
+
+// containsFold tells whether b holds sub (ASCII, lower case) in any case.
+func containsFold(b []byte, sub string) bool {
+	for i := 0; i+len(sub) <= len(b); i++ {
+		if b[i] == sub[0] && bytes.EqualFold(b[i:i+len(sub)], []byte(sub)) {
+			return true
+		}
+	}
+	return false
 }
