@@ -149,8 +149,10 @@ func (c *Collector) collectRepo(ctx context.Context, t *collectors.Target, r rep
 	if err != nil {
 		return problem(err.Error())
 	}
-	excludeBinaries(t, r.root, tree)
-	excludeManifests(t, r.root, tree)
+	tree.Binaries = setAside(t, r.root, tree.Binaries, &tree.ExcludedBinaries,
+		func(b *Binary) *string { return &b.Path }, func(b *Binary) *string { return &b.ExcludedBy })
+	tree.Manifests = setAside(t, r.root, tree.Manifests, &tree.ExcludedManifests,
+		func(m *Manifest) *string { return &m.Path }, func(m *Manifest) *string { return &m.ExcludedBy })
 	src := path.Join(r.root, ".git", "HEAD")
 	if r.bare {
 		src = path.Join(r.root, "HEAD")
@@ -310,40 +312,21 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// excludeBinaries moves the committed binaries that the target's exclude
-// rules cover (a test fixture's .wasm) out of judgement, keeping them on
-// record with the rule.
-func excludeBinaries(t *collectors.Target, root string, tree *Tree) {
-	kept := tree.Binaries[:0]
-	for _, b := range tree.Binaries {
-		if rule := t.ExcludedBy(path.Join(root, b.Path)); rule != "" {
-			b.ExcludedBy = rule
-			tree.ExcludedBinaries = append(tree.ExcludedBinaries, b)
+// setAside moves the items the target's exclude rules cover (a test
+// fixture's .wasm, a fixture project's manifest) out of judgement, keeping
+// them on record with the rule; an empty list stays nil.
+func setAside[T any](t *collectors.Target, root string, items []T, excluded *[]T, rel func(*T) *string, rule func(*T) *string) []T {
+	kept := items[:0]
+	for _, it := range items {
+		if r := t.ExcludedBy(path.Join(root, *rel(&it))); r != "" {
+			*rule(&it) = r
+			*excluded = append(*excluded, it)
 			continue
 		}
-		kept = append(kept, b)
+		kept = append(kept, it)
 	}
-	tree.Binaries = kept
-	if len(tree.Binaries) == 0 {
-		tree.Binaries = nil
+	if len(kept) == 0 {
+		return nil
 	}
-}
-
-// excludeManifests moves the dependency manifests that the target's
-// exclude rules cover (a fixture project) out of judgement, as
-// excludeBinaries does for binaries.
-func excludeManifests(t *collectors.Target, root string, tree *Tree) {
-	kept := tree.Manifests[:0]
-	for _, m := range tree.Manifests {
-		if rule := t.ExcludedBy(path.Join(root, m.Path)); rule != "" {
-			m.ExcludedBy = rule
-			tree.ExcludedManifests = append(tree.ExcludedManifests, m)
-			continue
-		}
-		kept = append(kept, m)
-	}
-	tree.Manifests = kept
-	if len(tree.Manifests) == 0 {
-		tree.Manifests = nil
-	}
+	return kept
 }
