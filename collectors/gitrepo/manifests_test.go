@@ -78,19 +78,8 @@ func TestWorkspaceMembersUseTheRootLockfile(t *testing.T) {
 		"poetry/pyproject.toml":     "[tool.poetry.dependencies]\npython = \"^3.12\"\n",
 		"poetry/sub/pyproject.toml": "[tool.poetry.dependencies]\nhttpx = \"*\"\n",
 	}
-	files := map[string]*treeFile{}
-	var order []string
-	for name := range tree {
-		files[name] = &treeFile{name: name}
-		order = append(order, name)
-	}
-	sort.Strings(order)
-	read := func(name string) ([]byte, bool) {
-		b, ok := tree[name]
-		return []byte(b), ok
-	}
 	got := map[string]string{}
-	for _, m := range manifests(order, files, read) {
+	for _, m := range manifestsOf(tree) {
 		got[m.Path] = m.Lockfile + " " + strings.Join(m.Problems, "; ")
 	}
 	want := map[string]string{
@@ -136,19 +125,8 @@ func TestCargoDependenciesByPackageName(t *testing.T) {
 		"other/Cargo.toml": "[package]\nname = \"o\"\n\n[dependencies]\nmw = \"0.5\"\n",
 		"other/Cargo.lock": "[[package]]\nname = \"forked-mw\"\n",
 	}
-	files := map[string]*treeFile{}
-	var order []string
-	for name := range tree {
-		files[name] = &treeFile{name: name}
-		order = append(order, name)
-	}
-	sort.Strings(order)
-	read := func(name string) ([]byte, bool) {
-		b, ok := tree[name]
-		return []byte(b), ok
-	}
 	got := map[string]string{}
-	for _, m := range manifests(order, files, read) {
+	for _, m := range manifestsOf(tree) {
 		got[m.Path] = strings.Join(m.Problems, "; ")
 	}
 	want := map[string]string{
@@ -161,4 +139,19 @@ func TestCargoDependenciesByPackageName(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", p, got[p], w)
 		}
 	}
+}
+
+// manifestsOf judges the manifests of an in-memory tree of path → content.
+func manifestsOf(tree map[string]string) []Manifest {
+	files := map[string]*treeFile{}
+	var order []string
+	for name := range tree {
+		files[name] = &treeFile{name: name}
+		order = append(order, name)
+	}
+	sort.Strings(order)
+	return manifests(order, files, func(name string) ([]byte, bool) {
+		b, ok := tree[name]
+		return []byte(b), ok
+	})
 }
