@@ -6,13 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pedigree-dev/pedigree/assessment"
@@ -23,52 +19,20 @@ import (
 // browser is a headless Chromium recording console errors, exceptions and
 // every request.
 type browser struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	errors   []string
-	requests []string
+	ctx     context.Context
+	console *readers.Console
 }
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	ctx := readers.Browser(t, 1280, 900)
-	b := &browser{ctx: ctx}
-	err := chromedp.Listen(ctx, func(ev any) {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == "error" || e.Type == "warning" || e.Type == "assert" {
-				b.errors = append(b.errors, "console."+string(e.Type))
-			}
-		case *runtime.EventExceptionThrown:
-			b.errors = append(b.errors, "exception: "+e.ExceptionDetails.Text)
-		case *log.EventEntryAdded:
-			if e.Entry.Level == "error" || e.Entry.Level == "warning" {
-				b.errors = append(b.errors, "log: "+e.Entry.Text+" "+e.Entry.URL)
-			}
-		case *network.EventRequestWillBeSent:
-			b.requests = append(b.requests, e.Request.URL)
-		}
-	})
-	if err != nil {
-		t.Fatalf("listen to Chromium: %v", err)
-	}
-	return b
+	return &browser{ctx: ctx, console: readers.Record(t, ctx)}
 }
 
 // problems are console errors, CSP violations and requests leaving the
 // server.
 func (b *browser) problems(origin string) []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := append([]string(nil), b.errors...)
-	for _, r := range b.requests {
-		if !strings.HasPrefix(r, origin+"/") {
-			out = append(out, "request outside the server: "+r)
-		}
-	}
-	return out
+	return b.console.Problems(func(u string) bool { return !strings.HasPrefix(u, origin+"/") })
 }
 
 func (b *browser) eval(t *testing.T, js string) string {

@@ -16,9 +16,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pedigree-dev/pedigree/internal/sharedtest"
@@ -131,4 +135,63 @@ func Serve(t testing.TB, dir string) string {
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return "http://" + l.Addr().String() + "/"
+}
+
+// Console records what a page in Chromium reports as wrong (console errors
+// and warnings, uncaught exceptions, error and warning log entries) and
+// every request it makes.
+type Console struct {
+	mu       sync.Mutex
+	errors   []string
+	requests []string
+}
+
+// Record listens to the Chromium of ctx until the test ends.
+func Record(t testing.TB, ctx context.Context) *Console {
+	t.Helper()
+	c := &Console{}
+	err := chromedp.Listen(ctx, func(ev any) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == "error" || e.Type == "warning" || e.Type == "assert" {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				c.errors = append(c.errors, "console."+string(e.Type)+": "+strings.Join(parts, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			c.errors = append(c.errors, "exception: "+msg)
+		case *log.EventEntryAdded:
+			if e.Entry.Level == "error" || e.Entry.Level == "warning" {
+				c.errors = append(c.errors, "log: "+e.Entry.Text+" "+e.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			c.requests = append(c.requests, e.Request.URL)
+		}
+	})
+	if err != nil {
+		t.Fatalf("listen to Chromium: %v", err)
+	}
+	return c
+}
+
+// Problems are the errors recorded so far and every request for which
+// foreign says the page should not have made it.
+func (c *Console) Problems(foreign func(url string) bool) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := append([]string(nil), c.errors...)
+	for _, r := range c.requests {
+		if foreign(r) {
+			out = append(out, "request: "+r)
+		}
+	}
+	return out
 }

@@ -10,13 +10,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pedigree-dev/pedigree/assessment"
@@ -27,58 +23,20 @@ import (
 // browser opens a headless Chromium that records console errors,
 // exceptions and every network request.
 type browser struct {
-	ctx      context.Context
-	mu       sync.Mutex
-	errors   []string
-	requests []string
+	ctx     context.Context
+	console *readers.Console
 }
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
 	ctx := readers.Browser(t, 1400, 1000)
-	b := &browser{ctx: ctx}
-	err := chromedp.Listen(ctx, func(ev any) {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == "error" || e.Type == "warning" || e.Type == "assert" {
-				var parts []string
-				for _, a := range e.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				b.errors = append(b.errors, "console."+string(e.Type)+": "+strings.Join(parts, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			msg := e.ExceptionDetails.Text
-			if e.ExceptionDetails.Exception != nil {
-				msg += " " + e.ExceptionDetails.Exception.Description
-			}
-			b.errors = append(b.errors, "exception: "+msg)
-		case *log.EventEntryAdded:
-			if e.Entry.Level == "error" || e.Entry.Level == "warning" {
-				b.errors = append(b.errors, "log: "+e.Entry.Text+" "+e.Entry.URL)
-			}
-		case *network.EventRequestWillBeSent:
-			b.requests = append(b.requests, e.Request.URL)
-		}
-	})
-	if err != nil {
-		t.Fatalf("listen to Chromium: %v", err)
-	}
-	return b
+	return &browser{ctx: ctx, console: readers.Record(t, ctx)}
 }
 
+// problems are the page's errors and any request for something other
+// than the page itself.
 func (b *browser) problems(page string) []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := append([]string(nil), b.errors...)
-	for _, r := range b.requests {
-		if r != page {
-			out = append(out, "network request: "+r)
-		}
-	}
-	return out
+	return b.console.Problems(func(u string) bool { return u != page })
 }
 
 func writePage(t *testing.T, a *assessment.Assessment) (string, string) {
