@@ -62,26 +62,31 @@ func judgeDangerousTrigger(c *Context) {
 	// The trigger alone hands the fork nothing: high when a step here
 	// checks out or fetches the fork's code, medium (a privileged
 	// workflow to keep that way) when none does.
-	trigger := len(c.problems)
-	c.Report(on, evidence.Medium, "workflow runs on %s, with the base repository's token and secrets, for events a fork can cause; no step checks out or fetches the fork's code", trig)
-	defer func() {
-		if len(c.problems) > trigger+1 {
-			c.problems[trigger].Severity = evidence.High
-			c.problems[trigger].Message = fmt.Sprintf("workflow runs on %s, with the base repository's token and secrets, for events a fork can cause, and checks out the fork's code", trig)
-		}
-	}()
+	type untrusted struct {
+		pos *actionlint.Pos
+		msg string
+	}
+	var steps []untrusted
 	for _, sr := range c.steps() {
 		if a := uses(sr.step); a != nil && ci.ActionRepo(usesValue(a)) == "actions/checkout" {
 			if ref, _ := with(a, "ref"); ref != "" && untrustedRef.MatchString(ref) {
-				c.Errorf(sr.step.Pos, "checks out the untrusted ref %s in a %s workflow", strings.TrimSpace(ref), trig)
+				steps = append(steps, untrusted{sr.step.Pos, fmt.Sprintf("checks out the untrusted ref %s in a %s workflow", strings.TrimSpace(ref), trig)})
 			}
 			if repo, _ := with(a, "repository"); repo != "" && untrustedRef.MatchString(repo) {
-				c.Errorf(sr.step.Pos, "checks out the fork's repository %s in a %s workflow", strings.TrimSpace(repo), trig)
+				steps = append(steps, untrusted{sr.step.Pos, fmt.Sprintf("checks out the fork's repository %s in a %s workflow", strings.TrimSpace(repo), trig)})
 			}
 		}
 		if r := runOf(sr.step); r != nil && untrustedCheckoutCmd.MatchString(r.Run.Value) {
-			c.Errorf(sr.step.Pos, "fetches and checks out the pull request's code in a %s workflow", trig)
+			steps = append(steps, untrusted{sr.step.Pos, fmt.Sprintf("fetches and checks out the pull request's code in a %s workflow", trig)})
 		}
+	}
+	if len(steps) == 0 {
+		c.Report(on, evidence.Medium, "workflow runs on %s, with the base repository's token and secrets, for events a fork can cause; no step checks out or fetches the fork's code", trig)
+		return
+	}
+	c.Errorf(on, "workflow runs on %s, with the base repository's token and secrets, for events a fork can cause, and checks out the fork's code", trig)
+	for _, u := range steps {
+		c.Errorf(u.pos, "%s", u.msg)
 	}
 }
 
