@@ -80,6 +80,10 @@ var DefaultExcludes = []string{
 	"*fixtures/",
 	"vendor/", "node_modules/", "bower_components/", "third_party/", "third-party/", "thirdparty/",
 	".venv/", "site-packages/",
+	// Last, so a narrower rule above names what it covers: a project's
+	// test tree holds the packages, wheels and binaries its tests install,
+	// never what it releases (astral-sh/uv's test/links/*.whl).
+	"test/", "tests/",
 }
 
 // Exclusion is a file left out of product judgements, and the rule that

@@ -186,3 +186,26 @@ func TestDecoratedFixturesFolders(t *testing.T) {
 		}
 	}
 }
+
+// A project's test tree is not its product; the narrower rules keep their
+// names.
+func TestTestTreesAreExcluded(t *testing.T) {
+	dir := writeTree(t, "test/links/ok-1.0.0-py3-none-any.whl", "pkg/tests/fixtures/a.json", "src/testing/helper.go")
+	tg, err := OpenTarget("t", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	if err := tg.Exclude(nil, false); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{
+		"test/links/ok-1.0.0-py3-none-any.whl": "default: test/",
+		"pkg/tests/fixtures/a.json":            "default: tests/fixtures/",
+		"src/testing/helper.go":                "",
+	} {
+		if got := tg.ExcludedBy(p); got != want {
+			t.Errorf("ExcludedBy(%s) = %q, want %q", p, got, want)
+		}
+	}
+}
