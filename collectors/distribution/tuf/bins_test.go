@@ -242,12 +242,12 @@ func TestHashBinsClientAgrees(t *testing.T) {
 	cases := []struct {
 		name       string
 		consistent bool
-		mutate     func(dir string)
+		mutate     func(t *testing.T, dir string)
 		bad        int // targets both must refuse
 	}{
 		{name: "intact"},
 		{name: "intact, consistent snapshot", consistent: true},
-		{name: "target in the wrong bin", mutate: func(dir string) {
+		{name: "target in the wrong bin", mutate: func(t *testing.T, dir string) {
 			var moved *metadata.TargetFiles
 			tuftest.ResignWith(md(dir, home+".json"), binSeed, tuftest.BinsKey, func(m *metadata.Metadata[metadata.TargetsType]) {
 				moved = m.Signed.Targets[paths[5]]
@@ -257,19 +257,28 @@ func TestHashBinsClientAgrees(t *testing.T) {
 				m.Signed.Targets[paths[5]] = moved
 			})
 		}, bad: 1},
-		{name: "bin signed by another key", mutate: func(dir string) {
+		{name: "bin signed by another key", mutate: func(t *testing.T, dir string) {
 			tuftest.ResignWith(md(dir, home+".json"), binSeed, tuftest.OnlineKey, func(*metadata.Metadata[metadata.TargetsType]) {})
 		}},
-		{name: "target altered", consistent: true, mutate: func(dir string) {
+		// Every hash-prefixed copy is altered: go-tuf fetches whichever
+		// prefix its map order gives it, so altering one copy makes the
+		// client's verdict random (pedigree fails it either way:
+		// TestTargetCopies).
+		{name: "target altered", consistent: true, mutate: func(t *testing.T, dir string) {
 			fs, _ := filepath.Glob(filepath.Join(dir, "targets", "*."+paths[7]))
-			os.WriteFile(fs[0], []byte("evil\n"), 0o644)
+			if len(fs) != 2 {
+				t.Fatalf("%d hash-prefixed copies of %s, want 2", len(fs), paths[7])
+			}
+			for _, f := range fs {
+				os.WriteFile(f, []byte("evil\n"), 0o644)
+			}
 		}, bad: 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := binRepo(t, bits, n, tc.consistent)
 			if tc.mutate != nil {
-				tc.mutate(dir)
+				tc.mutate(t, dir)
 			}
 			client := clientVerdicts(t, dir, paths, tc.consistent)
 			fs := scan(t, dir, distribution.Options{At: binAt, TUFRoot: filepath.Join(dir, "metadata", "root_history", "1.root.json")})
@@ -307,6 +316,34 @@ func TestHashBinsClientAgrees(t *testing.T) {
 // go-tuf or pedigree), with python-tuf's ngclient's verdicts recorded in
 // testdata/SOURCES.md: every target resolves through its bin; in the
 // damaged copy the target filed in the wrong bin is not found.
+// TestTargetCopies: a consistent-snapshot repository publishes each
+// target under every hash it records. A client fetches one of them,
+// chosen by map order, so a copy that differs fails the target whichever
+// copy it is, and the finding names it.
+func TestTargetCopies(t *testing.T) {
+	const target = "file-0002.txt"
+	dir := binRepo(t, 2, 8, true)
+	copies, _ := filepath.Glob(filepath.Join(dir, "targets", "*."+target))
+	if len(copies) != 2 {
+		t.Fatalf("%d copies of %s, want 2 (sha256 and sha512 prefixes)", len(copies), target)
+	}
+	f := pick(scan(t, dir, distribution.Options{At: binAt}), CheckTargetsMatch, target)
+	if f == nil || f.Outcome != distribution.Verified || len(f.Related) != 2 || !strings.Contains(f.Message, "and its other copy") {
+		t.Fatalf("intact: %+v", f)
+	}
+	for _, altered := range copies {
+		t.Run(filepath.Base(altered)[:8], func(t *testing.T) {
+			orig, _ := os.ReadFile(altered)
+			os.WriteFile(altered, []byte("evil\n"), 0o644)
+			defer os.WriteFile(altered, orig, 0o644)
+			f := pick(scan(t, dir, distribution.Options{At: binAt}), CheckTargetsMatch, target)
+			if f == nil || f.Outcome != distribution.Failed || !strings.Contains(f.Message, "targets/"+filepath.Base(altered)+" does not match") {
+				t.Errorf("%+v", f)
+			}
+		})
+	}
+}
+
 func TestPythonTUFBins(t *testing.T) {
 	at := time.Date(2026, 12, 15, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {

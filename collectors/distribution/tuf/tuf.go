@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -635,28 +636,31 @@ func isHex(s string) bool {
 	return s != ""
 }
 
-// targetsDir is where target files live: a targets/ folder beside the
-// metadata folder, or inside it.
-func (w *work) targetFile(p string, tf *metadata.TargetFiles) (string, bool) {
+// targetFiles are the copies of target p the mirror holds: under its
+// plain name and, in a consistent-snapshot repository, under each of its
+// hash prefixes, in a targets/ folder beside the metadata folder or inside
+// it. A client fetches whichever prefix its map order gives it, so every
+// copy present must match.
+func (w *work) targetFiles(p string, tf *metadata.TargetFiles) []string {
 	bases := []string{path.Join(path.Dir(w.r.dir), "targets"), path.Join(w.r.dir, "targets")}
-	var cands []string
+	present := map[string]bool{}
+	for _, f := range w.t.Files {
+		present[f.Path] = true
+	}
+	var out []string
+	add := func(c string) {
+		if present[c] && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
 	for _, b := range bases {
-		cands = append(cands, path.Join(b, p))
+		add(path.Join(b, p))
 		dir, base := path.Split(p)
 		for _, h := range sortedHashes(tf.Hashes) {
-			cands = append(cands, path.Join(b, dir, h+"."+base))
+			add(path.Join(b, dir, h+"."+base))
 		}
 	}
-	files := map[string]bool{}
-	for _, c := range cands {
-		files[c] = false
-	}
-	for _, f := range w.t.Files {
-		if _, ok := files[f.Path]; ok {
-			return f.Path, true
-		}
-	}
-	return "", false
+	return out
 }
 
 func sortedHashes(h metadata.Hashes) []string {
@@ -678,14 +682,14 @@ func (w *work) target(f *file, roleName, p string, tf *metadata.TargetFiles, rul
 			return
 		}
 	}
-	rel, ok := w.targetFile(p, tf)
-	if !ok {
+	copies := w.targetFiles(p, tf)
+	if len(copies) == 0 {
 		fd.Outcome = distribution.NotVerified
 		fd.Message = fmt.Sprintf("target %s (listed by %s) is not present in the mirror", p, roleName)
 		w.emit(f, fd)
 		return
 	}
-	fd.Related = []string{rel}
+	fd.Related = copies
 	var algs []string
 	for a := range tf.Hashes {
 		algs = append(algs, a)
@@ -693,37 +697,49 @@ func (w *work) target(f *file, roleName, p string, tf *metadata.TargetFiles, rul
 	// In name order, not map order: the message must read the same in
 	// every run over the same metadata.
 	sort.Strings(algs)
-	sums, err := distribution.HashFile(w.t, rel, algs...)
-	if err != nil {
-		fd.Outcome = distribution.Failed
-		fd.Message = fmt.Sprintf("target %s: %s", rel, distribution.OneLine(err))
-		w.emit(f, fd)
-		return
-	}
-	fd.SHA256 = sums.SHA256
-	var bad []string
-	if sums.Size != tf.Length {
-		bad = append(bad, fmt.Sprintf("length %d, %s says %d", sums.Size, roleName, tf.Length))
-	}
 	known := 0
-	for _, a := range algs {
-		got, ok := sums.Hex[a]
-		if !ok {
-			continue
+	for _, rel := range copies {
+		sums, err := distribution.HashFile(w.t, rel, algs...)
+		if err != nil {
+			fd.Outcome = distribution.Failed
+			fd.Message = fmt.Sprintf("target %s: %s", rel, distribution.OneLine(err))
+			w.emit(f, fd)
+			return
 		}
-		known++
-		if got != tf.Hashes[a].String() {
-			bad = append(bad, fmt.Sprintf("%s %s, %s says %s", a, got, roleName, tf.Hashes[a].String()))
+		fd.SHA256 = sums.SHA256
+		var bad []string
+		if sums.Size != tf.Length {
+			bad = append(bad, fmt.Sprintf("length %d, %s says %d", sums.Size, roleName, tf.Length))
+		}
+		known = 0
+		for _, a := range algs {
+			got, ok := sums.Hex[a]
+			if !ok {
+				continue
+			}
+			known++
+			if got != tf.Hashes[a].String() {
+				bad = append(bad, fmt.Sprintf("%s %s, %s says %s", a, got, roleName, tf.Hashes[a].String()))
+			}
+		}
+		if len(bad) > 0 {
+			fd.Outcome = distribution.Failed
+			fd.Message = fmt.Sprintf("target %s does not match %s: %s", rel, roleName, strings.Join(bad, "; "))
+			w.emit(f, fd)
+			return
 		}
 	}
-	switch {
-	case len(bad) > 0:
-		fd.Outcome = distribution.Failed
-		fd.Message = fmt.Sprintf("target %s does not match %s: %s", rel, roleName, strings.Join(bad, "; "))
-	case known == 0:
+	rel := copies[0]
+	switch n := len(copies) - 1; {
+	case n == 1:
+		rel += " (and its other copy, " + copies[1] + ")"
+	case n > 1:
+		rel = fmt.Sprintf("%s (and %d other copies)", rel, n)
+	}
+	if known == 0 {
 		fd.Outcome = distribution.NotVerified
 		fd.Message = fmt.Sprintf("target %s: %s gives no hash pedigree computes (%s)", rel, roleName, strings.Join(algs, ", "))
-	default:
+	} else {
 		fd.Outcome = distribution.Verified
 		fd.Message = fmt.Sprintf("target %s matches the length and %d hash(es) %s records", rel, known, roleName)
 	}
