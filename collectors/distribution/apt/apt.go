@@ -17,6 +17,7 @@ import (
 	"io"
 	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,8 +129,22 @@ type work struct {
 	raw     []byte
 	*distribution.Recorder
 	has map[string]bool // hasFiles, by kind
-	// compared are the pool files already judged against an index.
-	compared map[string]bool
+	// judged are the pool files compared with an index, one observation
+	// each, recorded once every index has been read.
+	judged map[string]*judgement
+	order  []string
+}
+
+// judgement is one pool file's observation while the indexes are read:
+// every stanza that names the file is compared with it, so a file that
+// one index (binary-amd64) describes rightly and another (binary-arm64,
+// or Sources beside Packages) wrongly fails.
+type judgement struct {
+	fd      *distribution.Finding
+	sums    map[string]string // algorithm -> hex, as computed
+	size    int64
+	failed  bool
+	indexes map[string]bool
 }
 
 // root is the folder Filename: fields are relative to: the folder above
@@ -376,6 +391,7 @@ func (w *work) indexes(rel stanza) {
 			Message: fmt.Sprintf("none of the %d index files %s lists is present", len(names), w.path)})
 	}
 	w.contents(read, byName)
+	w.recordJudged()
 	w.byHash(dir, standIns, byName)
 }
 
@@ -699,18 +715,26 @@ func (w *work) sourceStanza(index string, s stanza) {
 
 // compare hashes one file an index describes with the strongest hash the
 // index gives, and its size when the index gives one (size < 0: none).
+// An index may list one file many times (a hostile one, millions of
+// times): each file is hashed at most once per algorithm, and the
+// observation stays one per file present, however long the index.
 func (w *work) compare(check, index, file, subject string, want map[string]string, size int64, sizeText string) {
-	// An index may list one file many times (a hostile one, millions of
-	// times): the first stanza decides, so the observations stay one per
-	// file present, however long the index.
-	if w.compared[file] {
+	j := w.judged[file]
+	if j == nil {
+		j = &judgement{fd: &distribution.Finding{Check: check, Path: file, Subject: subject, Related: []string{index}},
+			sums: map[string]string{}, size: -1, indexes: map[string]bool{index: true}}
+		if w.judged == nil {
+			w.judged = map[string]*judgement{}
+		}
+		w.judged[file] = j
+		w.order = append(w.order, file)
+	} else if j.failed {
 		return
+	} else if !j.indexes[index] {
+		j.indexes[index] = true
+		j.fd.Related = append(j.fd.Related, index)
 	}
-	if w.compared == nil {
-		w.compared = map[string]bool{}
-	}
-	w.compared[file] = true
-	fd := &distribution.Finding{Check: check, Path: file, Subject: subject, Related: []string{index}}
+	fd := j.fd
 	alg := ""
 	for _, a := range []string{"sha512", "sha256", "sha1", "md5"} {
 		if want[a] != "" {
@@ -718,29 +742,44 @@ func (w *work) compare(check, index, file, subject string, want map[string]strin
 			break
 		}
 	}
+	fail := func(msg string) { j.failed, fd.Outcome, fd.Message = true, distribution.Failed, msg }
 	if alg == "" {
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: the %s stanza gives no hash", file, index)
-		w.Record(fd)
+		fail(fmt.Sprintf("%s: the %s stanza gives no hash", file, index))
 		return
 	}
-	sums, err := distribution.HashFile(w.t, file, alg)
-	switch {
-	case err != nil:
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s: %s", file, distribution.OneLine(err))
-	case size != -1 && sums.Size != size:
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s is %d bytes, %s says %s", file, sums.Size, index, sizeText)
-	case sums.Hex[alg] != want[alg]:
-		fd.Outcome, fd.Message = distribution.Failed, fmt.Sprintf("%s %s is %s, %s says %s", file, alg, sums.Hex[alg], index, want[alg])
-	default:
-		fd.Outcome, fd.Message = distribution.Verified, fmt.Sprintf("%s matches the %s and size in %s", file, alg, index)
-		if alg == "md5" || alg == "sha1" {
-			fd.Weak = []string{alg}
+	if _, ok := j.sums[alg]; !ok {
+		sums, err := distribution.HashFile(w.t, file, alg)
+		if err != nil {
+			fail(fmt.Sprintf("%s: %s", file, distribution.OneLine(err)))
+			return
 		}
+		j.sums[alg], j.size, fd.SHA256 = sums.Hex[alg], sums.Size, sums.SHA256
 	}
-	if sums != nil {
-		fd.SHA256 = sums.SHA256
+	switch {
+	case size != -1 && j.size != size:
+		fail(fmt.Sprintf("%s is %d bytes, %s says %s", file, j.size, index, sizeText))
+	case j.sums[alg] != want[alg]:
+		fail(fmt.Sprintf("%s %s is %s, %s says %s", file, alg, j.sums[alg], index, want[alg]))
+	case fd.Outcome == "" || fd.Outcome == distribution.Verified:
+		// The weakest hash any stanza left the file to is what it rests on.
+		weak := slices.Clone(fd.Weak)
+		if alg == "md5" || alg == "sha1" {
+			weak = append(weak, alg)
+			slices.Sort(weak)
+			weak = slices.Compact(weak)
+		}
+		fd.Outcome, fd.Weak = distribution.Verified, weak
+		algs := slices.Sorted(maps.Keys(j.sums))
+		fd.Message = fmt.Sprintf("%s matches the %s and size in %s", file, strings.Join(algs, " and "), strings.Join(fd.Related, ", "))
 	}
-	w.Record(fd)
+}
+
+// recordJudged records the pool files' observations, in the order the
+// indexes first named them.
+func (w *work) recordJudged() {
+	for _, f := range w.order {
+		w.Record(w.judged[f].fd)
+	}
 }
 
 func isPackageFile(p string) bool {

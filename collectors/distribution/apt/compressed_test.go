@@ -299,3 +299,32 @@ func TestRepeatedFilename(t *testing.T) {
 		t.Fatalf("%d observations of the .deb", len(deb))
 	}
 }
+
+// TestFileInSeveralIndexes: apt lists an Architecture: all package in
+// every binary-<arch>/Packages. Each stanza is compared with the one
+// file, and the observation stays one: it passes when they all agree and
+// fails, naming the index, when one of them describes another file.
+func TestFileInSeveralIndexes(t *testing.T) {
+	good := packagesIndex(debBytes)
+	other := packagesIndex([]byte("a different build of the package"))
+	for _, tc := range []struct {
+		name  string
+		arm64 []byte
+		want  string
+		msg   string
+	}{
+		{"agree", good, distribution.Verified, "size in dists/stable/main/binary-amd64/Packages, dists/stable/main/binary-arm64/Packages"},
+		{"the second disagrees", other, distribution.Failed, "dists/stable/main/binary-arm64/Packages says 32"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := repo{
+				indexes: map[string][]byte{"main/binary-amd64/Packages": good, "main/binary-arm64/Packages": tc.arm64},
+				pool:    map[string][]byte{debPath: debBytes},
+			}.write(t)
+			deb := find(scan(t, dir, distribution.Options{}), CheckPackageHashes, debPath)
+			if len(deb) != 1 || deb[0].Outcome != tc.want || !strings.Contains(deb[0].Message, tc.msg) || len(deb[0].Related) != 2 {
+				t.Fatalf("%+v", deb)
+			}
+		})
+	}
+}
