@@ -269,7 +269,7 @@ func IsReleaseArtifact(p string) bool {
 }
 
 var metadataSuffixes = []string{
-	".asc", ".sig", ".gpg", ".pem", ".crt", ".cer", ".pub", ".minisig", ".sigstore", ".sigstore.json", ".bundle",
+	".asc", ".sig", ".gpg", ".pem", ".crt", ".cer", ".cert", ".pub", ".minisig", ".sigstore", ".sigstore.json", ".bundle",
 	".intoto.jsonl", ".intoto.json", ".dsse", ".dsse.json", ".att", ".provenance", ".spdx", ".spdx.json", ".spdx.yaml",
 	".cdx.json", ".cdx.xml", ".bom.json", ".bom.xml", ".vex.json", ".openvex.json", ".sbom", ".sbom.json",
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	intoto "github.com/in-toto/in-toto-golang/in_toto"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/evidence"
@@ -54,6 +55,7 @@ const (
 	kindEnvelope
 	kindStatement
 	kindLayout
+	kindCosignBlob
 )
 
 // sniff classifies a file by its first bytes.
@@ -68,6 +70,8 @@ func sniff(head []byte) kind {
 		return kindGCB
 	case strings.Contains(s, `"attestations"`) && strings.Contains(s, "application/vnd.dev.sigstore.bundle"):
 		return kindNPM
+	case sigstore.LooksLikeCosignBlobBundle(h):
+		return kindCosignBlob
 	case sigstore.LooksLikeBundle(h):
 		return kindBundle
 	case dsse.LooksLikeEnvelope(h), strings.Contains(s, `"payloadType"`):
@@ -167,6 +171,8 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		switch k {
 		case kindBundle:
 			w.bundle()
+		case kindCosignBlob:
+			w.cosignBlob()
 		case kindNPM, kindGCB:
 			w.provenanceOnly()
 		case kindEnvelope:
@@ -265,6 +271,11 @@ func (w *work) bundle() {
 			}
 		}
 	}
+	w.verify(sig, b, refs, st)
+}
+
+// verify verifies a parsed bundle over refs[0] and emits what it found.
+func (w *work) verify(sig *Signature, b *bundle.Bundle, refs []ArtifactRef, st *statement.Statement) {
 	sig.Artifacts = refs
 	if len(refs) == 0 {
 		sig.Status, sig.Reason = StatusNotAssessed, "the artifact the bundle signs is not in the target"
@@ -307,6 +318,61 @@ func (w *work) bundle() {
 			w.provenance(refs)
 		}
 	}
+}
+
+// cosignBlob verifies what `cosign sign-blob --bundle` wrote before the
+// Sigstore bundle (cosign 1.x and 2.x by default): the signature, the
+// certificate and the Rekor entry, over the artifact the entry records
+// or, without one, the artifact the file is named after.
+func (w *work) cosignBlob() {
+	sig := &Signature{Path: w.path, Format: "cosign-bundle"}
+	cb, err := sigstore.ParseCosignBlobBundle(w.raw)
+	if err != nil {
+		sig.Status, sig.Reason = StatusFailed, err.Error()
+		w.emit(KindSignature, w.subject(nil, "signature"), sig)
+		return
+	}
+	var refs []ArtifactRef
+	if d := cb.LoggedDigest(); d != "" {
+		if ref, ok := w.idx.lookup(map[string]string{"sha256": d}); ok {
+			refs = append(refs, ref)
+		}
+	}
+	if len(refs) == 0 {
+		for _, suf := range []string{".cosign.bundle", ".bundle", ".bundle.json"} {
+			if p, ok := strings.CutSuffix(w.path, suf); ok {
+				w.idx.build()
+				if h, ok := w.idx.byPath[p]; ok {
+					refs = append(refs, ArtifactRef{Path: p, SHA256: h})
+					break
+				}
+			}
+		}
+	}
+	if len(refs) > 0 && len(cb.RekorBundle) == 0 && cb.Certificates != "" {
+		// cosign verify-blob looks such an entry up in Rekor: offline, the
+		// signing time inside the certificate's minutes is unproven.
+		sig.Artifacts = refs
+		sig.Status, sig.Reason = StatusNotAssessed, "the bundle has a certificate but no Rekor entry: the entry is only online, so the signing time is unproven offline"
+		w.emit(KindSignature, w.subject(refs, "signature"), sig)
+		return
+	}
+	var b *bundle.Bundle
+	if len(refs) > 0 {
+		digest, _ := hex.DecodeString(refs[0].SHA256)
+		var raw []byte
+		raw, err = cb.Bundle(sigstore.MessageSignatureOf(digest, cb.Signature))
+		if err == nil {
+			b, err = sigstore.ParseBundle(raw)
+		}
+		if err != nil {
+			sig.Artifacts = refs
+			sig.Status, sig.Reason = StatusFailed, err.Error()
+			w.emit(KindSignature, w.subject(refs, "signature"), sig)
+			return
+		}
+	}
+	w.verify(sig, b, refs, nil)
 }
 
 func isSLSA(pt string) bool {

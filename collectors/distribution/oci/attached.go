@@ -2,11 +2,9 @@ package oci
 
 import (
 	"cmp"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
@@ -485,11 +483,7 @@ func (w *work) bundleLayer(lr *layerRef, raw []byte, err error) {
 type content map[string]any
 
 func messageContent(payload []byte, sigB64 string) content {
-	sum := sha256.Sum256(payload)
-	return content{"messageSignature": map[string]any{
-		"messageDigest": map[string]any{"algorithm": "SHA2_256", "digest": base64.StdEncoding.EncodeToString(sum[:])},
-		"signature":     sigB64,
-	}}
+	return sigstore.MessageSignature(payload, sigB64)
 }
 
 func dsseContent(env *dsse.Envelope) content {
@@ -507,78 +501,8 @@ func dsseContent(env *dsse.Envelope) content {
 	}}
 }
 
-// legacyBundle assembles the Sigstore bundle that cosign's annotations
-// amount to: the certificate (or a key hint), and the Rekor entry with its
-// signed entry timestamp as an inclusion promise (bundle v0.1), or no
-// entry at all (v0.3, which verifies only with --without-tlog-unsafe).
+// legacyBundle is the Sigstore bundle cosign's annotations amount to.
 func legacyBundle(ann map[string]string, c content) ([]byte, error) {
-	vm := map[string]any{}
-	var certs []map[string]any
-	for _, k := range []string{annCertificate, annChain} {
-		rest := []byte(ann[k])
-		for {
-			var blk *pem.Block
-			blk, rest = pem.Decode(rest)
-			if blk == nil {
-				break
-			}
-			certs = append(certs, map[string]any{"rawBytes": base64.StdEncoding.EncodeToString(blk.Bytes)})
-		}
-	}
-	version := "0.3"
-	if rb := ann[annRekorBundle]; rb != "" {
-		var r struct {
-			SET     string `json:"SignedEntryTimestamp"`
-			Payload struct {
-				Body           string `json:"body"`
-				IntegratedTime int64  `json:"integratedTime"`
-				LogIndex       int64  `json:"logIndex"`
-				LogID          string `json:"logID"`
-			} `json:"Payload"`
-		}
-		if err := json.Unmarshal([]byte(rb), &r); err != nil {
-			return nil, fmt.Errorf("rekor bundle annotation: %w", err)
-		}
-		body, err := base64.StdEncoding.DecodeString(r.Payload.Body)
-		if err != nil {
-			return nil, fmt.Errorf("rekor entry body is not base64: %w", err)
-		}
-		var kv struct {
-			Kind       string `json:"kind"`
-			APIVersion string `json:"apiVersion"`
-		}
-		if err := json.Unmarshal(body, &kv); err != nil {
-			return nil, fmt.Errorf("rekor entry body: %w", err)
-		}
-		logID, err := hex.DecodeString(r.Payload.LogID)
-		if err != nil {
-			return nil, fmt.Errorf("rekor log id is not hex: %w", err)
-		}
-		vm["tlogEntries"] = []any{map[string]any{
-			"logIndex":          fmt.Sprint(r.Payload.LogIndex),
-			"logId":             map[string]any{"keyId": base64.StdEncoding.EncodeToString(logID)},
-			"kindVersion":       map[string]any{"kind": kv.Kind, "version": kv.APIVersion},
-			"integratedTime":    fmt.Sprint(r.Payload.IntegratedTime),
-			"inclusionPromise":  map[string]any{"signedEntryTimestamp": r.SET},
-			"canonicalizedBody": r.Payload.Body,
-		}}
-		version = "0.1"
-	}
-	switch {
-	case len(certs) > 0 && version == "0.1":
-		vm["x509CertificateChain"] = map[string]any{"certificates": certs}
-	case len(certs) > 0:
-		vm["certificate"] = certs[0]
-	default:
-		vm["publicKey"] = map[string]any{"hint": ""}
-	}
-	mt := "application/vnd.dev.sigstore.bundle.v0.3+json"
-	if version == "0.1" {
-		mt = "application/vnd.dev.sigstore.bundle+json;version=0.1"
-	}
-	b := map[string]any{"mediaType": mt, "verificationMaterial": vm}
-	for k, v := range c {
-		b[k] = v
-	}
-	return json.Marshal(b)
+	l := sigstore.CosignLegacy{Certificates: ann[annCertificate] + "\n" + ann[annChain], RekorBundle: []byte(ann[annRekorBundle])}
+	return l.Bundle(c)
 }

@@ -50,7 +50,20 @@ func New(t *distribution.Trust) *Collector { return &Collector{Trust: t, batch: 
 func (c *Collector) Name() string { return Name }
 
 // signatureSuffixes are the detached signatures looked for beside a list.
-var signatureSuffixes = []string{".asc", ".sig", ".gpg", ".minisig", ".sigstore.json", ".sigstore", ".bundle"}
+// -keyless.sig is cosign's own releases' name for a keyless signature.
+var signatureSuffixes = []string{".asc", ".sig", ".gpg", ".minisig", ".sigstore.json", ".sigstore", ".bundle", ".cosign.bundle", "-keyless.sig"}
+
+// certificateSuffixes name, for a cosign signature (`sign-blob
+// --output-signature`), the certificate `--output-certificate` wrote
+// beside it: list.sig with list.pem (GoReleaser), list.cert (Kubernetes)
+// or list.crt; list-keyless.sig with list-keyless.pem (cosign).
+var certificateSuffixes = []struct {
+	sig   string
+	certs []string
+}{
+	{"-keyless.sig", []string{"-keyless.pem", "-keyless.cert"}},
+	{".sig", []string{".pem", ".cert", ".crt", ".sig.pem", ".sig.cert"}},
+}
 
 // Collect implements collectors.Collector.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
@@ -263,6 +276,12 @@ func (w *work) verifyOne(sp string) (string, string) {
 	}
 	trimmed := bytes.TrimSpace(sig)
 	switch {
+	case sigstore.LooksLikeCosignBlobBundle(trimmed):
+		cb, err := sigstore.ParseCosignBlobBundle(sig)
+		if err != nil {
+			return distribution.Failed, distribution.OneLine(err)
+		}
+		return w.verifyCosign(cb.Signature, cb.CosignLegacy, "")
 	case bytes.HasPrefix(trimmed, []byte("{")):
 		pol := w.trust.SigstorePolicy()
 		if pol.Trusted == nil && len(pol.Keys) == 0 {
@@ -294,6 +313,13 @@ func (w *work) verifyOne(sp string) (string, string) {
 		}
 		return distribution.Verified, fmt.Sprintf("%s signature by key %s verified", res.Format, res.KeyID)
 	default:
+		if s, ok := sigstore.CosignSignature(sig); ok {
+			cert, certPath, err := w.cosignCertificate(sp)
+			if err != nil {
+				return distribution.Failed, distribution.OneLine(err)
+			}
+			return w.verifyCosign(s, sigstore.CosignLegacy{Certificates: cert}, certPath)
+		}
 		if len(w.trust.Keyring) == 0 {
 			return distribution.NotVerified, "OpenPGP signature not verified: no keyring given (--keyring)"
 		}
@@ -303,6 +329,70 @@ func (w *work) verifyOne(sp string) (string, string) {
 		}
 		return distribution.Verified, res.String()
 	}
+}
+
+// cosignCertificate reads the certificate cosign wrote beside signature
+// sp, if any: its text (PEM) and its path.
+func (w *work) cosignCertificate(sp string) (string, string, error) {
+	for _, cs := range certificateSuffixes {
+		base, ok := strings.CutSuffix(sp, cs.sig)
+		if !ok {
+			continue
+		}
+		for _, cs := range cs.certs {
+			cp := base + cs
+			if _, ok := w.present[cp]; !ok {
+				continue
+			}
+			b, err := w.t.ReadFile(cp)
+			if err != nil {
+				return "", cp, err
+			}
+			pemText, err := sigstore.CosignCertificate(b)
+			if err != nil {
+				return "", cp, fmt.Errorf("%s: %w", cp, err)
+			}
+			return pemText, cp, nil
+		}
+		break
+	}
+	return "", "", nil
+}
+
+// verifyCosign verifies a cosign blob signature over the list with the
+// material cosign kept beside it, as the Sigstore bundle it amounts to.
+func (w *work) verifyCosign(sigB64 string, l sigstore.CosignLegacy, certPath string) (string, string) {
+	pol := w.trust.SigstorePolicy()
+	if pol.Trusted == nil && len(pol.Keys) == 0 {
+		return distribution.NotVerified, "cosign signature not verified: no trusted root or key (--trusted-root, --key)"
+	}
+	if len(l.RekorBundle) == 0 {
+		switch {
+		case l.Certificates != "":
+			// cosign verify-blob looks such an entry up in Rekor; offline,
+			// the signing time inside the certificate's minutes of
+			// validity is unproven either way.
+			return distribution.NotVerified, fmt.Sprintf("cosign signature with certificate %s but no Rekor entry beside it: the entry is only online, so the signing time is unproven offline (a --bundle file carries it)", path.Base(certPath))
+		case !w.trust.WithoutTlogUnsafe:
+			return distribution.Failed, "cosign signature has no transparency-log entry (Rekor bundle), so the signing time is unproven; --without-tlog-unsafe accepts key signatures without one"
+		}
+	}
+	bun, err := l.Bundle(sigstore.MessageSignature(w.raw, sigB64))
+	if err != nil {
+		return distribution.Failed, "cosign signature: " + distribution.OneLine(err)
+	}
+	res, err := w.c.batch.Verify(bun, pol, sigstore.ArtifactBytes(w.raw))
+	switch {
+	case errors.Is(err, sigstore.ErrPolicy):
+		return distribution.NotVerified, distribution.OneLine(err)
+	case err != nil:
+		return distribution.Failed, "cosign signature does not verify: " + distribution.OneLine(err)
+	}
+	who := "key " + res.KeyAlgorithm
+	if res.Certificate != nil {
+		who = res.Certificate.SubjectAlternativeName
+	}
+	return distribution.Verified, "cosign signature verified, signed by " + who
 }
 
 // attestations looks, for each artifact, for provenance (an in-toto

@@ -1,0 +1,93 @@
+package release
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+
+	"github.com/pedigree-dev/pedigree/collectors/distribution"
+)
+
+// testKeyring is an armored OpenPGP public key of a fresh key.
+func testKeyring(t *testing.T) string {
+	e, err := openpgp.NewEntity("rel", "", "rel@example.invalid", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pub bytes.Buffer
+	w, _ := armor.Encode(&pub, openpgp.PublicKeyType, nil)
+	e.Serialize(w)
+	w.Close()
+	return pub.String()
+}
+
+// TestCosignBlobSignatures: checksum lists signed by the real cosign
+// (v2.5.3, `sign-blob --key --tlog-upload=false`; testdata/SOURCES.md),
+// as a legacy bundle (list.bundle) and as a bare signature (list.sig),
+// give cosign verify-blob's verdicts: verified with the key only when the
+// missing transparency-log entry is accepted (--insecure-ignore-tlog,
+// here --without-tlog-unsafe), failed with another key, not verified
+// without one, and never judged as OpenPGP.
+func TestCosignBlobSignatures(t *testing.T) {
+	key, other := "testdata/cosign.pub", "testdata/other-cosign.pub"
+	kr := filepath.Join(t.TempDir(), "keys.asc")
+	os.WriteFile(kr, []byte(testKeyring(t)), 0o644)
+	for _, dir := range []string{"testdata/cosign-bundle", "testdata/cosign-sig"} {
+		for _, tc := range []struct {
+			name string
+			o    distribution.Options
+			want string
+			msg  string
+		}{
+			{"key, tlog entry required", distribution.Options{Keys: []string{key}}, distribution.Failed, "no transparency-log entry"},
+			{"key, without tlog", distribution.Options{Keys: []string{key}, WithoutTlogUnsafe: true}, distribution.Verified, "cosign signature verified, signed by key ECDSA"},
+			{"another key", distribution.Options{Keys: []string{other}, WithoutTlogUnsafe: true}, distribution.Failed, "cosign signature does not verify"},
+			{"no key", distribution.Options{}, distribution.NotVerified, "no trusted root or key"},
+			{"an OpenPGP keyring only", distribution.Options{Keyrings: []string{kr}}, distribution.NotVerified, "cosign signature not verified"},
+		} {
+			t.Run(filepath.Base(dir)+"/"+tc.name, func(t *testing.T) {
+				f := pick(scan(t, dir, tc.o), CheckChecksumsSigned)
+				if f == nil || f.Outcome != tc.want || !strings.Contains(f.Message, tc.msg) {
+					t.Fatalf("%+v", f)
+				}
+				if tc.want == distribution.Verified && !strings.Contains(f.Message, "covers all 1 artifact") {
+					t.Errorf("coverage: %s", f.Message)
+				}
+			})
+		}
+	}
+}
+
+// TestCosignKeylessSignatureOffline: a keyless signature beside its
+// certificate (GoReleaser's list.sig and list.pem, the certificate
+// base64-encoded PEM) but no Rekor entry cannot be judged offline: not
+// verified, naming the certificate, never passed or failed.
+func TestCosignKeylessSignatureOffline(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"checksums.txt", "hello-1.0.tar.gz", "checksums.txt.sig"} {
+		b, _ := os.ReadFile(filepath.Join("testdata/cosign-sig", n))
+		os.WriteFile(filepath.Join(dir, n), b, 0o644)
+	}
+	// A real Fulcio certificate, base64 of PEM as cosign writes it.
+	os.WriteFile(filepath.Join(dir, "checksums.txt.pem"), []byte(fulcioCertB64), 0o644)
+	root := "../../../verify/sigstore/testdata/cosign-blob-bundle/trusted_root_pgi.json"
+	f := pick(scan(t, dir, distribution.Options{TrustedRoots: []string{root}}), CheckChecksumsSigned)
+	if f == nil || f.Outcome != distribution.NotVerified || !strings.Contains(f.Message, "certificate checksums.txt.pem but no Rekor entry") {
+		t.Fatalf("%+v", f)
+	}
+	// A certificate file that is not one fails, naming it.
+	os.WriteFile(filepath.Join(dir, "checksums.txt.pem"), []byte("not a certificate"), 0o644)
+	f = pick(scan(t, dir, distribution.Options{TrustedRoots: []string{root}}), CheckChecksumsSigned)
+	if f == nil || f.Outcome != distribution.Failed || !strings.Contains(f.Message, "checksums.txt.pem") {
+		t.Fatalf("%+v", f)
+	}
+}
+
+// fulcioCertB64 is the certificate of the real cosign blob bundle in
+// verify/sigstore/testdata/cosign-blob-bundle.
+const fulcioCertB64 = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUNwekNDQWk2Z0F3SUJBZ0lVYjZMRENObHZIblVHRDU1ZGJZdVJxOUJFQjdnd0NnWUlLb1pJemowRUF3TXcKTnpFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUjR3SEFZRFZRUURFeFZ6YVdkemRHOXlaUzFwYm5SbApjbTFsWkdsaGRHVXdIaGNOTWpNd01URXpNRGN4TVRJeVdoY05Nak13TVRFek1EY3lNVEl5V2pBQU1Ga3dFd1lICktvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVEVHZMMFBSc3hveE1YZlNhWHUrN3cwb3ZWTnpaay9CQUlvejIKR0wyY1BZM3FaRU5VLytZclI5MkF1WkZYbjBqU21tdk9rdHBBekdobkRodGlkb25reUtPQ0FVMHdnZ0ZKTUE0RwpBMVVkRHdFQi93UUVBd0lIZ0RBVEJnTlZIU1VFRERBS0JnZ3JCZ0VGQlFjREF6QWRCZ05WSFE0RUZnUVVkWlB2ClBkNWFiTWtXOG1jQmdiM3VtQW1IVGNVd0h3WURWUjBqQkJnd0ZvQVUzOVBwejFZa0VaYjVxTmpwS0ZXaXhpNFkKWkQ4d0p3WURWUjBSQVFIL0JCMHdHNEVaWkdGdWFXVnNMbUpsZG1WdWFYVnpRR2R0WVdsc0xtTnZiVEFzQmdvcgpCZ0VFQVlPL01BRUJCQjVvZEhSd2N6b3ZMMmRwZEdoMVlpNWpiMjB2Ykc5bmFXNHZiMkYxZEdnd2dZb0dDaXNHCkFRUUIxbmtDQkFJRWZBUjZBSGdBZGdEZFBUQnF4c2NSTW1NWkhoeVpaemNDb2twZXVONDhyZitIaW5LQUx5bnUKamdBQUFZV3ArQWlZQUFBRUF3QkhNRVVDSUFsZkw4NzBXSnRhN3BEOTdZaXcwSmJ2WTdZR2c2MDRjR3hYRVh0UQp0em9hQWlFQStWV1FpeitKUEVzTEJMYnRjbGZoWEZobi9DNGtUeWFTMkZqMTIrdm9UdDR3Q2dZSUtvWkl6ajBFCkF3TURad0F3WkFJd1V0QkIrMUg2MTc3S1czbmZUcEs5dW5TR2d3SVBFdU5xUXZpSnllWlJqa0s4NXBuZmswcDUKbHdRVmJmZWtYWXErQWpCZ0pBL3hqWDUrVXFSaCtPMUxxeEJJdW4xZ1loSXdLK1VVWnE0OVNIMHVQMnNRTDV1bgpJTEhPUHJCdzBmMDBRNjg9Ci0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K"

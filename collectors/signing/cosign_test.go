@@ -1,0 +1,96 @@
+package signing_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pedigree-dev/pedigree/collectors/signing"
+	"github.com/pedigree-dev/pedigree/config"
+	"github.com/pedigree-dev/pedigree/evidence"
+)
+
+// signatures are the signing.signature payloads collected.
+func signatures(t *testing.T, ev []evidence.Evidence) []signing.Signature {
+	var out []signing.Signature
+	for _, e := range ev {
+		if e.Kind != signing.KindSignature {
+			continue
+		}
+		s, ok := evidence.PayloadAs[signing.Signature](&e)
+		if !ok {
+			t.Fatalf("%s: payload %T", e.ID, e.Payload)
+		}
+		out = append(out, *s)
+	}
+	return out
+}
+
+func copyFiles(t *testing.T, dir string, files map[string]string) {
+	for to, from := range files {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, to), b, 0o644)
+	}
+}
+
+// TestCosignBlobBundles: cosign's legacy blob bundles are verified like
+// Sigstore bundles, over the artifact their Rekor entry records or they
+// are named after: a real keyless one (verify/sigstore/testdata) for its
+// signer and not for another identity or altered bytes, and a real
+// key-signed one (collectors/distribution/release/testdata) with its key
+// only when the missing Rekor entry is accepted.
+func TestCosignBlobBundles(t *testing.T) {
+	const keyless = "../../verify/sigstore/testdata/cosign-blob-bundle/"
+	const keyed = "../distribution/release/testdata/"
+	root := []string{keyless + "trusted_root_pgi.json"}
+	oauth := "https://github.com/login/oauth"
+	for _, tc := range []struct {
+		name     string
+		files    map[string]string
+		altered  string
+		pol      config.SigstorePolicy
+		artifact string
+		want     string
+	}{
+		{name: "keyless, the signer", files: map[string]string{"artifact.txt": keyless + "artifact.txt", "artifact.txt.bundle": keyless + "artifact.txt.bundle"},
+			pol:      config.SigstorePolicy{TrustedRoots: root, Identities: []config.SigstoreIdentity{{SAN: "daniel.bevenius@gmail.com", Issuer: oauth}}},
+			artifact: "artifact.txt", want: signing.StatusVerified},
+		{name: "keyless, another identity", files: map[string]string{"artifact.txt": keyless + "artifact.txt", "artifact.txt.bundle": keyless + "artifact.txt.bundle"},
+			pol:      config.SigstorePolicy{TrustedRoots: root, Identities: []config.SigstoreIdentity{{SAN: "someone@example.com", Issuer: oauth}}},
+			artifact: "artifact.txt", want: signing.StatusFailed},
+		{name: "keyless, found by its Rekor entry under another name", files: map[string]string{"data.bin": keyless + "artifact.txt", "sig.bundle": keyless + "artifact.txt.bundle"},
+			pol:      config.SigstorePolicy{TrustedRoots: root, Identities: []config.SigstoreIdentity{{SAN: "daniel.bevenius@gmail.com", Issuer: oauth}}},
+			artifact: "data.bin", want: signing.StatusVerified},
+		{name: "keyless, artifact altered", files: map[string]string{"artifact.txt.bundle": keyless + "artifact.txt.bundle"}, altered: "artifact.txt",
+			pol:      config.SigstorePolicy{TrustedRoots: root, Identities: []config.SigstoreIdentity{{SAN: "daniel.bevenius@gmail.com", Issuer: oauth}}},
+			artifact: "artifact.txt", want: signing.StatusFailed},
+		{name: "key, no tlog entry", files: map[string]string{"checksums.txt": keyed + "cosign-bundle/checksums.txt", "checksums.txt.bundle": keyed + "cosign-bundle/checksums.txt.bundle"},
+			pol:      config.SigstorePolicy{TrustedRoots: root, Keys: []config.SigstoreKey{{Path: keyed + "cosign.pub"}}},
+			artifact: "checksums.txt", want: signing.StatusFailed},
+		{name: "key, no trusted root to check a tlog entry with", files: map[string]string{"checksums.txt": keyed + "cosign-bundle/checksums.txt", "checksums.txt.bundle": keyed + "cosign-bundle/checksums.txt.bundle"},
+			pol:      config.SigstorePolicy{Keys: []config.SigstoreKey{{Path: keyed + "cosign.pub"}}},
+			artifact: "checksums.txt", want: signing.StatusNotAssessed},
+		{name: "key, without tlog", files: map[string]string{"checksums.txt": keyed + "cosign-bundle/checksums.txt", "checksums.txt.bundle": keyed + "cosign-bundle/checksums.txt.bundle"},
+			pol:      config.SigstorePolicy{Keys: []config.SigstoreKey{{Path: keyed + "cosign.pub", WithoutTlogUnsafe: true}}},
+			artifact: "checksums.txt", want: signing.StatusVerified},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			copyFiles(t, dir, tc.files)
+			if tc.altered != "" {
+				os.WriteFile(filepath.Join(dir, tc.altered), []byte("some datA\n"), 0o644)
+			}
+			sigs := signatures(t, collect(t, dir, tc.pol))
+			if len(sigs) != 1 {
+				t.Fatalf("%d signatures: %+v", len(sigs), sigs)
+			}
+			s := sigs[0]
+			if s.Format != "cosign-bundle" || s.Status != tc.want || len(s.Artifacts) != 1 || s.Artifacts[0].Path != tc.artifact {
+				t.Errorf("%+v", s)
+			}
+		})
+	}
+}
