@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
@@ -56,6 +57,7 @@ const (
 	kindStatement
 	kindLayout
 	kindCosignBlob
+	kindCosignSig
 )
 
 // sniff classifies a file by its first bytes.
@@ -157,6 +159,9 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			continue
 		}
 		k := sniff(head)
+		if k == kindNone && int64(len(head)) == f.Size && isCosignSignature(f.Path, head) {
+			k = kindCosignSig
+		}
 		if k == kindNone {
 			continue
 		}
@@ -173,6 +178,8 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			w.bundle()
 		case kindCosignBlob:
 			w.cosignBlob()
+		case kindCosignSig:
+			w.cosignSignature()
 		case kindNPM, kindGCB:
 			w.provenanceOnly()
 		case kindEnvelope:
@@ -278,7 +285,7 @@ func (w *work) bundle() {
 func (w *work) verify(sig *Signature, b *bundle.Bundle, refs []ArtifactRef, st *statement.Statement) {
 	sig.Artifacts = refs
 	if len(refs) == 0 {
-		sig.Status, sig.Reason = StatusNotAssessed, "the artifact the bundle signs is not in the target"
+		sig.Status, sig.Reason = StatusNotAssessed, "the artifact it signs is not in the target"
 		w.emit(KindSignature, w.subject(nil, "signature"), sig)
 		return
 	}
@@ -371,6 +378,66 @@ func (w *work) cosignBlob() {
 			w.emit(KindSignature, w.subject(refs, "signature"), sig)
 			return
 		}
+	}
+	w.verify(sig, b, refs, nil)
+}
+
+// isCosignSignature tells a bare signature `cosign sign-blob
+// --output-signature` wrote (x.sig, x-keyless.sig: base64 on one line).
+func isCosignSignature(p string, b []byte) bool {
+	if _, _, ok := sigstore.CosignSignatureFiles(p); !ok {
+		return false
+	}
+	_, ok := sigstore.CosignSignature(b)
+	return ok
+}
+
+// cosignSignature verifies a bare cosign signature over the artifact it
+// is named after, with the certificate cosign wrote beside it if any.
+// Nothing beside it records a Rekor entry: under a certificate the
+// signing time is unproven offline (not-assessed); under a key it
+// verifies only where the policy accepts no transparency log.
+func (w *work) cosignSignature() {
+	sig := &Signature{Path: w.path, Format: "cosign-signature"}
+	sigB64, _ := sigstore.CosignSignature(w.raw)
+	artifact, certs, _ := sigstore.CosignSignatureFiles(w.path)
+	w.idx.build()
+	h, ok := w.idx.byPath[artifact]
+	if !ok {
+		w.verify(sig, nil, nil, nil)
+		return
+	}
+	refs := []ArtifactRef{{Path: artifact, SHA256: h}}
+	var l sigstore.CosignLegacy
+	for _, cp := range certs {
+		if _, ok := w.idx.byPath[cp]; !ok {
+			continue
+		}
+		b, err := w.t.ReadFile(cp)
+		if err == nil {
+			l.Certificates, err = sigstore.CosignCertificate(b)
+		}
+		sig.Artifacts = refs
+		switch {
+		case err != nil:
+			sig.Status, sig.Reason = StatusFailed, fmt.Sprintf("certificate %s: %v", cp, err)
+		default:
+			sig.Status, sig.Reason = StatusNotAssessed, fmt.Sprintf("signed under certificate %s with no Rekor entry beside it: the entry is only online, so the signing time is unproven offline", cp)
+		}
+		w.emit(KindSignature, w.subject(refs, "signature"), sig)
+		return
+	}
+	digest, _ := hex.DecodeString(h)
+	raw, err := l.Bundle(sigstore.MessageSignatureOf(digest, sigB64))
+	var b *bundle.Bundle
+	if err == nil {
+		b, err = sigstore.ParseBundle(raw)
+	}
+	if err != nil {
+		sig.Artifacts = refs
+		sig.Status, sig.Reason = StatusFailed, err.Error()
+		w.emit(KindSignature, w.subject(refs, "signature"), sig)
+		return
 	}
 	w.verify(sig, b, refs, nil)
 }

@@ -3,6 +3,7 @@ package signing_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/collectors/signing"
@@ -90,6 +91,54 @@ func TestCosignBlobBundles(t *testing.T) {
 			s := sigs[0]
 			if s.Format != "cosign-bundle" || s.Status != tc.want || len(s.Artifacts) != 1 || s.Artifacts[0].Path != tc.artifact {
 				t.Errorf("%+v", s)
+			}
+		})
+	}
+}
+
+// TestCosignBareSignatures: a bare signature beside its artifact (real
+// cosign v2.5.3 key signature, collectors/distribution/release/testdata)
+// verifies with the key where the policy accepts no transparency log,
+// fails with another key; beside a certificate it is not-assessed (its
+// Rekor entry is only online); with its artifact missing, not-assessed.
+func TestCosignBareSignatures(t *testing.T) {
+	const keyed = "../distribution/release/testdata/"
+	files := map[string]string{"checksums.txt": keyed + "cosign-sig/checksums.txt", "checksums.txt.sig": keyed + "cosign-sig/checksums.txt.sig"}
+	key := func(p string) config.SigstorePolicy {
+		return config.SigstorePolicy{Keys: []config.SigstoreKey{{Path: keyed + p, WithoutTlogUnsafe: true}}}
+	}
+	for _, tc := range []struct {
+		name   string
+		pol    config.SigstorePolicy
+		extra  map[string]string
+		remove string
+		want   string
+		reason string
+	}{
+		{name: "the key", pol: key("cosign.pub"), want: signing.StatusVerified},
+		{name: "another key", pol: key("other-cosign.pub"), want: signing.StatusFailed},
+		{name: "no policy", want: signing.StatusNotAssessed, reason: "no trusted root or key"},
+		{name: "beside a certificate", pol: key("cosign.pub"), extra: map[string]string{"checksums.txt.pem": "../../verify/sigstore/testdata/cosign-blob-bundle/artifact.txt.pem"},
+			want: signing.StatusNotAssessed, reason: "certificate checksums.txt.pem with no Rekor entry"},
+		{name: "beside a file that is no certificate", pol: key("cosign.pub"), extra: map[string]string{"checksums.txt.pem": "../../verify/sigstore/testdata/cosign-blob-bundle/artifact.txt.bundle"},
+			want: signing.StatusFailed, reason: "certificate checksums.txt.pem"},
+		{name: "artifact missing", pol: key("cosign.pub"), remove: "checksums.txt", want: signing.StatusNotAssessed, reason: "not in the target"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			copyFiles(t, dir, files)
+			copyFiles(t, dir, tc.extra)
+			if tc.remove != "" {
+				os.Remove(filepath.Join(dir, tc.remove))
+			}
+			var sigs []signing.Signature
+			for _, s := range signatures(t, collect(t, dir, tc.pol)) {
+				if s.Format == "cosign-signature" {
+					sigs = append(sigs, s)
+				}
+			}
+			if len(sigs) != 1 || sigs[0].Status != tc.want || !strings.Contains(sigs[0].Reason, tc.reason) {
+				t.Fatalf("%+v", sigs)
 			}
 		})
 	}

@@ -38,8 +38,8 @@ const (
 // Signature is a signed object and what verifying it showed.
 type Signature struct {
 	Path string `json:"path"`
-	// Format: sigstore-bundle, cosign-bundle, dsse, npm-attestations,
-	// gcb-provenance.
+	// Format: sigstore-bundle, cosign-bundle, cosign-signature, dsse,
+	// npm-attestations, gcb-provenance.
 	Format  string `json:"format"`
 	Version string `json:"version,omitempty"`
 	Status  string `json:"status"`

@@ -235,3 +235,33 @@ func CosignSignature(b []byte) (string, bool) {
 	}
 	return s, true
 }
+
+// cosignSidecars name, for a signature `cosign sign-blob
+// --output-signature` wrote, the certificate `--output-certificate` wrote
+// beside it: x.sig with x.pem (GoReleaser), x.cert (Kubernetes) or x.crt;
+// x-keyless.sig with x-keyless.pem (cosign's own releases).
+var cosignSidecars = []struct {
+	sig   string
+	certs []string
+}{
+	{"-keyless.sig", []string{"-keyless.pem", "-keyless.cert"}},
+	{".sig", []string{".pem", ".cert", ".crt", ".sig.pem", ".sig.cert"}},
+}
+
+// CosignSignatureFiles tells, for the path of a cosign signature, the
+// artifact it is named after (x for x.sig and x-keyless.sig) and the
+// paths its certificate may have, most usual first. ok is false when the
+// name is not a cosign signature's.
+func CosignSignatureFiles(sig string) (artifact string, certs []string, ok bool) {
+	for _, s := range cosignSidecars {
+		base, found := strings.CutSuffix(sig, s.sig)
+		if !found || base == "" || strings.HasSuffix(base, "/") {
+			continue
+		}
+		for _, c := range s.certs {
+			certs = append(certs, base+c)
+		}
+		return base, certs, true
+	}
+	return "", nil, false
+}

@@ -74,8 +74,10 @@ func TestCosignKeylessSignatureOffline(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, n), b, 0o644)
 	}
 	// A real Fulcio certificate, base64 of PEM as cosign writes it.
-	os.WriteFile(filepath.Join(dir, "checksums.txt.pem"), []byte(fulcioCertB64), 0o644)
-	root := "../../../verify/sigstore/testdata/cosign-blob-bundle/trusted_root_pgi.json"
+	const real = "../../../verify/sigstore/testdata/cosign-blob-bundle/"
+	cert, _ := os.ReadFile(real + "artifact.txt.pem")
+	os.WriteFile(filepath.Join(dir, "checksums.txt.pem"), cert, 0o644)
+	root := real + "trusted_root_pgi.json"
 	f := pick(scan(t, dir, distribution.Options{TrustedRoots: []string{root}}), CheckChecksumsSigned)
 	if f == nil || f.Outcome != distribution.NotVerified || !strings.Contains(f.Message, "certificate checksums.txt.pem but no Rekor entry") {
 		t.Fatalf("%+v", f)
@@ -87,7 +89,3 @@ func TestCosignKeylessSignatureOffline(t *testing.T) {
 		t.Fatalf("%+v", f)
 	}
 }
-
-// fulcioCertB64 is the certificate of the real cosign blob bundle in
-// verify/sigstore/testdata/cosign-blob-bundle.
-const fulcioCertB64 = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUNwekNDQWk2Z0F3SUJBZ0lVYjZMRENObHZIblVHRDU1ZGJZdVJxOUJFQjdnd0NnWUlLb1pJemowRUF3TXcKTnpFVk1CTUdBMVVFQ2hNTWMybG5jM1J2Y21VdVpHVjJNUjR3SEFZRFZRUURFeFZ6YVdkemRHOXlaUzFwYm5SbApjbTFsWkdsaGRHVXdIaGNOTWpNd01URXpNRGN4TVRJeVdoY05Nak13TVRFek1EY3lNVEl5V2pBQU1Ga3dFd1lICktvWkl6ajBDQVFZSUtvWkl6ajBEQVFjRFFnQUVEVHZMMFBSc3hveE1YZlNhWHUrN3cwb3ZWTnpaay9CQUlvejIKR0wyY1BZM3FaRU5VLytZclI5MkF1WkZYbjBqU21tdk9rdHBBekdobkRodGlkb25reUtPQ0FVMHdnZ0ZKTUE0RwpBMVVkRHdFQi93UUVBd0lIZ0RBVEJnTlZIU1VFRERBS0JnZ3JCZ0VGQlFjREF6QWRCZ05WSFE0RUZnUVVkWlB2ClBkNWFiTWtXOG1jQmdiM3VtQW1IVGNVd0h3WURWUjBqQkJnd0ZvQVUzOVBwejFZa0VaYjVxTmpwS0ZXaXhpNFkKWkQ4d0p3WURWUjBSQVFIL0JCMHdHNEVaWkdGdWFXVnNMbUpsZG1WdWFYVnpRR2R0WVdsc0xtTnZiVEFzQmdvcgpCZ0VFQVlPL01BRUJCQjVvZEhSd2N6b3ZMMmRwZEdoMVlpNWpiMjB2Ykc5bmFXNHZiMkYxZEdnd2dZb0dDaXNHCkFRUUIxbmtDQkFJRWZBUjZBSGdBZGdEZFBUQnF4c2NSTW1NWkhoeVpaemNDb2twZXVONDhyZitIaW5LQUx5bnUKamdBQUFZV3ArQWlZQUFBRUF3QkhNRVVDSUFsZkw4NzBXSnRhN3BEOTdZaXcwSmJ2WTdZR2c2MDRjR3hYRVh0UQp0em9hQWlFQStWV1FpeitKUEVzTEJMYnRjbGZoWEZobi9DNGtUeWFTMkZqMTIrdm9UdDR3Q2dZSUtvWkl6ajBFCkF3TURad0F3WkFJd1V0QkIrMUg2MTc3S1czbmZUcEs5dW5TR2d3SVBFdU5xUXZpSnllWlJqa0s4NXBuZmswcDUKbHdRVmJmZWtYWXErQWpCZ0pBL3hqWDUrVXFSaCtPMUxxeEJJdW4xZ1loSXdLK1VVWnE0OVNIMHVQMnNRTDV1bgpJTEhPUHJCdzBmMDBRNjg9Ci0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K"

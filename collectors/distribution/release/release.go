@@ -53,18 +53,6 @@ func (c *Collector) Name() string { return Name }
 // -keyless.sig is cosign's own releases' name for a keyless signature.
 var signatureSuffixes = []string{".asc", ".sig", ".gpg", ".minisig", ".sigstore.json", ".sigstore", ".bundle", ".cosign.bundle", "-keyless.sig"}
 
-// certificateSuffixes name, for a cosign signature (`sign-blob
-// --output-signature`), the certificate `--output-certificate` wrote
-// beside it: list.sig with list.pem (GoReleaser), list.cert (Kubernetes)
-// or list.crt; list-keyless.sig with list-keyless.pem (cosign).
-var certificateSuffixes = []struct {
-	sig   string
-	certs []string
-}{
-	{"-keyless.sig", []string{"-keyless.pem", "-keyless.cert"}},
-	{".sig", []string{".pem", ".cert", ".crt", ".sig.pem", ".sig.cert"}},
-}
-
 // Collect implements collectors.Collector.
 func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]evidence.Evidence, error) {
 	trust := distribution.OrDefault(c.Trust)
@@ -334,27 +322,20 @@ func (w *work) verifyOne(sp string) (string, string) {
 // cosignCertificate reads the certificate cosign wrote beside signature
 // sp, if any: its text (PEM) and its path.
 func (w *work) cosignCertificate(sp string) (string, string, error) {
-	for _, cs := range certificateSuffixes {
-		base, ok := strings.CutSuffix(sp, cs.sig)
-		if !ok {
+	_, certs, _ := sigstore.CosignSignatureFiles(sp)
+	for _, cp := range certs {
+		if _, ok := w.present[cp]; !ok {
 			continue
 		}
-		for _, cs := range cs.certs {
-			cp := base + cs
-			if _, ok := w.present[cp]; !ok {
-				continue
-			}
-			b, err := w.t.ReadFile(cp)
-			if err != nil {
-				return "", cp, err
-			}
-			pemText, err := sigstore.CosignCertificate(b)
-			if err != nil {
-				return "", cp, fmt.Errorf("%s: %w", cp, err)
-			}
-			return pemText, cp, nil
+		b, err := w.t.ReadFile(cp)
+		if err != nil {
+			return "", cp, err
 		}
-		break
+		pemText, err := sigstore.CosignCertificate(b)
+		if err != nil {
+			return "", cp, fmt.Errorf("%s: %w", cp, err)
+		}
+		return pemText, cp, nil
 	}
 	return "", "", nil
 }
