@@ -273,7 +273,10 @@ func formatOf(fileFormat, kind string) string {
 		return "OpenPGP"
 	case "ssh":
 		return "OpenSSH"
-	case "sigstore-trusted-root", "sigstore-bundle":
+	case "sigstore-trusted-root", "sigstore-bundle", "cosign-bundle":
+		if kind == AssetSignature && fileFormat == "cosign-bundle" {
+			return "cosign bundle"
+		}
 		if kind == AssetSignature {
 			return "Sigstore bundle"
 		}

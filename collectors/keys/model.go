@@ -48,8 +48,8 @@ const (
 // Material is the cryptographic material found in one file.
 type Material struct {
 	Path string `json:"path"`
-	// Format is pem, der, openpgp, ssh, sigstore-trusted-root or
-	// sigstore-bundle.
+	// Format is pem, der, openpgp, ssh, sigstore-trusted-root,
+	// sigstore-bundle or cosign-bundle.
 	Format string  `json:"format"`
 	Assets []Asset `json:"assets"`
 	// Problem says why (part of) the file could not be read; the assets

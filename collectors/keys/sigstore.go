@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/pedigree-dev/pedigree/verify/sigstore"
 )
 
 // Sigstore JSON (protobuf-specs, JSON form). Only the parts that carry
@@ -102,6 +104,13 @@ func scanJSON(name string, b []byte) *Material {
 	case isTUF(b):
 		assets, err := ParseTUF(name, b)
 		m := &Material{Path: name, Format: "tuf-metadata", Assets: assets}
+		if err != nil {
+			m.Problem = oneLine(err)
+		}
+		return m
+	case sigstore.LooksLikeCosignBlobBundle(head):
+		assets, err := ParseCosignBundle(name, b)
+		m := &Material{Path: name, Format: "cosign-bundle", Assets: assets}
 		if err != nil {
 			m.Problem = oneLine(err)
 		}
@@ -252,6 +261,34 @@ func ParseBundle(name string, b []byte) ([]Asset, error) {
 	classify(&sig)
 	out = append(out, sig)
 	return out, nil
+}
+
+// ParseCosignBundle lists the certificate and the signature of a cosign
+// blob bundle (`cosign sign-blob --bundle` before --new-bundle-format),
+// read as the Sigstore bundle it amounts to, with pointers into the file.
+func ParseCosignBundle(name string, b []byte) ([]Asset, error) {
+	if len(b) > MaxJSONFileSize {
+		return nil, fmt.Errorf("cosign bundle is %d bytes, above the %d-byte limit", len(b), MaxJSONFileSize)
+	}
+	cb, err := sigstore.ParseCosignBlobBundle(b)
+	if err != nil {
+		return nil, err
+	}
+	// Only the signature's shape matters here, not what it is over.
+	bu, err := cb.Bundle(sigstore.MessageSignatureOf(make([]byte, 32), cb.Signature))
+	if err != nil {
+		return nil, fmt.Errorf("cosign bundle: %w", err)
+	}
+	assets, err := ParseBundle(name, bu)
+	for i := range assets {
+		switch assets[i].Kind {
+		case AssetSignature:
+			assets[i].Pointer, assets[i].Role = "/base64Signature", "cosign-signature"
+		default:
+			assets[i].Pointer = "/cert"
+		}
+	}
+	return assets, err
 }
 
 func setValidity(a *Asset, v sigValidity) {
