@@ -29,7 +29,8 @@ func init() {
 }
 
 // distributionTrust loads the distribution: section with the trust policy
-// the other pillars share (policy.keys keyrings, policy.sigstore roots).
+// the other pillars share (policy.keys keyrings, policy.sigstore roots,
+// identities and keys).
 func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 	d := cfg.Distribution
 	at, err := d.Instant()
@@ -45,6 +46,17 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 		TrustedRoots:      append(append([]string{}, d.TrustedRoots...), cfg.Policy.Sigstore.TrustedRoots...),
 		SLSA:              cfg.Policy.Sigstore.SLSA,
 		Identities:        cfg.Policy.Sigstore.Identities,
+	}
+	// policy.sigstore.keys sign releases and images too; a key scoped to
+	// some artifacts stays with the signing pillar, which matches them.
+	for _, k := range cfg.Policy.Sigstore.Keys {
+		switch {
+		case len(k.Artifacts) > 0:
+		case k.WithoutTlogUnsafe:
+			o.KeysWithoutTlog = append(o.KeysWithoutTlog, k.Path)
+		default:
+			o.Keys = append(o.Keys, k.Path)
+		}
 	}
 	t, err := distribution.Load(o)
 	if err != nil {

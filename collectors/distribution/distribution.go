@@ -59,6 +59,11 @@ type Options struct {
 	// WithoutTlogUnsafe accepts a key-signed signature with no
 	// transparency-log entry.
 	WithoutTlogUnsafe bool
+	// KeysWithoutTlog are PEM public keys trusted like Keys whose
+	// signatures are accepted with no transparency-log entry, when
+	// WithoutTlogUnsafe is not given for all (policy.sigstore.keys with
+	// without-tlog-unsafe).
+	KeysWithoutTlog []string
 	// TrustedRoots are Sigstore trusted_root.json files.
 	TrustedRoots []string
 	// SLSA are the provenance expectations (policy.sigstore.slsa) an
@@ -92,6 +97,9 @@ type Trust struct {
 	// Roots are the Sigstore trusted roots.
 	Roots             root.TrustedMaterialCollection
 	WithoutTlogUnsafe bool
+	// KeysWithoutTlog are the keys whose signatures need no
+	// transparency-log entry (also among Keys).
+	KeysWithoutTlog []crypto.PublicKey
 	// SLSA are the provenance expectations, as given.
 	SLSA []config.SLSAExpectation
 	// Identities are the expected certificate identities, as given.
@@ -134,6 +142,18 @@ func Load(o Options) (*Trust, error) {
 			return nil, fmt.Errorf("key %s: not a PEM public key, a minisign or a signify public key", p)
 		}
 	}
+	for _, p := range o.KeysWithoutTlog {
+		b, err := readlimit.File(p, readlimit.Trust)
+		if err != nil {
+			return nil, fmt.Errorf("key: %w", err)
+		}
+		k, err := sigstore.ParsePublicKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("key %s: %w", p, err)
+		}
+		t.Keys = append(t.Keys, k)
+		t.KeysWithoutTlog = append(t.KeysWithoutTlog, k)
+	}
 	for _, b := range t.RawKeys {
 		if k, err := minisign.ParsePublicKey(b); err == nil {
 			t.Minisign = append(t.Minisign, k)
@@ -160,6 +180,21 @@ func (t *Trust) SigstorePolicy() sigstore.Policy {
 		p.Identities = []sigstore.Identity{{SANRegex: ".*", IssuerRegex: ".*"}}
 	}
 	return p
+}
+
+// TlogOptional tells whether some key-signed signature may verify with
+// no transparency-log entry: every one (WithoutTlogUnsafe) or those of
+// KeysWithoutTlog.
+func (t *Trust) TlogOptional() bool { return t.WithoutTlogUnsafe || len(t.KeysWithoutTlog) > 0 }
+
+// UntloggedPolicy is the policy a signature with no transparency-log
+// entry is verified against: SigstorePolicy under WithoutTlogUnsafe, else
+// only the keys of KeysWithoutTlog.
+func (t *Trust) UntloggedPolicy() sigstore.Policy {
+	if t.WithoutTlogUnsafe {
+		return t.SigstorePolicy()
+	}
+	return sigstore.Policy{Keys: t.KeysWithoutTlog, WithoutTransparencyLogUnsafe: true}
 }
 
 // Finding is one observation a channel collector made: the payload of

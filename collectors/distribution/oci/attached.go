@@ -284,7 +284,7 @@ func (w *work) simpleSigning(to string, l v1.Descriptor, payload []byte, err err
 // the user accepted that (--without-tlog-unsafe), as cosign verify does
 // without --insecure-ignore-tlog.
 func (w *work) noTlog(o *sigObs, ann map[string]string) bool {
-	if ann[annRekorBundle] != "" || w.trust.WithoutTlogUnsafe {
+	if ann[annRekorBundle] != "" || w.trust.TlogOptional() {
 		return false
 	}
 	if _, why := w.policy(o.digest); why != "" {
@@ -315,6 +315,9 @@ func (w *work) verifyBundle(o *sigObs, bun *bundle.Bundle, art sigstore.Artifact
 	if why != "" {
 		o.outcome, o.message = distribution.NotVerified, why
 		return
+	}
+	if vm := bun.GetVerificationMaterial(); len(vm.GetTlogEntries()) == 0 && vm.GetPublicKey() != nil && w.trust.TlogOptional() {
+		pol = w.trust.UntloggedPolicy()
 	}
 	res, err := w.c.batch.VerifyBundle(bun, pol, art)
 	switch {

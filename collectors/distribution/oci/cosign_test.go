@@ -27,6 +27,15 @@ func TestCosignSave(t *testing.T) {
 	if s := find(scan(t, dir, distribution.Options{Keys: []string{key}}), CheckSigned)[0]; s.Outcome != distribution.Failed || !strings.Contains(s.Message, "transparency-log") {
 		t.Errorf("without tlog: %s", s.Message)
 	}
+	// The key alone accepted without a log (policy.sigstore.keys with
+	// without-tlog-unsafe): verified; another key so accepted, while this
+	// one needs a log entry: refused.
+	if s := find(scan(t, dir, distribution.Options{KeysWithoutTlog: []string{key}}), CheckSigned)[0]; s.Outcome != distribution.Verified {
+		t.Errorf("key accepted without tlog: %s %s", s.Outcome, s.Message)
+	}
+	if s := find(scan(t, dir, distribution.Options{Keys: []string{key}, KeysWithoutTlog: []string{writeKey(t, "other")}}), CheckSigned)[0]; s.Outcome != distribution.Failed {
+		t.Errorf("only another key accepted without tlog: %s %s", s.Outcome, s.Message)
+	}
 	// Another key: fails.
 	if s := find(scan(t, dir, distribution.Options{Keys: []string{writeKey(t, "other")}, WithoutTlogUnsafe: true}), CheckSigned)[0]; s.Outcome != distribution.Failed {
 		t.Errorf("other key: %s", s.Message)

@@ -47,6 +47,8 @@ func TestCosignBlobSignatures(t *testing.T) {
 			{"key, tlog entry required", distribution.Options{Keys: []string{key}}, distribution.Failed, "no transparency-log entry"},
 			{"key, without tlog", distribution.Options{Keys: []string{key}, WithoutTlogUnsafe: true}, distribution.Verified, "cosign signature verified, signed by key ECDSA"},
 			{"another key", distribution.Options{Keys: []string{other}, WithoutTlogUnsafe: true}, distribution.Failed, "cosign signature does not verify"},
+			{"the key accepted without tlog", distribution.Options{KeysWithoutTlog: []string{key}}, distribution.Verified, "cosign signature verified"},
+			{"only another key accepted without tlog", distribution.Options{Keys: []string{key}, KeysWithoutTlog: []string{other}}, distribution.Failed, "cosign signature does not verify"},
 			{"no key", distribution.Options{}, distribution.NotVerified, "no trusted root or key"},
 			{"an OpenPGP keyring only", distribution.Options{Keyrings: []string{kr}}, distribution.NotVerified, "cosign signature not verified"},
 		} {

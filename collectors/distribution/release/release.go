@@ -275,7 +275,14 @@ func (w *work) verifyOne(sp string) (string, string) {
 		if pol.Trusted == nil && len(pol.Keys) == 0 {
 			return distribution.NotVerified, "Sigstore bundle not verified: no trusted root or key (--trusted-root, --key)"
 		}
-		res, err := w.c.batch.Verify(sig, pol, sigstore.ArtifactBytes(w.raw))
+		bun, err := sigstore.ParseBundle(sig)
+		if err != nil {
+			return distribution.Failed, "Sigstore bundle does not verify: " + distribution.OneLine(err)
+		}
+		if vm := bun.GetVerificationMaterial(); len(vm.GetTlogEntries()) == 0 && vm.GetPublicKey() != nil && w.trust.TlogOptional() {
+			pol = w.trust.UntloggedPolicy()
+		}
+		res, err := w.c.batch.VerifyBundle(bun, pol, sigstore.ArtifactBytes(w.raw))
 		switch {
 		case errors.Is(err, sigstore.ErrPolicy):
 			return distribution.NotVerified, distribution.OneLine(err)
@@ -354,9 +361,10 @@ func (w *work) verifyCosign(sigB64 string, l sigstore.CosignLegacy, certPath str
 			// the signing time inside the certificate's minutes of
 			// validity is unproven either way.
 			return distribution.NotVerified, fmt.Sprintf("cosign signature with certificate %s but no Rekor entry beside it: the entry is only online, so the signing time is unproven offline (a --bundle file carries it)", path.Base(certPath))
-		case !w.trust.WithoutTlogUnsafe:
+		case !w.trust.TlogOptional():
 			return distribution.Failed, "cosign signature has no transparency-log entry (Rekor bundle), so the signing time is unproven; --without-tlog-unsafe accepts key signatures without one"
 		}
+		pol = w.trust.UntloggedPolicy()
 	}
 	bun, err := l.Bundle(sigstore.MessageSignature(w.raw, sigB64))
 	if err != nil {
