@@ -193,6 +193,8 @@ type work struct {
 	root  *metadata.Metadata[metadata.RootType]
 	// snap is the verified snapshot, which must list every delegated role.
 	snap *role[metadata.SnapshotType]
+	// present are the target's files by path, built on first use.
+	present map[string]bool
 }
 
 func (w *work) emit(f *file, fd *distribution.Finding) {
@@ -643,13 +645,15 @@ func isHex(s string) bool {
 // copy present must match.
 func (w *work) targetFiles(p string, tf *metadata.TargetFiles) []string {
 	bases := []string{path.Join(path.Dir(w.r.dir), "targets"), path.Join(w.r.dir, "targets")}
-	present := map[string]bool{}
-	for _, f := range w.t.Files {
-		present[f.Path] = true
+	if w.present == nil {
+		w.present = make(map[string]bool, len(w.t.Files))
+		for _, f := range w.t.Files {
+			w.present[f.Path] = true
+		}
 	}
 	var out []string
 	add := func(c string) {
-		if present[c] && !slices.Contains(out, c) {
+		if w.present[c] && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
