@@ -311,16 +311,21 @@ func ReadSignatures(b []byte) (sigs []*packet.Signature, raw []byte, armored boo
 	return sigs, raw, armored, nil
 }
 
-// verify checks the first signature whose issuer is in the keyring.
+// MaxMultiSignedSize bounds the content held in memory to check it
+// against several signatures; above it only the first signature by a
+// held key is checked.
+const MaxMultiSignedSize = 64 << 20
+
+// verify checks the signatures whose issuer is in the keyring. As gpgv
+// (and apt, which runs it) does: one good signature suffices, so a
+// signature by a key that has since expired does not fail a file another
+// held key signed (Debian signs each InRelease with several archive
+// keys), but a signature that does not verify over the content fails it
+// whatever the others say.
 func verify(data io.Reader, sigs []*packet.Signature, raw []byte, allowedHashes []crypto.Hash, opts Options) (res *Result, err error) {
 	defer recoverErr(&err)
-	now := opts.now()
-	validity := opts.Validity
-	if validity == "" {
-		validity = AtSignatureTime
-	}
 	var (
-		sig    *packet.Signature
+		held   []*packet.Signature
 		issuer []string
 	)
 	for _, s := range sigs {
@@ -329,13 +334,51 @@ func verify(data io.Reader, sigs []*packet.Signature, raw []byte, allowedHashes 
 			continue
 		}
 		if len(opts.Keyring.KeysByIdUsage(*s.IssuerKeyId, packet.KeyFlagSign)) > 0 {
-			sig = s
-			break
+			held = append(held, s)
+			continue
 		}
 		issuer = append(issuer, fmt.Sprintf("%016X", *s.IssuerKeyId))
 	}
-	if sig == nil {
+	if len(held) == 0 {
 		return nil, fmt.Errorf("%w: signature by key %s, which the keyring does not hold", ErrUnknownSigner, strings.Join(issuer, ", "))
+	}
+	if len(held) == 1 {
+		return verifyOne(data, held[0], raw, sigs, allowedHashes, opts)
+	}
+	content, err := io.ReadAll(io.LimitReader(data, MaxMultiSignedSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the signed content: %w", err)
+	}
+	if len(content) > MaxMultiSignedSize {
+		return verifyOne(io.MultiReader(bytes.NewReader(content), data), held[0], raw, sigs, allowedHashes, opts)
+	}
+	var (
+		good, firstRes *Result
+		firstErr       error
+	)
+	for _, s := range held {
+		r, err := verifyOne(bytes.NewReader(content), s, raw, sigs, allowedHashes, opts)
+		switch {
+		case errors.Is(err, ErrBadSignature):
+			return r, err
+		case err == nil && good == nil:
+			good = r
+		case err != nil && firstErr == nil:
+			firstRes, firstErr = r, err
+		}
+	}
+	if good != nil {
+		return good, nil
+	}
+	return firstRes, firstErr
+}
+
+// verifyOne checks one signature, by a key the keyring holds, over data.
+func verifyOne(data io.Reader, sig *packet.Signature, raw []byte, sigs []*packet.Signature, allowedHashes []crypto.Hash, opts Options) (res *Result, err error) {
+	now := opts.now()
+	validity := opts.Validity
+	if validity == "" {
+		validity = AtSignatureTime
 	}
 	if len(allowedHashes) > 0 && !containsHash(allowedHashes, sig.Hash) {
 		return nil, fmt.Errorf("%w: signature hash %s not in the message's Hash header", ErrMalformed, hashName(sig.Hash))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -334,4 +335,71 @@ func rawSign(t testing.TB, e *openpgp.Entity, data []byte, h crypto.Hash, when t
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestSeveralSignatures: a file signed by several keys the keyring holds
+// (Debian's InRelease: one signature per archive key) verifies, as gpgv
+// judges it, when one signature is good and none is bad: a signature by a
+// key expired since does not fail it, whatever its place; one that does
+// not verify over the content fails it.
+func TestSeveralSignatures(t *testing.T) {
+	data := []byte("Origin: Debian\nSuite: stable\n")
+	old := newKey(t, "old", 24*time.Hour)
+	cur := newKey(t, "current", 0)
+	ring := publicRing(t, old, cur)
+	later := t0.Add(30 * 24 * time.Hour)
+	oldSig := detached(t, old, data, false, at(t0.Add(time.Hour)))
+	curSig := detached(t, cur, data, false, at(t0.Add(time.Hour)))
+	badSig := detached(t, old, []byte("other content\n"), false, at(t0.Add(time.Hour)))
+	join := func(s ...[]byte) []byte { return bytes.Join(s, nil) }
+	for _, tc := range []struct {
+		name string
+		sig  []byte
+		want error
+	}{
+		{"expired key first", join(oldSig, curSig), nil},
+		{"expired key last", join(curSig, oldSig), nil},
+		{"only the expired key", oldSig, ErrKeyExpired},
+		{"a bad signature beside a good one", join(curSig, badSig), ErrBadSignature},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := VerifyDetached(bytes.NewReader(data), tc.sig, Options{Keyring: ring, Validity: AtNow, Now: later})
+			switch {
+			case tc.want == nil && err != nil:
+				t.Fatalf("err = %v", err)
+			case tc.want == nil && res.Primary != fingerprint(cur.PrimaryKey.Fingerprint):
+				t.Errorf("good signature by %s, want the current key", res.Primary)
+			case tc.want != nil && !errors.Is(err, tc.want):
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSeveralSignaturesGnuPG: the same, on signatures GnuPG made
+// (testdata/several-signatures/SOURCES.md), with apt's verdicts.
+func TestSeveralSignaturesGnuPG(t *testing.T) {
+	const dir = "testdata/several-signatures/"
+	ring, err := ParseKeyring(mustRead(t, dir+"keyring.gpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := mustRead(t, dir+"Release")
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	res, err := VerifyDetached(bytes.NewReader(data), mustRead(t, dir+"Release.gpg"), Options{Keyring: ring, Validity: AtNow, Now: now})
+	if err != nil || len(res.UserIDs) == 0 || res.UserIDs[0] != "cur <cur@example.org>" {
+		t.Fatalf("both: %+v, %v", res, err)
+	}
+	if _, err := VerifyDetached(bytes.NewReader(data), mustRead(t, dir+"Release.old.gpg"), Options{Keyring: ring, Validity: AtNow, Now: now}); !errors.Is(err, ErrKeyExpired) {
+		t.Fatalf("old alone: %v", err)
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
