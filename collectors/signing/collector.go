@@ -268,17 +268,23 @@ func (w *work) bundle() {
 	}
 	if len(refs) == 0 {
 		// By name: x.tar.gz.sigstore.json, x.tar.gz.bundle, x.sigstore.
-		for _, suf := range []string{".sigstore.json", ".sigstore", ".bundle", ".bundle.json"} {
-			if strings.HasSuffix(w.path, suf) {
-				w.idx.build()
-				p := strings.TrimSuffix(w.path, suf)
-				if h, ok := w.idx.byPath[p]; ok {
-					refs = append(refs, ArtifactRef{Path: p, SHA256: h})
-				}
+		refs = w.namedAfter(".sigstore.json", ".sigstore", ".bundle", ".bundle.json")
+	}
+	w.verify(sig, b, refs, st)
+}
+
+// namedAfter is the artifact the signed file is named after: its path
+// without the first of suffixes it ends with, when the target holds it.
+func (w *work) namedAfter(suffixes ...string) []ArtifactRef {
+	for _, suf := range suffixes {
+		if p, ok := strings.CutSuffix(w.path, suf); ok {
+			w.idx.build()
+			if h, ok := w.idx.byPath[p]; ok {
+				return []ArtifactRef{{Path: p, SHA256: h}}
 			}
 		}
 	}
-	w.verify(sig, b, refs, st)
+	return nil
 }
 
 // verify verifies a parsed bundle over refs[0] and emits what it found.
@@ -346,38 +352,39 @@ func (w *work) cosignBlob() {
 		}
 	}
 	if len(refs) == 0 {
-		for _, suf := range []string{".cosign.bundle", ".bundle", ".bundle.json"} {
-			if p, ok := strings.CutSuffix(w.path, suf); ok {
-				w.idx.build()
-				if h, ok := w.idx.byPath[p]; ok {
-					refs = append(refs, ArtifactRef{Path: p, SHA256: h})
-					break
-				}
-			}
-		}
+		refs = w.namedAfter(".cosign.bundle", ".bundle", ".bundle.json")
 	}
-	if len(refs) > 0 && len(cb.RekorBundle) == 0 && cb.Certificates != "" {
-		// cosign verify-blob looks such an entry up in Rekor: offline, the
-		// signing time inside the certificate's minutes is unproven.
-		sig.Artifacts = refs
-		sig.Status, sig.Reason = StatusNotAssessed, "the bundle has a certificate but no Rekor entry: the entry is only online, so the signing time is unproven offline"
-		w.emit(KindSignature, w.subject(refs, "signature"), sig)
+	w.verifyLegacy(sig, cb.CosignLegacy, cb.Signature, refs, "the bundle's")
+}
+
+// verifyLegacy verifies a cosign signature over refs[0] as the Sigstore
+// bundle it amounts to with the material cosign kept beside it. Under a
+// certificate (certFrom names where it came from) with no Rekor entry it
+// is not-assessed: cosign verify-blob looks such an entry up online, and
+// offline the signing time inside the certificate's minutes is unproven.
+func (w *work) verifyLegacy(sig *Signature, l sigstore.CosignLegacy, sigB64 string, refs []ArtifactRef, certFrom string) {
+	if len(refs) == 0 {
+		w.verify(sig, nil, nil, nil)
 		return
 	}
+	sig.Artifacts = refs
+	fail := func(status, reason string) {
+		sig.Status, sig.Reason = status, reason
+		w.emit(KindSignature, w.subject(refs, "signature"), sig)
+	}
+	if len(l.RekorBundle) == 0 && l.Certificates != "" {
+		fail(StatusNotAssessed, "signed under "+certFrom+" certificate with no Rekor entry beside it: the entry is only online, so the signing time is unproven offline")
+		return
+	}
+	digest, _ := hex.DecodeString(refs[0].SHA256)
+	raw, err := l.Bundle(sigstore.MessageSignatureOf(digest, sigB64))
 	var b *bundle.Bundle
-	if len(refs) > 0 {
-		digest, _ := hex.DecodeString(refs[0].SHA256)
-		var raw []byte
-		raw, err = cb.Bundle(sigstore.MessageSignatureOf(digest, cb.Signature))
-		if err == nil {
-			b, err = sigstore.ParseBundle(raw)
-		}
-		if err != nil {
-			sig.Artifacts = refs
-			sig.Status, sig.Reason = StatusFailed, err.Error()
-			w.emit(KindSignature, w.subject(refs, "signature"), sig)
-			return
-		}
+	if err == nil {
+		b, err = sigstore.ParseBundle(raw)
+	}
+	if err != nil {
+		fail(StatusFailed, err.Error())
+		return
 	}
 	w.verify(sig, b, refs, nil)
 }
@@ -404,11 +411,12 @@ func (w *work) cosignSignature() {
 	w.idx.build()
 	h, ok := w.idx.byPath[artifact]
 	if !ok {
-		w.verify(sig, nil, nil, nil)
+		w.verifyLegacy(sig, sigstore.CosignLegacy{}, sigB64, nil, "")
 		return
 	}
 	refs := []ArtifactRef{{Path: artifact, SHA256: h}}
 	var l sigstore.CosignLegacy
+	certFrom := ""
 	for _, cp := range certs {
 		if _, ok := w.idx.byPath[cp]; !ok {
 			continue
@@ -417,29 +425,16 @@ func (w *work) cosignSignature() {
 		if err == nil {
 			l.Certificates, err = sigstore.CosignCertificate(b)
 		}
-		sig.Artifacts = refs
-		switch {
-		case err != nil:
+		if err != nil {
+			sig.Artifacts = refs
 			sig.Status, sig.Reason = StatusFailed, fmt.Sprintf("certificate %s: %v", cp, err)
-		default:
-			sig.Status, sig.Reason = StatusNotAssessed, fmt.Sprintf("signed under certificate %s with no Rekor entry beside it: the entry is only online, so the signing time is unproven offline", cp)
+			w.emit(KindSignature, w.subject(refs, "signature"), sig)
+			return
 		}
-		w.emit(KindSignature, w.subject(refs, "signature"), sig)
-		return
+		certFrom = cp + "'s"
+		break
 	}
-	digest, _ := hex.DecodeString(h)
-	raw, err := l.Bundle(sigstore.MessageSignatureOf(digest, sigB64))
-	var b *bundle.Bundle
-	if err == nil {
-		b, err = sigstore.ParseBundle(raw)
-	}
-	if err != nil {
-		sig.Artifacts = refs
-		sig.Status, sig.Reason = StatusFailed, err.Error()
-		w.emit(KindSignature, w.subject(refs, "signature"), sig)
-		return
-	}
-	w.verify(sig, b, refs, nil)
+	w.verifyLegacy(sig, l, sigB64, refs, certFrom)
 }
 
 func isSLSA(pt string) bool {

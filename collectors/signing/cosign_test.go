@@ -119,7 +119,7 @@ func TestCosignBareSignatures(t *testing.T) {
 		{name: "another key", pol: key("other-cosign.pub"), want: signing.StatusFailed},
 		{name: "no policy", want: signing.StatusNotAssessed, reason: "no trusted root or key"},
 		{name: "beside a certificate", pol: key("cosign.pub"), extra: map[string]string{"checksums.txt.pem": "../../verify/sigstore/testdata/cosign-blob-bundle/artifact.txt.pem"},
-			want: signing.StatusNotAssessed, reason: "certificate checksums.txt.pem with no Rekor entry"},
+			want: signing.StatusNotAssessed, reason: "under checksums.txt.pem's certificate with no Rekor entry"},
 		{name: "beside a file that is no certificate", pol: key("cosign.pub"), extra: map[string]string{"checksums.txt.pem": "../../verify/sigstore/testdata/cosign-blob-bundle/artifact.txt.bundle"},
 			want: signing.StatusFailed, reason: "certificate checksums.txt.pem"},
 		{name: "artifact missing", pol: key("cosign.pub"), remove: "checksums.txt", want: signing.StatusNotAssessed, reason: "not in the target"},
