@@ -283,17 +283,7 @@ func (w *work) verifyOne(sp string) (string, string) {
 			pol = w.trust.UntloggedPolicy()
 		}
 		res, err := w.c.batch.VerifyBundle(bun, pol, sigstore.ArtifactBytes(w.raw))
-		switch {
-		case errors.Is(err, sigstore.ErrPolicy):
-			return distribution.NotVerified, distribution.OneLine(err)
-		case err != nil:
-			return distribution.Failed, "Sigstore bundle does not verify: " + distribution.OneLine(err)
-		}
-		who := "key " + res.KeyAlgorithm
-		if res.Certificate != nil {
-			who = res.Certificate.SubjectAlternativeName
-		}
-		return distribution.Verified, "Sigstore bundle verified, signed by " + who
+		return verdict("Sigstore bundle", res, err)
 	case bytes.HasPrefix(trimmed, []byte("untrusted comment:")):
 		s, err := minisign.ParseSignature(sig)
 		if err != nil {
@@ -371,17 +361,22 @@ func (w *work) verifyCosign(sigB64 string, l sigstore.CosignLegacy, certPath str
 		return distribution.Failed, "cosign signature: " + distribution.OneLine(err)
 	}
 	res, err := w.c.batch.Verify(bun, pol, sigstore.ArtifactBytes(w.raw))
+	return verdict("cosign signature", res, err)
+}
+
+// verdict is the outcome and message of a Sigstore verification of what.
+func verdict(what string, res *sigstore.Result, err error) (string, string) {
 	switch {
 	case errors.Is(err, sigstore.ErrPolicy):
 		return distribution.NotVerified, distribution.OneLine(err)
 	case err != nil:
-		return distribution.Failed, "cosign signature does not verify: " + distribution.OneLine(err)
+		return distribution.Failed, what + " does not verify: " + distribution.OneLine(err)
 	}
 	who := "key " + res.KeyAlgorithm
 	if res.Certificate != nil {
 		who = res.Certificate.SubjectAlternativeName
 	}
-	return distribution.Verified, "cosign signature verified, signed by " + who
+	return distribution.Verified, what + " verified, signed by " + who
 }
 
 // attestations looks, for each artifact, for provenance (an in-toto
