@@ -1,30 +1,13 @@
 package release
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/ProtonMail/go-crypto/openpgp"
-	"github.com/ProtonMail/go-crypto/openpgp/armor"
-
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
 )
-
-// testKeyring is an armored OpenPGP public key of a fresh key.
-func testKeyring(t *testing.T) string {
-	e, err := openpgp.NewEntity("rel", "", "rel@example.invalid", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pub bytes.Buffer
-	w, _ := armor.Encode(&pub, openpgp.PublicKeyType, nil)
-	e.Serialize(w)
-	w.Close()
-	return pub.String()
-}
 
 // TestCosignBlobSignatures: checksum lists signed by the real cosign
 // (v2.5.3, `sign-blob --key --tlog-upload=false`; testdata/SOURCES.md),
@@ -36,7 +19,8 @@ func testKeyring(t *testing.T) string {
 func TestCosignBlobSignatures(t *testing.T) {
 	key, other := "testdata/cosign.pub", "testdata/other-cosign.pub"
 	kr := filepath.Join(t.TempDir(), "keys.asc")
-	os.WriteFile(kr, []byte(testKeyring(t)), 0o644)
+	_, pub := testKey(t)
+	os.WriteFile(kr, []byte(pub), 0o644)
 	for _, dir := range []string{"testdata/cosign-bundle", "testdata/cosign-sig"} {
 		for _, tc := range []struct {
 			name string

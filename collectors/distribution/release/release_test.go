@@ -49,23 +49,29 @@ func release(t *testing.T, more map[string]string) (string, []byte) {
 	return dir, list
 }
 
-func TestOpenPGPSigned(t *testing.T) {
+// testKey is a fresh OpenPGP key and its armored public key.
+func testKey(t *testing.T) (*openpgp.Entity, string) {
 	e, err := openpgp.NewEntity("rel", "", "rel@example.invalid", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var pub bytes.Buffer
+	w, _ := armor.Encode(&pub, openpgp.PublicKeyType, nil)
+	e.Serialize(w)
+	w.Close()
+	return e, pub.String()
+}
+
+func TestOpenPGPSigned(t *testing.T) {
+	e, pub := testKey(t)
 	dir, list := release(t, nil)
 	var sig bytes.Buffer
 	if err := openpgp.ArmoredDetachSign(&sig, e, bytes.NewReader(list), nil); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "SHA256SUMS.asc"), sig.Bytes(), 0o644)
-	var pub bytes.Buffer
-	w, _ := armor.Encode(&pub, openpgp.PublicKeyType, nil)
-	e.Serialize(w)
-	w.Close()
 	kr := filepath.Join(t.TempDir(), "keys.asc")
-	os.WriteFile(kr, pub.Bytes(), 0o644)
+	os.WriteFile(kr, []byte(pub), 0o644)
 	fs := scan(t, dir, distribution.Options{Keyrings: []string{kr}})
 	if f := pick(fs, CheckChecksumsSigned); f.Outcome != distribution.Verified || !strings.Contains(f.Message, "covers all 1") {
 		t.Errorf("%s %s", f.Outcome, f.Message)
