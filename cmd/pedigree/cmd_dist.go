@@ -175,7 +175,7 @@ failed, 2 on a usage or input error.`,
 	fl.StringVar(&at, "at", "", "judge expiry and validity at this RFC 3339 instant instead of now (2026-08-20T00:00:00Z)")
 	fl.StringVar(&tufRoot, "tuf-root", "", "trusted TUF root.json the root chain must start from (else trust on first use, never a pass)")
 	fl.StringArrayVar(&keyrings, "keyring", nil, "OpenPGP keyring trusted for apt Release files and checksum lists (repeatable)")
-	fl.StringArrayVar(&keys, "key", nil, "public key trusted for image signatures and checksum lists: PEM (cosign), minisign or signify (repeatable)")
+	fl.StringArrayVar(&keys, "key", nil, "public key trusted for image signatures and checksum lists: PEM (cosign), minisign, signify or OpenSSH public keys, or an allowed_signers file (repeatable)")
 	fl.BoolVar(&withoutTlog, "without-tlog-unsafe", false, "accept key-signed signatures with no transparency-log entry")
 	fl.StringArrayVar(&trustedRoots, "trusted-root", nil, "Sigstore trusted_root.json for keyless signatures and Rekor entries (repeatable)")
 	fl.String("config", "", "pedigree.yaml to read the distribution: and policy: sections from")

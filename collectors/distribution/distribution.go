@@ -26,6 +26,7 @@ import (
 	"github.com/pedigree-dev/pedigree/verify/minisign"
 	"github.com/pedigree-dev/pedigree/verify/pgp"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
+	"github.com/pedigree-dev/pedigree/verify/sshsign"
 )
 
 // Channels, the `kind` of a distribution finding.
@@ -92,6 +93,9 @@ type Trust struct {
 	// RawKeys are the key files' bytes (minisign and signify keys are not
 	// PEM) by base name.
 	RawKeys map[string][]byte
+	// SSH are the OpenSSH keys among them (a .pub or authorized_keys
+	// file, or an allowed_signers file), for SSH-signed checksum lists.
+	SSH []sshsign.AllowedSigner
 	// Minisign are the minisign and signify keys among them.
 	Minisign []*minisign.PublicKey
 	// Roots are the Sigstore trusted roots.
@@ -138,8 +142,10 @@ func Load(o Options) (*Trust, error) {
 		t.RawKeys[filepath.Base(p)] = b
 		if k, err := sigstore.ParsePublicKey(b); err == nil {
 			t.Keys = append(t.Keys, k)
+		} else if ss, ok := sshSigners(b); ok {
+			t.SSH = append(t.SSH, ss...)
 		} else if !minisign.LooksLikeKey(b) {
-			return nil, fmt.Errorf("key %s: not a PEM public key, a minisign or a signify public key", p)
+			return nil, fmt.Errorf("key %s: not a PEM public key, a minisign or a signify public key, OpenSSH public keys or an allowed_signers file", p)
 		}
 	}
 	for _, p := range o.KeysWithoutTlog {
@@ -180,6 +186,17 @@ func (t *Trust) SigstorePolicy() sigstore.Policy {
 		p.Identities = []sigstore.Identity{{SANRegex: ".*", IssuerRegex: ".*"}}
 	}
 	return p
+}
+
+// sshSigners reads OpenSSH public keys, or an allowed_signers file.
+func sshSigners(b []byte) ([]sshsign.AllowedSigner, bool) {
+	if ss, err := sshsign.ParsePublicKeys(b); err == nil {
+		return ss, true
+	}
+	if ss, err := sshsign.ParseAllowedSigners(b); err == nil && len(ss) > 0 {
+		return ss, true
+	}
+	return nil, false
 }
 
 // TlogOptional tells whether some key-signed signature may verify with

@@ -1,18 +1,16 @@
 package gitrepo
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"golang.org/x/crypto/ssh"
 
 	"github.com/pedigree-dev/pedigree/internal/readlimit"
 	"github.com/pedigree-dev/pedigree/verify/pgp"
+	"github.com/pedigree-dev/pedigree/verify/sshsign"
 )
 
 // Trust is the key material commit and tag signatures are verified
@@ -20,7 +18,7 @@ import (
 // passed in, never ambient: git's own configuration is not read.
 type Trust struct {
 	OpenPGP openpgp.EntityList
-	SSH     []AllowedSigner
+	SSH     []sshsign.AllowedSigner
 	// Forge are OpenPGP keys of a forge (GitHub's web-flow key, GitLab's):
 	// the forge signs commits made in its web interface. Trusting them is
 	// a policy decision, so they come from their own files and the
@@ -30,15 +28,6 @@ type Trust struct {
 	Sources []string
 
 	forgeFingerprints map[string]string // upper-case hex → file
-}
-
-// AllowedSigner is one line of an allowed_signers file.
-type AllowedSigner struct {
-	Principals []string
-	Key        ssh.PublicKey
-	// Namespaces limits what the key may sign ("git"); empty means any.
-	Namespaces []string
-	Line       int
 }
 
 // LoadTrust reads OpenPGP keyrings (armored or binary) and an
@@ -59,7 +48,7 @@ func LoadTrust(keyrings []string, allowedSigners string) (*Trust, error) {
 		if err != nil {
 			return nil, fmt.Errorf("allowed signers: %w", err)
 		}
-		signers, err := ParseAllowedSigners(b)
+		signers, err := sshsign.ParseAllowedSigners(b)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", allowedSigners, err)
 		}
@@ -111,41 +100,6 @@ func (t *Trust) openpgpKeys() openpgp.EntityList {
 		return t.OpenPGP
 	}
 	return append(append(openpgp.EntityList{}, t.OpenPGP...), t.Forge...)
-}
-
-// ParseAllowedSigners reads the ssh-keygen(1) ALLOWED SIGNERS format:
-// "principals [options] keytype base64-key [comment]" per line.
-func ParseAllowedSigners(b []byte) ([]AllowedSigner, error) {
-	var out []AllowedSigner
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		principals, rest, ok := strings.Cut(line, " ")
-		if !ok {
-			return nil, fmt.Errorf("line %d: want principals, options and a key", n)
-		}
-		key, _, opts, _, err := ssh.ParseAuthorizedKey([]byte(strings.TrimSpace(rest)))
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
-		}
-		s := AllowedSigner{Principals: strings.Split(principals, ","), Key: key, Line: n}
-		for _, o := range opts {
-			if v, ok := strings.CutPrefix(strings.ToLower(o), "namespaces="); ok {
-				s.Namespaces = strings.Split(strings.Trim(v, `"`), ",")
-			}
-		}
-		out = append(out, s)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("line %d: %w", n+1, err)
-	}
-	return out, nil
 }
 
 func (t *Trust) kinds() []string {

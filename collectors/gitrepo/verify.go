@@ -13,8 +13,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
-	"github.com/hiddeco/sshsig"
-	"golang.org/x/crypto/ssh"
+
+	"github.com/pedigree-dev/pedigree/verify/sshsign"
 )
 
 // signatureKind tells the signature format from its armor, as git does.
@@ -71,32 +71,28 @@ func (t *Trust) verify(sig string, signed []byte, when time.Time) Signature {
 			}
 		}
 	case SigSSH:
-		s, err := sshsig.Unarmor([]byte(sig))
+		keyID, keyType, err := sshsign.Signer([]byte(sig))
 		if err != nil {
-			out.Reason = "SSH signature is malformed: " + err.Error()
+			out.Reason = err.Error()
 			return out
 		}
-		out.KeyID = ssh.FingerprintSHA256(s.PublicKey)
+		out.KeyID = keyID
 		if len(t.SSH) == 0 {
 			out.UnknownKey = true
 			out.Reason = "no allowed_signers file configured (repo.allowed-signers)"
 			return out
 		}
-		want := s.PublicKey.Marshal()
-		for _, as := range t.SSH {
-			if !bytes.Equal(as.Key.Marshal(), want) || !allows(as.Namespaces, "git") {
-				continue
-			}
-			if err := sshsig.Verify(bytes.NewReader(signed), s, as.Key, s.HashAlgorithm, "git"); err != nil {
-				out.Reason = "SSH signature does not verify: " + err.Error()
-				return out
-			}
+		res, err := sshsign.Verify(bytes.NewReader(signed), []byte(sig), t.SSH, sshsign.NamespaceGit)
+		switch {
+		case errors.Is(err, sshsign.ErrUnknownSigner):
+			out.UnknownKey = true
+			out.Reason = fmt.Sprintf("signed by SSH key %s (%s), which is not in allowed_signers for namespace git", keyID, keyType)
+		case err != nil:
+			out.Reason = err.Error()
+		default:
 			out.Verified = true
-			out.Signer = strings.Join(as.Principals, ",")
-			return out
+			out.Signer = strings.Join(res.Principals, ",")
 		}
-		out.UnknownKey = true
-		out.Reason = fmt.Sprintf("signed by SSH key %s (%s), which is not in allowed_signers for namespace git", out.KeyID, s.PublicKey.Type())
 	case SigX509:
 		out.UnknownKey = true
 		out.Reason = "X.509 (gitsign/smimesign) signature recorded; verifying it needs the signer's CA, which the repository trust policy does not take yet"
@@ -135,18 +131,6 @@ func orUnknown(id string) string {
 		return "(no issuer recorded)"
 	}
 	return id
-}
-
-func allows(namespaces []string, ns string) bool {
-	if len(namespaces) == 0 {
-		return true
-	}
-	for _, n := range namespaces {
-		if n == ns {
-			return true
-		}
-	}
-	return false
 }
 
 // CountSignatures sums commits by what their signature proves.

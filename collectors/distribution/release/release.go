@@ -22,6 +22,7 @@ import (
 	"github.com/pedigree-dev/pedigree/verify/minisign"
 	"github.com/pedigree-dev/pedigree/verify/pgp"
 	"github.com/pedigree-dev/pedigree/verify/sigstore"
+	"github.com/pedigree-dev/pedigree/verify/sshsign"
 	"github.com/pedigree-dev/pedigree/verify/statement"
 )
 
@@ -284,6 +285,15 @@ func (w *work) verifyOne(sp string) (string, string) {
 		}
 		res, err := w.c.batch.VerifyBundle(bun, pol, sigstore.ArtifactBytes(w.raw))
 		return verdict("Sigstore bundle", res, err)
+	case sshsign.LooksLikeSignature(trimmed):
+		if len(w.trust.SSH) == 0 {
+			return distribution.NotVerified, "SSH signature not verified: no OpenSSH public key or allowed_signers file given (--key)"
+		}
+		res, err := sshsign.Verify(bytes.NewReader(w.raw), sig, w.trust.SSH, sshsign.NamespaceFile)
+		if err != nil {
+			return distribution.Failed, distribution.OneLine(err)
+		}
+		return distribution.Verified, fmt.Sprintf("SSH signature by %s key %s (%s) verified for namespace file", res.KeyType, res.KeyID, strings.Join(res.Principals, ","))
 	case bytes.HasPrefix(trimmed, []byte("untrusted comment:")):
 		s, err := minisign.ParseSignature(sig)
 		if err != nil {
