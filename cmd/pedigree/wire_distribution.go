@@ -10,6 +10,8 @@ import (
 	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/distchecks"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
+	"github.com/pedigree-dev/pedigree/verify/sigstore"
 )
 
 func init() {
@@ -48,10 +50,12 @@ func distributionTrust(cfg *config.Config) (*distribution.Trust, error) {
 		Identities:        cfg.Policy.Sigstore.Identities,
 	}
 	// policy.sigstore.keys sign releases and images too; a key scoped to
-	// some artifacts stays with the signing pillar, which matches them.
+	// some artifacts stays with the signing pillar, which matches them. A
+	// key that does not load is the signing pillar's to report (as a trust
+	// policy problem), not a reason to stop the run.
 	for _, k := range cfg.Policy.Sigstore.Keys {
 		switch {
-		case len(k.Artifacts) > 0:
+		case len(k.Artifacts) > 0 || !loadsAsPublicKey(k.Path):
 		case k.WithoutTlogUnsafe:
 			o.KeysWithoutTlog = append(o.KeysWithoutTlog, k.Path)
 		default:
@@ -75,4 +79,13 @@ func distributionCollectors(cfg *config.Config, t *distribution.Trust) ([]collec
 	o := oci.New(t)
 	o.SBOMMaxSize, o.SBOM = limit, opts
 	return []collectors.Collector{o, tuf.New(t), apt.New(t), release.New(t)}, nil
+}
+
+func loadsAsPublicKey(p string) bool {
+	b, err := readlimit.File(p, readlimit.Trust)
+	if err != nil {
+		return false
+	}
+	_, err = sigstore.ParsePublicKey(b)
+	return err == nil
 }

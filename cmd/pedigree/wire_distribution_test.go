@@ -16,6 +16,10 @@ func TestDistributionTrustSharesSigstoreKeys(t *testing.T) {
 		{Path: dir + "cosign.pub"},
 		{Path: dir + "other-cosign.pub", WithoutTlogUnsafe: true},
 		{Path: dir + "other-cosign.pub", Artifacts: []string{"app_*"}},
+		// Reported by the signing pillar as a trust-policy problem; the run
+		// goes on without it.
+		{Path: dir + "no-such.pub"},
+		{Path: dir + "SOURCES.md", WithoutTlogUnsafe: true},
 	}
 	tr, err := distributionTrust(cfg)
 	if err != nil {
