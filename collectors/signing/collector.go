@@ -243,8 +243,33 @@ func (w *work) subject(refs []ArtifactRef, typ string) evidence.Subject {
 
 // bundle verifies a Sigstore bundle over the artifact it names.
 func (w *work) bundle() {
+	for _, doc := range jsonDocuments(w.raw) {
+		w.bundleDoc(doc)
+	}
+}
+
+// jsonDocuments are the documents of a file: the file, or, when it is JSON
+// lines (`gh attestation download` writes one bundle a line), each line.
+func jsonDocuments(raw []byte) [][]byte {
+	if json.Valid(raw) {
+		return [][]byte{raw}
+	}
+	var docs [][]byte
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			docs = append(docs, line)
+		}
+	}
+	if len(docs) < 2 {
+		return [][]byte{raw}
+	}
+	return docs
+}
+
+// bundleDoc verifies one Sigstore bundle of the file.
+func (w *work) bundleDoc(doc []byte) {
 	sig := &Signature{Path: w.path, Format: "sigstore-bundle"}
-	b, err := sigstore.ParseBundle(w.raw)
+	b, err := sigstore.ParseBundle(doc)
 	if err != nil {
 		sig.Status, sig.Reason = StatusFailed, err.Error()
 		w.emit(KindSignature, w.subject(nil, "signature"), sig)

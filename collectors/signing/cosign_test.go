@@ -143,3 +143,31 @@ func TestCosignBareSignatures(t *testing.T) {
 		})
 	}
 }
+
+// TestBundleLines: a file of Sigstore bundles one a line (what `gh
+// attestation download` writes) is every bundle verified, not one
+// malformed document. The bundle is sigstore-conformance's (SLSA v1
+// provenance in DSSE), twice.
+func TestBundleLines(t *testing.T) {
+	const c = "../../../shared/corpus/signing/sigstore-happy-path-intoto-in-dsse-v3/"
+	if _, err := os.Stat(c + "trusted_root.json"); err != nil {
+		t.Skip("the shared signing corpus is not beside the repository")
+	}
+	line, err := os.ReadFile("../distribution/release/testdata/gh-attestation/bundle.jsonl.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	copyFiles(t, dir, map[string]string{"a.txt": c + "artifact"})
+	os.WriteFile(filepath.Join(dir, "attestations.jsonl"), append(append([]byte{}, line...), line...), 0o644)
+	pol := config.SigstorePolicy{TrustedRoots: []string{c + "trusted_root.json"}, Identities: []config.SigstoreIdentity{{SANRegex: ".*", IssuerRegex: ".*"}}}
+	sigs := signatures(t, collect(t, dir, pol))
+	if len(sigs) != 2 {
+		t.Fatalf("%d signatures: %+v", len(sigs), sigs)
+	}
+	for _, s := range sigs {
+		if s.Status != signing.StatusVerified || len(s.Artifacts) != 1 || s.Artifacts[0].Path != "a.txt" {
+			t.Errorf("%+v", s)
+		}
+	}
+}

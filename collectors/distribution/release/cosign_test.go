@@ -75,3 +75,39 @@ func TestCosignKeylessSignatureOffline(t *testing.T) {
 		t.Fatalf("%+v", f)
 	}
 }
+
+// TestAttestationsFoundByContent: provenance is found in files named
+// freely, by what they hold: a real Sigstore bundle with SLSA v1
+// provenance (sigstore-conformance; testdata/SOURCES.md) as `gh
+// attestation download` names it (sha256:<hex>.jsonl, one bundle a line)
+// and written indented under a name of no known suffix.
+func TestAttestationsFoundByContent(t *testing.T) {
+	const src = "testdata/gh-attestation/"
+	for _, tc := range []struct{ name, from, to, want string }{
+		{"gh attestation download", "bundle.jsonl.txt", "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf.jsonl", "has no SBOM beside it"},
+		{"indented bundle, any name", "bundle.indented.txt", "attestation.json", "has no SBOM beside it"},
+		{"none", "", "", "has no provenance and no SBOM beside it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			files := map[string]string{"a-1.0.bin": "a-1.0.bin", "SHA256SUMS": "SHA256SUMS"}
+			if tc.from != "" {
+				files[tc.to] = tc.from
+			}
+			for to, from := range files {
+				b, err := os.ReadFile(src + from)
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.WriteFile(filepath.Join(dir, to), b, 0o644)
+			}
+			f := pick(scan(t, dir, distribution.Options{}), CheckAttestations)
+			if f == nil || f.Outcome != distribution.Failed || !strings.HasSuffix(f.Message, tc.want) {
+				t.Fatalf("%+v", f)
+			}
+			if tc.from != "" && (len(f.Related) != 1 || f.Related[0] != tc.to) {
+				t.Errorf("related %v", f.Related)
+			}
+		})
+	}
+}

@@ -401,11 +401,7 @@ func (w *work) attestations(artifacts, siblings []string, hashed map[string]*dis
 		if isSBOMName(base) {
 			sbomFiles[p] = true
 		}
-		if !(strings.HasSuffix(base, ".intoto.jsonl") || strings.HasSuffix(base, ".intoto.json") || strings.HasSuffix(base, ".sigstore.json") ||
-			strings.HasSuffix(base, ".sigstore") || strings.HasSuffix(base, ".dsse") || strings.HasSuffix(base, ".dsse.json") || strings.HasSuffix(base, ".att") || strings.HasSuffix(base, ".provenance")) {
-			continue
-		}
-		if f := w.present[p]; f.Size > maxList {
+		if f := w.present[p]; f.Size > maxList || !w.mayAttest(p, base) {
 			continue
 		}
 		raw, err := w.t.ReadFile(p)
@@ -514,12 +510,41 @@ func statements(raw []byte) []*statement.Statement {
 			}
 		}
 	}
+	// One document over several lines: a DSSE envelope or a Sigstore
+	// bundle written indented.
 	if len(out) == 0 && json.Valid(raw) {
-		if env, err := dsse.Parse(raw); err == nil {
+		env, err := dsse.Parse(raw)
+		if err != nil {
+			if b, berr := sigstore.ParseBundle(raw); berr == nil {
+				env, err = sigstore.Envelope(b), nil
+			}
+		}
+		if err == nil && env != nil {
 			if st, err := statement.FromEnvelope(env); err == nil {
 				out = append(out, st)
 			}
 		}
 	}
 	return out
+}
+
+// attestationSuffixes name the files releases carry attestations in.
+var attestationSuffixes = []string{".intoto.jsonl", ".intoto.json", ".sigstore.json", ".sigstore", ".dsse", ".dsse.json", ".att", ".provenance"}
+
+// mayAttest tells whether a file beside the artifacts may hold
+// attestations: by its name, or by its first bytes, since releases name
+// them freely (`gh attestation download` writes sha256:<hex>.jsonl).
+func (w *work) mayAttest(p, base string) bool {
+	for _, s := range attestationSuffixes {
+		if strings.HasSuffix(base, s) {
+			return true
+		}
+	}
+	head, err := distribution.Head(w.t, p)
+	if err != nil {
+		return false
+	}
+	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
+	return len(head) > 0 && head[0] == '{' &&
+		(bytes.Contains(head, []byte(`"payloadType"`)) || bytes.Contains(head, []byte("vnd.dev.sigstore.bundle")) || bytes.Contains(head, []byte(`"dsseEnvelope"`)))
 }
