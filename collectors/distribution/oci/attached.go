@@ -24,11 +24,14 @@ const (
 	mtSimpleSigning = "application/vnd.dev.cosign.simplesigning.v1+json"
 	mtDSSE          = "application/vnd.dsse.envelope.v1+json"
 	mtBundlePrefix  = "application/vnd.dev.sigstore.bundle"
-	annSignature    = "dev.cosignproject.cosign/signature"
-	annCertificate  = "dev.sigstore.cosign/certificate"
-	annChain        = "dev.sigstore.cosign/chain"
-	annRekorBundle  = "dev.sigstore.cosign/bundle"
-	annPredicate    = "predicateType"
+	// mtNotarySignature is the artifact type of a Notary Project
+	// (notation) signature referrer: a JWS or COSE envelope.
+	mtNotarySignature = "application/vnd.cncf.notary.signature"
+	annSignature      = "dev.cosignproject.cosign/signature"
+	annCertificate    = "dev.sigstore.cosign/certificate"
+	annChain          = "dev.sigstore.cosign/chain"
+	annRekorBundle    = "dev.sigstore.cosign/bundle"
+	annPredicate      = "predicateType"
 	// annBundlePredicate names the predicate type of a bundle referrer
 	// (cosign --new-bundle-format).
 	annBundlePredicate = "dev.sigstore.bundle.predicateType"
@@ -100,6 +103,17 @@ func (w *work) attached(a *artifact) {
 		return
 	}
 	to, scheme := attachedTo(a.desc, a.m)
+	if a.m.artifactType() == mtNotarySignature {
+		// A signature in another ecosystem's format is recorded as one, so
+		// the image is not called unsigned, but never passed unread.
+		var formats []string
+		for _, l := range a.m.image.Layers {
+			formats = append(formats, string(l.MediaType))
+		}
+		w.note(&sigObs{kind: "signature", format: "notation", digest: to, where: fmt.Sprintf("%s manifest %s", w.s.path, a.m.digest), outcome: distribution.NotVerified,
+			message: fmt.Sprintf("a Notary Project signature (%s), which pedigree does not verify: check it with notation verify and record the result as manual evidence", strings.Join(formats, ", "))})
+		return
+	}
 	for i, l := range a.m.image.Layers {
 		b, ok := w.s.blobs[l.Digest.String()]
 		if !ok {

@@ -32,6 +32,14 @@ const (
 // referrer, as cosign's WriteAttestationNewBundleFormat writes one, left
 // as blobs outside index.json (what cosign save writes) or listed in it.
 func keylessLayout(t *testing.T, img v1.Image, bundle []byte, listed bool) string {
+	const bundleMT = "application/vnd.dev.sigstore.bundle.v0.3+json"
+	return referrerLayout(t, img, bundleMT, bundleMT, bundle, map[string]string{"org.opencontainers.image.created": "2025-02-28T19:18:11Z",
+		"dev.sigstore.bundle.content": "dsse-envelope", annBundlePredicate: "https://cosign.sigstore.dev/attestation/v1"}, listed)
+}
+
+// referrerLayout writes img and attaches to it an OCI 1.1 referrer of
+// artifactType holding one layer of layerMT.
+func referrerLayout(t *testing.T, img v1.Image, artifactType, layerMT string, content []byte, ann map[string]string, listed bool) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "image")
 	p, err := layout.Write(dir, empty.Index)
@@ -51,19 +59,17 @@ func keylessLayout(t *testing.T, img v1.Image, bundle []byte, listed bool) strin
 		}
 		return h
 	}
-	const bundleMT = "application/vnd.dev.sigstore.bundle.v0.3+json"
 	cfg := []byte("{}")
 	m, _ := json.Marshal(map[string]any{
-		"schemaVersion": 2, "mediaType": types.OCIManifestSchema1, "artifactType": bundleMT,
-		"config": v1.Descriptor{MediaType: "application/vnd.oci.empty.v1+json", Digest: put(cfg), Size: int64(len(cfg))},
-		"layers": []v1.Descriptor{{MediaType: bundleMT, Digest: put(bundle), Size: int64(len(bundle))}},
-		"annotations": map[string]string{"org.opencontainers.image.created": "2025-02-28T19:18:11Z",
-			"dev.sigstore.bundle.content": "dsse-envelope", annBundlePredicate: "https://cosign.sigstore.dev/attestation/v1"},
-		"subject": v1.Descriptor{MediaType: mt, Digest: d, Size: int64(len(raw))},
+		"schemaVersion": 2, "mediaType": types.OCIManifestSchema1, "artifactType": artifactType,
+		"config":      v1.Descriptor{MediaType: "application/vnd.oci.empty.v1+json", Digest: put(cfg), Size: int64(len(cfg))},
+		"layers":      []v1.Descriptor{{MediaType: types.MediaType(layerMT), Digest: put(content), Size: int64(len(content))}},
+		"annotations": ann,
+		"subject":     v1.Descriptor{MediaType: mt, Digest: d, Size: int64(len(raw))},
 	})
 	h := put(m)
 	if listed {
-		if err := p.AppendDescriptor(v1.Descriptor{MediaType: types.OCIManifestSchema1, Digest: h, Size: int64(len(m)), ArtifactType: bundleMT}); err != nil {
+		if err := p.AppendDescriptor(v1.Descriptor{MediaType: types.OCIManifestSchema1, Digest: h, Size: int64(len(m)), ArtifactType: artifactType}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -187,6 +193,21 @@ func TestKeylessBundleReferrer(t *testing.T) {
 		}
 		if err == nil && (res.TlogEntries != 1 || res.Certificate == nil || res.Certificate.SubjectAlternativeName != "cody@soyland.com") {
 			t.Errorf("result %+v", res)
+		}
+	}
+}
+
+// TestNotationSignature: an image whose only signature is a Notary Project
+// referrer (notation's artifact type, a JWS layer) is not called unsigned,
+// and not passed either: not verified, naming the format.
+func TestNotationSignature(t *testing.T) {
+	jws := []byte(`{"payload":"e30","protected":"e30","header":{"x5c":[]},"signature":"AA"}`)
+	for _, listed := range []bool{false, true} {
+		dir := referrerLayout(t, empty.Image, "application/vnd.cncf.notary.signature", "application/jose+json", jws,
+			map[string]string{"io.cncf.notary.x509chain.thumbprint#S256": `["abc"]`}, listed)
+		sg := find(scan(t, dir, distribution.Options{}), CheckSigned)
+		if len(sg) != 1 || sg[0].Outcome != distribution.NotVerified || !strings.Contains(sg[0].Message, "a Notary Project signature (application/jose+json), which pedigree does not verify") {
+			t.Fatalf("listed=%v: %+v", listed, sg)
 		}
 	}
 }
