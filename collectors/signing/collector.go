@@ -586,8 +586,17 @@ func (w *work) subjectsOfContainer() []ArtifactRef {
 
 // envelope verifies a bare DSSE envelope with the policy's keys.
 func (w *work) envelope() {
+	docs := jsonDocuments(w.raw)
+	for _, doc := range docs {
+		w.envelopeDoc(doc, len(docs) == 1)
+	}
+}
+
+// envelopeDoc verifies one DSSE envelope of the file (an in-toto bundle,
+// .intoto.jsonl, holds one a line); whole says it is the file.
+func (w *work) envelopeDoc(doc []byte, whole bool) {
 	sig := &Signature{Path: w.path, Format: "dsse"}
-	env, err := dsse.Parse(w.raw)
+	env, err := dsse.Parse(doc)
 	if err != nil {
 		sig.Status, sig.Reason = StatusFailed, err.Error()
 		w.emit(KindSignature, w.subject(nil, "signature"), sig)
@@ -604,7 +613,9 @@ func (w *work) envelope() {
 		case "link":
 			return // verified through its layout
 		case "layout":
-			w.layoutFile()
+			if whole {
+				w.layoutFile()
+			}
 			return
 		}
 	}

@@ -1,6 +1,7 @@
 package signing_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,5 +170,29 @@ func TestBundleLines(t *testing.T) {
 		if s.Status != signing.StatusVerified || len(s.Artifacts) != 1 || s.Artifacts[0].Path != "a.txt" {
 			t.Errorf("%+v", s)
 		}
+	}
+}
+
+// TestEnvelopeLines: an in-toto bundle (.intoto.jsonl: DSSE envelopes one
+// a line, as the attestation spec defines it) is every envelope
+// verified. The demo's signed SLSA provenance, twice.
+func TestEnvelopeLines(t *testing.T) {
+	const rel = "../../examples/demo/release/"
+	line, err := os.ReadFile(rel + "pedigree-demo_1.0.0_linux_amd64.tar.gz.intoto.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	copyFiles(t, dir, map[string]string{"pedigree-demo_1.0.0_linux_amd64.tar.gz": rel + "pedigree-demo_1.0.0_linux_amd64.tar.gz"})
+	line = append(bytes.TrimSpace(line), '\n')
+	os.WriteFile(filepath.Join(dir, "pedigree-demo_1.0.0_linux_amd64.tar.gz.intoto.jsonl"), append(append([]byte{}, line...), line...), 0o644)
+	var dsse []signing.Signature
+	for _, s := range signatures(t, collect(t, dir, demoPolicy(rel))) {
+		if s.Format == "dsse" {
+			dsse = append(dsse, s)
+		}
+	}
+	if len(dsse) != 2 || dsse[0].Status != signing.StatusVerified || dsse[1].Status != signing.StatusVerified {
+		t.Fatalf("%+v", dsse)
 	}
 }
