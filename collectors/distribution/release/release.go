@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -241,11 +242,7 @@ func (w *work) signature(cleartext bool) (string, string, []string) {
 	}
 	var tried []string
 	outcome, msg := distribution.Failed, "the checksum list is not signed (no .asc, .sig, .minisig or Sigstore bundle beside it)"
-	for _, suf := range signatureSuffixes {
-		sp := w.path + suf
-		if _, ok := w.present[sp]; !ok {
-			continue
-		}
+	for _, sp := range w.signatureFiles() {
 		tried = append(tried, sp)
 		o, m := w.verifyOne(sp)
 		switch {
@@ -256,6 +253,33 @@ func (w *work) signature(cleartext bool) (string, string, []string) {
 		}
 	}
 	return outcome, msg, tried
+}
+
+// signatureFiles are the list's detached signatures present: by the
+// known suffixes, in their order, then any named list.<x>.<suffix>, as
+// HashiCorp names one per signing key (SHA256SUMS.72D7468F.sig).
+func (w *work) signatureFiles() []string {
+	var out []string
+	for _, suf := range signatureSuffixes {
+		if _, ok := w.present[w.path+suf]; ok {
+			out = append(out, w.path+suf)
+		}
+	}
+	var keyed []string
+	for p := range w.present {
+		rest, ok := strings.CutPrefix(p, w.path+".")
+		if !ok || slices.Contains(out, p) || strings.Contains(rest, "/") {
+			continue
+		}
+		for _, suf := range signatureSuffixes {
+			if mid, ok := strings.CutSuffix(rest, suf); ok && mid != "" && !strings.HasSuffix(mid, ".") {
+				keyed = append(keyed, p)
+				break
+			}
+		}
+	}
+	sort.Strings(keyed)
+	return append(out, keyed...)
 }
 
 func (w *work) verifyOne(sp string) (string, string) {

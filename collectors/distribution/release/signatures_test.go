@@ -1,10 +1,13 @@
 package release
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
 
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
 )
@@ -109,5 +112,24 @@ func TestAttestationsFoundByContent(t *testing.T) {
 				t.Errorf("related %v", f.Related)
 			}
 		})
+	}
+}
+
+// TestKeyNamedSignature: a list signed only under a key-named signature
+// (HashiCorp's terraform_1.6.0_SHA256SUMS.72D7468F.sig, binary OpenPGP)
+// is found and verified, not called unsigned.
+func TestKeyNamedSignature(t *testing.T) {
+	e, pub := testKey(t)
+	dir, list := release(t, nil)
+	var sig bytes.Buffer
+	if err := openpgp.DetachSign(&sig, e, bytes.NewReader(list), nil); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "SHA256SUMS.72D7468F.sig"), sig.Bytes(), 0o644)
+	kr := filepath.Join(t.TempDir(), "keys.asc")
+	os.WriteFile(kr, []byte(pub), 0o644)
+	f := pick(scan(t, dir, distribution.Options{Keyrings: []string{kr}}), CheckChecksumsSigned)
+	if f == nil || f.Outcome != distribution.Verified || !strings.Contains(f.Message, "SHA256SUMS.72D7468F.sig: good detached signature") || !strings.Contains(f.Message, "covers all 1") {
+		t.Fatalf("%+v", f)
 	}
 }
