@@ -243,9 +243,29 @@ func (w *work) subject(refs []ArtifactRef, typ string) evidence.Subject {
 
 // bundle verifies a Sigstore bundle over the artifact it names.
 func (w *work) bundle() {
-	for _, doc := range jsonDocuments(w.raw) {
+	docs := w.documents("sigstore-bundle")
+	for _, doc := range docs {
 		w.bundleDoc(doc)
 	}
+}
+
+// MaxDocumentsPerFile bounds the bundles or envelopes of one JSON-lines
+// file that are verified: `gh attestation download` writes a handful, and
+// each is a signature observation of its own.
+const MaxDocumentsPerFile = 100
+
+// documents are the file's documents (jsonDocuments), at most
+// MaxDocumentsPerFile; the rest are one not-assessed observation, so a
+// file of many lines cannot make as many observations.
+func (w *work) documents(format string) [][]byte {
+	docs := jsonDocuments(w.raw)
+	if len(docs) <= MaxDocumentsPerFile {
+		return docs
+	}
+	sig := &Signature{Path: w.path, Format: format, Status: StatusNotAssessed,
+		Reason: fmt.Sprintf("%d documents, one a line: the first %d are verified, the rest are not", len(docs), MaxDocumentsPerFile)}
+	w.emit(KindSignature, w.subject(nil, "signature"), sig)
+	return docs[:MaxDocumentsPerFile]
 }
 
 // jsonDocuments are the documents of a file: the file, or, when it is JSON
@@ -586,7 +606,7 @@ func (w *work) subjectsOfContainer() []ArtifactRef {
 
 // envelope verifies a bare DSSE envelope with the policy's keys.
 func (w *work) envelope() {
-	docs := jsonDocuments(w.raw)
+	docs := w.documents("dsse")
 	for _, doc := range docs {
 		w.envelopeDoc(doc, len(docs) == 1)
 	}

@@ -196,3 +196,20 @@ func TestEnvelopeLines(t *testing.T) {
 		t.Fatalf("%+v", dsse)
 	}
 }
+
+// TestManyDocuments: a JSON-lines file of many bundles makes at most
+// MaxDocumentsPerFile observations of them, and one more that says the
+// rest were not verified.
+func TestManyDocuments(t *testing.T) {
+	line, err := os.ReadFile("../distribution/release/testdata/gh-attestation/bundle.jsonl.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line = append(bytes.TrimSpace(line), '\n')
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "many.jsonl"), bytes.Repeat(line, 3*signing.MaxDocumentsPerFile), 0o644)
+	sigs := signatures(t, collect(t, dir, config.SigstorePolicy{}))
+	if len(sigs) != signing.MaxDocumentsPerFile+1 || !strings.Contains(sigs[0].Reason, "300 documents, one a line: the first 100 are verified") {
+		t.Fatalf("%d observations; first: %+v", len(sigs), sigs[0])
+	}
+}
