@@ -212,6 +212,14 @@ func TestHostileInputs(t *testing.T) {
 	}
 	tamperBundle(t, good, filepath.Join(dir, "b-tamper.tar.gz"))
 	pj := filepath.Join(dir, "goodout", "pedigree.json")
+	// A JSON-lines file of one real Sigstore bundle and 200,000 lines more:
+	// each line would be a signature observation of its own.
+	bundleLine, err := os.ReadFile(filepath.Join("..", "..", "collectors", "distribution", "release", "testdata", "gh-attestation", "bundle.jsonl.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "jsonl"), 0o755)
+	os.WriteFile(filepath.Join(dir, "jsonl", "attestations.jsonl"), append(bundleLine, bytes.Repeat([]byte("{}\n"), 200000)...), 0o644)
 
 	const (
 		onStderr = iota // an error: exit 2, one line on stderr naming the input
@@ -276,6 +284,7 @@ func TestHostileInputs(t *testing.T) {
 		{name: "ci scan /dev/zero", args: []string{"ci", "scan", "/dev/zero"}, code: 2, want: "/dev/zero"},
 		{name: "ci scan 300 MB", args: []string{"ci", "scan", "big.json"}, code: 2, want: "big.json"},
 		{name: "assess hostile tree", args: []string{"assess", "tree", "--out", "out-tree", "--quiet"}, code: 1, want: "not-satisfied"},
+		{name: "assess JSON lines of 200,000 documents", args: []string{"assess", "jsonl", "--out", "out-jsonl", "--quiet"}, code: 0, where: onStdout, want: "findings: 2 from"},
 		{name: "assess /dev/zero", args: []string{"assess", "/dev/zero", "--out", "out-zero", "--quiet"}, code: 2, want: "target /dev/zero: not a regular file or directory"},
 		{name: "assess config /dev/zero", args: []string{"assess", "--config", "/dev/zero", "--out", "out-zero", "--quiet"}, code: 2, want: "config: /dev/zero: file exceeds the size limit"},
 		{name: "assess config alias bomb", args: []string{"assess", "--config", "bomb.yaml", "--out", "out-zero", "--quiet"}, code: 2, want: `bomb.yaml: line 1: unknown key "a"`},
