@@ -172,7 +172,7 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 			continue
 		}
 		found++
-		w := &work{t: t, trust: trust, batch: c.batch, idx: idx, path: f.Path, raw: raw}
+		w := &work{t: t, trust: trust, batch: c.batch, idx: idx, path: f.Path, raw: raw, sum: evidence.SHA256Hex(raw)}
 		switch k {
 		case kindBundle:
 			w.bundle()
@@ -220,11 +220,14 @@ type work struct {
 	idx   *digestIndex
 	path  string
 	raw   []byte
-	out   []evidence.Evidence
+	// sum is raw's SHA-256, hashed once: a file of many documents makes
+	// an observation of each.
+	sum string
+	out []evidence.Evidence
 }
 
 func (w *work) emit(kind string, subject evidence.Subject, payload any) {
-	w.out = append(w.out, w.t.Evidence(CollectorName, kind, w.path, w.raw, subject, payload))
+	w.out = append(w.out, w.t.EvidenceOfSum(CollectorName, kind, w.path, w.sum, int64(len(w.raw)), subject, payload))
 }
 
 func artifactSubjects(refs []ArtifactRef) evidence.Subject {
@@ -238,7 +241,7 @@ func (w *work) subject(refs []ArtifactRef, typ string) evidence.Subject {
 	if s := artifactSubjects(refs); s.Ref != "" {
 		return s
 	}
-	return evidence.Subject{Type: typ, Ref: w.path, Digest: "sha256:" + evidence.SHA256Hex(w.raw)}
+	return evidence.Subject{Type: typ, Ref: w.path, Digest: "sha256:" + w.sum}
 }
 
 // bundle verifies a Sigstore bundle over the artifact it names.
@@ -507,7 +510,7 @@ func (w *work) matchStatement(st *statement.Statement) []ArtifactRef {
 func (w *work) attestation(st *statement.Statement, signed bool, refs []ArtifactRef) {
 	a := &Attestation{Path: w.path, StatementType: st.Type, PredicateType: st.PredicateType, Signed: signed, Valid: true,
 		Subjects: st.SubjectDigests(), Matched: refs}
-	w.emit(KindAttestation, evidence.Subject{Type: "attestation", Ref: w.path, Digest: "sha256:" + evidence.SHA256Hex(w.raw)}, a)
+	w.emit(KindAttestation, evidence.Subject{Type: "attestation", Ref: w.path, Digest: "sha256:" + w.sum}, a)
 }
 
 // provenance verifies the file as SLSA provenance for each matched artifact.
@@ -699,7 +702,7 @@ func (w *work) statement() {
 	st, err := statement.Parse(w.raw)
 	if err != nil {
 		a := &Attestation{Path: w.path, Valid: false, Problem: err.Error()}
-		w.emit(KindAttestation, evidence.Subject{Type: "attestation", Ref: w.path, Digest: "sha256:" + evidence.SHA256Hex(w.raw)}, a)
+		w.emit(KindAttestation, evidence.Subject{Type: "attestation", Ref: w.path, Digest: "sha256:" + w.sum}, a)
 		return
 	}
 	w.attestation(st, false, w.matchStatement(st))
@@ -716,7 +719,7 @@ func (w *work) layoutFile() {
 			cfg = &w.trust.layouts[i]
 		}
 	}
-	subj := evidence.Subject{Type: "layout", Ref: w.path, Digest: "sha256:" + evidence.SHA256Hex(w.raw)}
+	subj := evidence.Subject{Type: "layout", Ref: w.path, Digest: "sha256:" + w.sum}
 	if cfg == nil || len(cfg.keys) == 0 {
 		l.Status, l.Reason = StatusNotAssessed, "no layout key for this layout in policy.sigstore.layouts"
 		w.emit(KindLayout, subj, l)
