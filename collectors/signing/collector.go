@@ -349,6 +349,11 @@ func (w *work) verify(sig *Signature, b *bundle.Bundle, refs []ArtifactRef, st *
 		w.emit(KindSignature, w.subject(refs, "signature"), sig)
 		return
 	}
+	if vm := b.GetVerificationMaterial(); len(vm.GetTlogEntries()) == 0 && vm.GetPublicKey() != nil {
+		if up, ok := w.trust.untloggedPolicy(refs[0].Path); ok {
+			pol = up
+		}
+	}
 	// The artifact's bytes (not only its digest): Ed25519 message
 	// signatures are over the message itself.
 	art := sigstore.Artifact{Algorithm: "sha256"}

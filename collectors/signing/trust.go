@@ -136,6 +136,8 @@ func matches(patterns []string, p string) bool {
 }
 
 // sigstorePolicy is the bundle policy for one artifact path ("" = any).
+// A key-signed bundle with no transparency-log entry is verified against
+// untloggedPolicy instead.
 func (t *Trust) sigstorePolicy(artifact string) sigstore.Policy {
 	var p sigstore.Policy
 	if len(t.roots) > 0 {
@@ -149,12 +151,24 @@ func (t *Trust) sigstorePolicy(artifact string) sigstore.Policy {
 	for _, k := range t.keys {
 		if artifact == "" || matches(k.cfg.Artifacts, artifact) {
 			p.Keys = append(p.Keys, k.pub)
-			if k.cfg.WithoutTlogUnsafe {
-				p.WithoutTransparencyLogUnsafe = true
-			}
 		}
 	}
 	return p
+}
+
+// untloggedPolicy is the policy for a key-signed bundle with no
+// transparency-log entry: only the keys marked without-tlog-unsafe that
+// apply to the artifact. The mark is the key's: another key's signature
+// on the same artifact still needs its log entry. ok is false when no
+// such key applies.
+func (t *Trust) untloggedPolicy(artifact string) (p sigstore.Policy, ok bool) {
+	p.WithoutTransparencyLogUnsafe = true
+	for _, k := range t.keys {
+		if k.cfg.WithoutTlogUnsafe && (artifact == "" || matches(k.cfg.Artifacts, artifact)) {
+			p.Keys = append(p.Keys, k.pub)
+		}
+	}
+	return p, len(p.Keys) > 0
 }
 
 func (t *Trust) dsseKeys(artifact string) []dsse.Key {
