@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
 
 	"github.com/pedigree-dev/pedigree/collectors"
@@ -214,6 +215,16 @@ func (t *Trust) UntloggedPolicy() sigstore.Policy {
 	return sigstore.Policy{Keys: t.KeysWithoutTlog, WithoutTransparencyLogUnsafe: true}
 }
 
+// PolicyFor is the policy bundle b is verified against: p, or, for a
+// key-signed bundle with no transparency-log entry where some key may
+// skip it, UntloggedPolicy.
+func (t *Trust) PolicyFor(p sigstore.Policy, b *bundle.Bundle) sigstore.Policy {
+	if vm := b.GetVerificationMaterial(); len(vm.GetTlogEntries()) == 0 && vm.GetPublicKey() != nil && t.TlogOptional() {
+		return t.UntloggedPolicy()
+	}
+	return p
+}
+
 // Finding is one observation a channel collector made: the payload of
 // every distribution evidence. Check names the check that judges it; the
 // checks read only their own.
@@ -357,6 +368,17 @@ func OrDefault(t *Trust) *Trust {
 	}
 	d, _ := Load(Options{})
 	return d
+}
+
+// IsLowerHex tells a non-empty string of lower-case hex digits: how
+// repositories write digests in names (by-hash files, hash-bin roles).
+func IsLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // OneLine flattens an error message onto one line.

@@ -417,18 +417,7 @@ var hexLen = map[string]int{"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
 // byHashDirs maps apt's by-hash folder names to algorithms.
 var byHashDirs = map[string]string{"MD5Sum": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA512": "sha512"}
 
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func isHex(s string, n int) bool { return len(s) == n && distribution.IsLowerHex(s) }
 
 // byHash judges every file in a by-hash folder under the Release's folder
 // by its name: its content must hash to it. Copies already judged as the

@@ -283,7 +283,7 @@ func (w *work) simpleSigning(to string, l v1.Descriptor, payload []byte, err err
 		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
 	}
-	bundle, err := legacyBundle(l.Annotations, messageContent(payload, l.Annotations[annSignature]))
+	bundle, err := legacyBundle(l.Annotations, sigstore.MessageSignature(payload, l.Annotations[annSignature]))
 	if err != nil {
 		o.outcome, o.message = distribution.Failed, distribution.OneLine(err)
 		return
@@ -291,7 +291,7 @@ func (w *work) simpleSigning(to string, l v1.Descriptor, payload []byte, err err
 	if w.noTlog(o, l.Annotations) {
 		return
 	}
-	w.verify(o, bundle, sigstore.ArtifactBytes(payload))
+	w.verifyJSON(o, bundle, sigstore.ArtifactBytes(payload), sigstore.MaxBundleSize)
 }
 
 // noTlog fails a signature that carries no transparency-log entry, unless
@@ -310,10 +310,6 @@ func (w *work) noTlog(o *sigObs, ann map[string]string) bool {
 	return true
 }
 
-func (w *work) verify(o *sigObs, bundle []byte, art sigstore.Artifact) {
-	w.verifyJSON(o, bundle, art, sigstore.MaxBundleSize)
-}
-
 // verifyJSON parses a bundle up to limit bytes and verifies it.
 func (w *work) verifyJSON(o *sigObs, bundle []byte, art sigstore.Artifact, limit int) {
 	bun, err := sigstore.ParseBundleLimit(bundle, limit)
@@ -330,9 +326,7 @@ func (w *work) verifyBundle(o *sigObs, bun *bundle.Bundle, art sigstore.Artifact
 		o.outcome, o.message = distribution.NotVerified, why
 		return
 	}
-	if vm := bun.GetVerificationMaterial(); len(vm.GetTlogEntries()) == 0 && vm.GetPublicKey() != nil && w.trust.TlogOptional() {
-		pol = w.trust.UntloggedPolicy()
-	}
+	pol = w.trust.PolicyFor(pol, bun)
 	res, err := w.c.batch.VerifyBundle(bun, pol, art)
 	switch {
 	case errors.Is(err, sigstore.ErrPolicy):
@@ -498,10 +492,6 @@ func (w *work) bundleLayer(lr *layerRef, raw []byte, err error) {
 
 // content is the signed part of a bundle in protobuf-JSON form.
 type content map[string]any
-
-func messageContent(payload []byte, sigB64 string) content {
-	return sigstore.MessageSignature(payload, sigB64)
-}
 
 func dsseContent(env *dsse.Envelope) content {
 	var sigs []map[string]any

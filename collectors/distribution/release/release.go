@@ -154,7 +154,7 @@ type work struct {
 // artifacts, then looks for each artifact's provenance and SBOM.
 func (w *work) judge(list *files.ChecksumFile, cleartext bool, siblings []string, attestations bool) {
 	fd := &distribution.Finding{Check: CheckChecksumsSigned, Subject: path.Base(w.path), SHA256: evidence.SHA256Hex(w.raw)}
-	sigOutcome, sigMsg, related := w.signature(cleartext)
+	sigOutcome, sigMsg, related := w.signature(cleartext, siblings)
 	fd.Related = related
 	// Coverage: every release artifact of the folder is listed, and
 	// matches.
@@ -229,7 +229,7 @@ func sidecar(p string, list *files.ChecksumFile) bool {
 }
 
 // signature finds and verifies the list's signature.
-func (w *work) signature(cleartext bool) (string, string, []string) {
+func (w *work) signature(cleartext bool, siblings []string) (string, string, []string) {
 	if cleartext {
 		if len(w.trust.Keyring) == 0 {
 			return distribution.NotVerified, "cleartext OpenPGP signature not verified: no keyring given (--keyring)", nil
@@ -242,7 +242,7 @@ func (w *work) signature(cleartext bool) (string, string, []string) {
 	}
 	var tried []string
 	outcome, msg := distribution.Failed, "the checksum list is not signed (no .asc, .sig, .minisig or Sigstore bundle beside it)"
-	for _, sp := range w.signatureFiles() {
+	for _, sp := range w.signatureFiles(siblings) {
 		tried = append(tried, sp)
 		o, m := w.verifyOne(sp)
 		switch {
@@ -257,8 +257,9 @@ func (w *work) signature(cleartext bool) (string, string, []string) {
 
 // signatureFiles are the list's detached signatures present: by the
 // known suffixes, in their order, then any named list.<x>.<suffix>, as
-// HashiCorp names one per signing key (SHA256SUMS.72D7468F.sig).
-func (w *work) signatureFiles() []string {
+// HashiCorp names one per signing key (SHA256SUMS.72D7468F.sig), among
+// the list's siblings.
+func (w *work) signatureFiles(siblings []string) []string {
 	var out []string
 	for _, suf := range signatureSuffixes {
 		if _, ok := w.present[w.path+suf]; ok {
@@ -266,9 +267,9 @@ func (w *work) signatureFiles() []string {
 		}
 	}
 	var keyed []string
-	for p := range w.present {
+	for _, p := range siblings {
 		rest, ok := strings.CutPrefix(p, w.path+".")
-		if !ok || slices.Contains(out, p) || strings.Contains(rest, "/") {
+		if !ok || slices.Contains(out, p) {
 			continue
 		}
 		for _, suf := range signatureSuffixes {
@@ -304,9 +305,7 @@ func (w *work) verifyOne(sp string) (string, string) {
 		if err != nil {
 			return distribution.Failed, "Sigstore bundle does not verify: " + distribution.OneLine(err)
 		}
-		if vm := bun.GetVerificationMaterial(); len(vm.GetTlogEntries()) == 0 && vm.GetPublicKey() != nil && w.trust.TlogOptional() {
-			pol = w.trust.UntloggedPolicy()
-		}
+		pol = w.trust.PolicyFor(pol, bun)
 		res, err := w.c.batch.VerifyBundle(bun, pol, sigstore.ArtifactBytes(w.raw))
 		return verdict("Sigstore bundle", res, err)
 	case sshsign.LooksLikeSignature(trimmed):

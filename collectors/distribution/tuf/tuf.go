@@ -595,7 +595,7 @@ func (w *work) bins(m *metadata.Metadata[metadata.TargetsType], f *file, name st
 		if !sr.IsDelegatedRole(bin) {
 			// Named like a bin, but no target can hash to it: a file a
 			// client never asks for, or one planted to look delegated.
-			if isHex(bin[len(prefix):]) {
+			if distribution.IsLowerHex(bin[len(prefix):]) {
 				w.emit(cf, &distribution.Finding{Check: CheckSigned, Subject: bin, Outcome: distribution.Failed,
 					Message: fmt.Sprintf("%s is named like a bin of %s's hash-bin delegation but is not one: its bins are %s-%0*x to %s-%s (%d hex digits)", cf.path, name, sr.NamePrefix, width, 0, sr.NamePrefix, last, width)})
 			}
@@ -626,16 +626,6 @@ func binOf(sr *metadata.SuccinctRoles, bin string) pathRule {
 		}
 		return false, fmt.Sprintf("in the wrong bin: its path hashes to %s, where a client looks for it", want)
 	}
-}
-
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // targetFiles are the copies of target p the mirror holds: under its
