@@ -140,11 +140,9 @@ type work struct {
 // one index (binary-amd64) describes rightly and another (binary-arm64,
 // or Sources beside Packages) wrongly fails.
 type judgement struct {
-	fd      *distribution.Finding
-	sums    map[string]string // algorithm -> hex, as computed
-	size    int64
-	failed  bool
-	indexes map[string]bool
+	fd   *distribution.Finding
+	sums map[string]string // algorithm -> hex, as computed
+	size int64
 }
 
 // root is the folder Filename: fields are relative to: the folder above
@@ -709,29 +707,29 @@ func (w *work) sourceStanza(index string, s stanza) {
 // observation stays one per file present, however long the index.
 func (w *work) compare(check, index, file, subject string, want map[string]string, size int64, sizeText string) {
 	j := w.judged[file]
-	if j == nil {
+	switch {
+	case j == nil:
 		j = &judgement{fd: &distribution.Finding{Check: check, Path: file, Subject: subject, Related: []string{index}},
-			sums: map[string]string{}, size: -1, indexes: map[string]bool{index: true}}
+			sums: map[string]string{}, size: -1}
 		if w.judged == nil {
 			w.judged = map[string]*judgement{}
 		}
 		w.judged[file] = j
 		w.order = append(w.order, file)
-	} else if j.failed {
+	case j.fd.Outcome == distribution.Failed:
 		return
-	} else if !j.indexes[index] {
-		j.indexes[index] = true
+	case !slices.Contains(j.fd.Related, index):
 		j.fd.Related = append(j.fd.Related, index)
 	}
 	fd := j.fd
 	alg := ""
-	for _, a := range []string{"sha512", "sha256", "sha1", "md5"} {
-		if want[a] != "" {
-			alg = a
+	for _, hf := range hashFields {
+		if want[hf.alg] != "" {
+			alg = hf.alg
 			break
 		}
 	}
-	fail := func(msg string) { j.failed, fd.Outcome, fd.Message = true, distribution.Failed, msg }
+	fail := func(msg string) { fd.Outcome, fd.Message = distribution.Failed, msg }
 	if alg == "" {
 		fail(fmt.Sprintf("%s: the %s stanza gives no hash", file, index))
 		return
@@ -749,15 +747,14 @@ func (w *work) compare(check, index, file, subject string, want map[string]strin
 		fail(fmt.Sprintf("%s is %d bytes, %s says %s", file, j.size, index, sizeText))
 	case j.sums[alg] != want[alg]:
 		fail(fmt.Sprintf("%s %s is %s, %s says %s", file, alg, j.sums[alg], index, want[alg]))
-	case fd.Outcome == "" || fd.Outcome == distribution.Verified:
+	default:
 		// The weakest hash any stanza left the file to is what it rests on.
-		weak := slices.Clone(fd.Weak)
 		if alg == "md5" || alg == "sha1" {
-			weak = append(weak, alg)
-			slices.Sort(weak)
-			weak = slices.Compact(weak)
+			fd.Weak = append(fd.Weak, alg)
+			slices.Sort(fd.Weak)
+			fd.Weak = slices.Compact(fd.Weak)
 		}
-		fd.Outcome, fd.Weak = distribution.Verified, weak
+		fd.Outcome = distribution.Verified
 		algs := slices.Sorted(maps.Keys(j.sums))
 		fd.Message = fmt.Sprintf("%s matches the %s and size in %s", file, strings.Join(algs, " and "), strings.Join(fd.Related, ", "))
 	}
