@@ -16,6 +16,7 @@ import (
 	"github.com/pedigree-dev/pedigree/config"
 	"github.com/pedigree-dev/pedigree/controls/sbomchecks"
 	"github.com/pedigree-dev/pedigree/controls/signingchecks"
+	"github.com/pedigree-dev/pedigree/engine"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
@@ -76,8 +77,8 @@ func TestDemoImageHandoff(t *testing.T) {
 			}
 			checks := append(sbomchecks.All(sbomchecks.Options{}), signingchecks.NewProvenanceVerified())
 			got := map[string][]evidence.Finding{}
-			for _, c := range checks {
-				got[c.ID] = append(got[c.ID], runOn(c, ev)...)
+			for _, f := range engine.RunChecks(checks, ev) {
+				got[f.CheckID] = append(got[f.CheckID], f)
 			}
 			sboms := 0
 			for _, e := range ev {

@@ -18,6 +18,7 @@ import (
 	"github.com/pedigree-dev/pedigree/controls"
 	"github.com/pedigree-dev/pedigree/controls/distchecks"
 	"github.com/pedigree-dev/pedigree/controls/sbomchecks"
+	"github.com/pedigree-dev/pedigree/engine"
 	"github.com/pedigree-dev/pedigree/evidence"
 )
 
@@ -86,8 +87,8 @@ func TestHandoffLargeSBOM(t *testing.T) {
 				if d.Attached == nil || docs[0].Subject.Type != "oci-image" || docs[0].SHA256 == "" {
 					t.Errorf("evidence %+v attached %+v", docs[0], d.Attached)
 				}
-				schema := runOn(sbomchecks.NewSchemaValid(), ev)
-				attested := runOn(distchecks.NewOCIAttested(), ev)
+				schema := engine.RunChecks([]controls.Check{sbomchecks.NewSchemaValid()}, ev)
+				attested := engine.RunChecks([]controls.Check{distchecks.NewOCIAttested()}, ev)
 				if len(schema) != 1 || len(attested) != 1 {
 					t.Fatalf("%d schema, %d attested findings", len(schema), len(attested))
 				}
@@ -113,17 +114,4 @@ func TestHandoffLargeSBOM(t *testing.T) {
 			})
 		}
 	}
-}
-
-// runOn runs a check over the evidence of the kinds it reads.
-func runOn(c controls.Check, ev []evidence.Evidence) []evidence.Finding {
-	var in []evidence.Evidence
-	for _, e := range ev {
-		for _, k := range c.Reads {
-			if e.Kind == k {
-				in = append(in, e)
-			}
-		}
-	}
-	return c.Run(in)
 }
