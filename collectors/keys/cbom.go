@@ -273,10 +273,12 @@ func formatOf(fileFormat, kind string) string {
 		return "OpenPGP"
 	case "ssh":
 		return "OpenSSH"
-	case "sigstore-trusted-root", "sigstore-bundle", "cosign-bundle":
-		if kind == AssetSignature && fileFormat == "cosign-bundle" {
+	case "cosign-bundle":
+		if kind == AssetSignature {
 			return "cosign bundle"
 		}
+		return "DER (Sigstore JSON)"
+	case "sigstore-trusted-root", "sigstore-bundle":
 		if kind == AssetSignature {
 			return "Sigstore bundle"
 		}
