@@ -31,6 +31,24 @@ func HashFile(t *collectors.Target, rel string, algs ...string) (*Sums, error) {
 
 // HashReader is HashFile over any reader.
 func HashReader(r io.Reader, algs ...string) (*Sums, error) {
+	h := NewHasher(algs...)
+	if _, err := io.Copy(h, r); err != nil {
+		return nil, err
+	}
+	return h.Sums(), nil
+}
+
+// Hasher computes Sums of the bytes written to it, for a stream that is
+// read for something else too (an index parsed as it is hashed).
+type Hasher struct {
+	hs map[string]hash.Hash
+	w  io.Writer
+	n  int64
+}
+
+// NewHasher hashes with the named algorithms (those of files.NewHash;
+// sha256 always).
+func NewHasher(algs ...string) *Hasher {
 	hs := map[string]hash.Hash{"sha256": sha256.New()}
 	for _, a := range algs {
 		if _, ok := hs[a]; ok {
@@ -44,14 +62,20 @@ func HashReader(r io.Reader, algs ...string) (*Sums, error) {
 	for _, h := range hs {
 		ws = append(ws, h)
 	}
-	n, err := io.Copy(io.MultiWriter(ws...), r)
-	if err != nil {
-		return nil, err
-	}
-	s := &Sums{Size: n, Hex: map[string]string{}}
-	for a, h := range hs {
-		s.Hex[a] = hex.EncodeToString(h.Sum(nil))
+	return &Hasher{hs: hs, w: io.MultiWriter(ws...)}
+}
+
+func (h *Hasher) Write(p []byte) (int, error) {
+	h.n += int64(len(p))
+	return h.w.Write(p)
+}
+
+// Sums are the digests of what was written so far.
+func (h *Hasher) Sums() *Sums {
+	s := &Sums{Size: h.n, Hex: map[string]string{}}
+	for a, hh := range h.hs {
+		s.Hex[a] = hex.EncodeToString(hh.Sum(nil))
 	}
 	s.SHA256 = s.Hex["sha256"]
-	return s, nil
+	return s
 }

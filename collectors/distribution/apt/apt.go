@@ -9,11 +9,8 @@ package apt
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"maps"
 	"path"
@@ -25,7 +22,6 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors"
 	"github.com/pedigree-dev/pedigree/collectors/distribution"
-	"github.com/pedigree-dev/pedigree/collectors/files"
 	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/verify/pgp"
 )
@@ -557,15 +553,10 @@ func (w *work) readIndex(p, ext, family, check string, plain map[string]entry, e
 		return
 	}
 	defer closeR()
-	var h, h256 hash.Hash
-	var n counter
+	var h *distribution.Hasher
 	if alg != "" {
-		h, h256 = files.NewHash(alg), sha256.New()
-		ws := []io.Writer{h, h256, &n}
-		if alg == "sha256" {
-			h256, ws = h, []io.Writer{h, &n}
-		}
-		r = io.TeeReader(r, io.MultiWriter(ws...))
+		h = distribution.NewHasher(alg)
+		r = io.TeeReader(r, h)
 	}
 	err = readStanzas(r, func(s stanza) error {
 		if w.ctx.Err() != nil {
@@ -590,9 +581,10 @@ func (w *work) readIndex(p, ext, family, check string, plain map[string]entry, e
 	if h == nil {
 		return
 	}
-	got := hex.EncodeToString(h.Sum(nil))
-	fd := &distribution.Finding{Check: CheckIndexHashes, Path: p, Subject: family + " (expanded)", Related: []string{w.path}, SHA256: hex.EncodeToString(h256.Sum(nil))}
-	if int64(n) != want.Size || got != want.Hash {
+	sums := h.Sums()
+	got, n := sums.Hex[alg], sums.Size
+	fd := &distribution.Finding{Check: CheckIndexHashes, Path: p, Subject: family + " (expanded)", Related: []string{w.path}, SHA256: sums.SHA256}
+	if n != want.Size || got != want.Hash {
 		fd.Outcome = distribution.Failed
 		fd.Message = fmt.Sprintf("%s expands to %d bytes with %s %s, but %s gives %s %d bytes with %s %s", p, n, alg, got, w.path, path.Base(family), want.Size, alg, want.Hash)
 	} else {
@@ -781,11 +773,6 @@ func compressed(name string) bool {
 	_, ext := splitCompression(name)
 	return ext != ""
 }
-
-// counter counts the bytes written to it.
-type counter int64
-
-func (c *counter) Write(p []byte) (int, error) { *c += counter(len(p)); return len(p), nil }
 
 // hasFiles tells whether the mirror holds any file of a kind (named by
 // key) under the repository root: without one, reading a large index
