@@ -229,6 +229,16 @@ func (t *Target) Evidence(collector, kind, source string, raw []byte, subject ev
 	return t.EvidenceOfSum(collector, kind, source, evidence.SHA256Hex(raw), int64(len(raw)), subject, payload)
 }
 
+// LargestFile is the size of the target's largest file: what a run's
+// memory budget is measured against.
+func (t *Target) LargestFile() int64 {
+	var largest int64
+	for _, f := range t.Files {
+		largest = max(largest, f.Size)
+	}
+	return largest
+}
+
 // EvidenceOfSum is Evidence for a source whose bytes were hashed already
 // and need not be held until the payload is built from them.
 func (t *Target) EvidenceOfSum(collector, kind, source, sum string, size int64, subject evidence.Subject, payload any) evidence.Evidence {

@@ -123,9 +123,7 @@ func Run(ctx context.Context, o Options) (*assessment.Assessment, error) {
 		files := 0
 		for _, t := range targets {
 			files += len(t.Files)
-			for _, f := range t.Files {
-				largest = max(largest, f.Size)
-			}
+			largest = max(largest, t.LargestFile())
 		}
 		o.Inputs(largest, files)
 	}

@@ -87,11 +87,7 @@ func runSBOMInspect(cmd *cobra.Command, path string, opts inspectOptions) error 
 	}
 	defer t.Close()
 	t.MaxFileSize = limit
-	var largest int64
-	for _, f := range t.Files {
-		largest = max(largest, f.Size)
-	}
-	membudget.ForInput(largest, len(t.Files))
+	membudget.ForInput(t.LargestFile(), len(t.Files))
 	ctx := cmd.Context()
 	col := sbom.NewCollector(limit)
 	col.Options.SchemaMaxSize = opts.schemaMaxSize
