@@ -20,6 +20,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors/vuln"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // actionsEcosystem is the OSV ecosystem of GitHub Actions.
@@ -267,6 +268,12 @@ func ParseAdvisories(name string, b []byte) (*ActionDB, error) {
 
 // parseAdvisoryZip reads every .json member of a zip as one OSV record.
 func parseAdvisoryZip(name string, b []byte) (*ActionDB, error) {
+	// The member count is checked from the directory's end record before
+	// archive/zip allocates a header per member; a zip it cannot read is
+	// left to archive/zip's own error below.
+	if n, err := readlimit.ZipEntries(bytes.NewReader(b), int64(len(b))); err == nil && n > maxZipMembers {
+		return nil, fmt.Errorf("%s: %d members, more than %d", name, n, maxZipMembers)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable zip: %w", name, err)
