@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,7 +131,6 @@ func readActionsFS(fsys fs.FS, dir string) (*ActionDB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
 	db := &ActionDB{Source: m.Source, Date: m.Date}
 	for _, n := range names {
 		b, err := fs.ReadFile(fsys, n)
