@@ -616,30 +616,26 @@ func byCommit(entries []*vuln.Affected, sha string) bool {
 				return true
 			}
 		}
-		for _, r := range af.Ranges {
-			if r.Type != vuln.RangeGit {
-				continue
-			}
-			for _, e := range r.Events {
-				if (e.Kind == vuln.Introduced || e.Kind == vuln.LastAffected) && strings.EqualFold(e.Version, sha) {
-					return true
-				}
-			}
-		}
 	}
-	return false
+	return gitEvent(entries, sha, vuln.Introduced, vuln.LastAffected)
 }
 
 // fixedByCommit says whether the commit is a GIT range's fix (or limit):
 // that commit is not affected.
 func fixedByCommit(entries []*vuln.Affected, sha string) bool {
+	return gitEvent(entries, sha, vuln.Fixed, vuln.Limit)
+}
+
+// gitEvent says whether an entry's GIT range has an event of kind a or b
+// at the commit.
+func gitEvent(entries []*vuln.Affected, sha string, a, b vuln.EventKind) bool {
 	for _, af := range entries {
 		for _, r := range af.Ranges {
 			if r.Type != vuln.RangeGit {
 				continue
 			}
 			for _, e := range r.Events {
-				if (e.Kind == vuln.Fixed || e.Kind == vuln.Limit) && strings.EqualFold(e.Version, sha) {
+				if (e.Kind == a || e.Kind == b) && strings.EqualFold(e.Version, sha) {
 					return true
 				}
 			}
