@@ -84,7 +84,6 @@ func (c *Collector) Collect(ctx context.Context, t *collectors.Target) ([]eviden
 		// Hashed first, so that the bytes can go as soon as they are decoded.
 		sum, size := evidence.SHA256Hex(raw), int64(len(raw))
 		doc, err := ParseWith(f.Path, raw, c.Options)
-		raw = nil
 		if err != nil {
 			continue // changed between sniff and read
 		}

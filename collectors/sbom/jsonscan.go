@@ -102,62 +102,97 @@ func skipValue(b []byte, i int) int {
 // scanner can walk or has no such member. Like the decoders, the last of
 // duplicate members wins.
 func memberSpan(b []byte, key string) (start, end int, ok bool) {
+	s := memberSpans(b, key)[0]
+	return s.start, s.end, s.ok
+}
+
+// span is the bounds of one member's value, as memberSpan returns them.
+type span struct {
+	start, end int
+	ok         bool
+}
+
+// memberSpans is memberSpan for several distinct keys in one walk of b:
+// the i-th span is what memberSpan(b, keys[i]) returns.
+func memberSpans(b []byte, keys ...string) []span {
+	out := make([]span, len(keys))
+	fail := func() []span { clear(out); return out }
+	// A key matched by a member that encoding/json would read as it in
+	// another case: memberSpan gives up on it (only the whole decode reads
+	// such a document as the split one would not).
+	lost := make([]bool, len(keys))
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return 0, 0, false
+		return fail()
 	}
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return 0, 0, false
+		return fail()
 	}
 	for i < len(b) {
 		if b[i] != '"' {
-			return 0, 0, false
+			return fail()
 		}
 		k := skipString(b, i)
 		if k < 0 {
-			return 0, 0, false
+			return fail()
 		}
 		name := b[i+1 : k-1]
-		match := string(name) == key
-		if !match && bytes.IndexByte(name, '\\') >= 0 {
-			u, err := strconv.Unquote(string(b[i:k]))
-			match = err == nil && u == key
-			if err == nil && !match && strings.EqualFold(u, key) {
-				return 0, 0, false
+		var u string
+		var uerr error
+		escaped := bytes.IndexByte(name, '\\') >= 0
+		if escaped {
+			u, uerr = strconv.Unquote(string(b[i:k]))
+		}
+		match := -1
+		for j, key := range keys {
+			if lost[j] {
+				continue
 			}
-		} else if !match && bytes.EqualFold(name, []byte(key)) {
-			// encoding/json matches a key to a field whatever its case
-			// (the last one wins): only the whole decode reads such a
-			// document as the split one would not.
-			return 0, 0, false
+			m := string(name) == key
+			if !m && escaped {
+				m = uerr == nil && u == key
+				if uerr == nil && !m && strings.EqualFold(u, key) {
+					lost[j] = true
+				}
+			} else if !m && bytes.EqualFold(name, []byte(key)) {
+				lost[j] = true
+			}
+			if m {
+				match = j
+			}
 		}
 		i = skipSpace(b, k)
 		if i >= len(b) || b[i] != ':' {
-			return 0, 0, false
+			return fail()
 		}
 		i = skipSpace(b, i+1)
 		e := skipValue(b, i)
 		if e < 0 {
-			return 0, 0, false
+			return fail()
 		}
-		if match {
-			start, end, ok = i, e, true
+		if match >= 0 {
+			out[match] = span{i, e, true}
 		}
 		i = skipSpace(b, e)
 		if i >= len(b) {
-			return 0, 0, false
+			return fail()
 		}
 		switch b[i] {
 		case ',':
 			i = skipSpace(b, i+1)
 		case '}':
-			return start, end, ok
+			for j := range out {
+				if lost[j] {
+					out[j] = span{}
+				}
+			}
+			return out
 		default:
-			return 0, 0, false
+			return fail()
 		}
 	}
-	return 0, 0, false
+	return fail()
 }
 
 // arrayElements calls fn with the bounds of each element of the JSON array

@@ -175,9 +175,6 @@ func (c *Component) SWID() string { return c.x().SWID }
 // DownloadLocation is SPDX's, or a CycloneDX distribution reference.
 func (c *Component) DownloadLocation() string { return c.x().DownloadLocation }
 
-// Pedigree is the component's CycloneDX pedigree, or nil.
-func (c *Component) Pedigree() *Pedigree { return c.x().Pedigree }
-
 // Parent is the ref of the component a nested CycloneDX component is in.
 func (c *Component) Parent() string { return c.x().Parent }
 

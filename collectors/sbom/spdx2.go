@@ -38,11 +38,12 @@ func parseSPDX2(d *Document, raw []byte, o Options) {
 		default:
 			validateSPDX2JSON(d, raw)
 		}
+		h := readSPDX2Head(raw)
 		var comps []Component
-		if doc, comps = readSPDX23Split(raw); doc != nil {
+		if doc, comps = readSPDX23Split(raw, h); doc != nil {
 			d.Components = comps
 		} else {
-			doc, err = readSPDX2JSON(raw)
+			doc, err = readSPDX2JSON(raw, h.version)
 		}
 	case EncodingTagValue:
 		doc, err = tagvalue.Read(bytes.NewReader(raw))
@@ -75,23 +76,56 @@ func parseSPDX2(d *Document, raw []byte, o Options) {
 	fromSPDX2(d, doc)
 }
 
-// readSPDX2JSON is tools-golang's json.Read without its two extra copies
-// of the document: it finds the version by decoding the whole file into a
-// generic map (several times the file's size on a large SBOM) and reads
-// the input into a growing buffer first. Here the version is read alone and
-// the bytes are decoded once into the model of that version, then converted
-// as json.Read converts them. Anything the short path cannot decide (no
-// version, an unknown one, invalid JSON) goes to json.Read, so its errors
-// stay word for word.
-func readSPDX2JSON(raw []byte) (*spdx.Document, error) {
+// spdx2Head is what one walk of an SPDX 2.x JSON document's top-level
+// object finds: its spdxVersion and the spans of the members the split
+// decoding sets aside.
+type spdx2Head struct {
+	// version is the document's spdxVersion; nil when it has none, it is
+	// no string or the document is no JSON the decoders read.
+	version                   *string
+	packages, files, snippets span
+}
+
+// readSPDX2Head walks the top-level object once for the spdxVersion,
+// packages, files and snippets members (each as memberSpan finds it) and
+// decodes the version alone. When the walk cannot find the version (the
+// object is not one it can walk, or a key differs from spdxVersion only in
+// case), the version is read by decoding the whole document, as before.
+func readSPDX2Head(raw []byte) spdx2Head {
+	sp := memberSpans(raw, "spdxVersion", "packages", "files", "snippets")
+	h := spdx2Head{packages: sp[1], files: sp[2], snippets: sp[3]}
 	var head struct {
 		SPDXVersion *string `json:"spdxVersion"`
 	}
-	if gojson.Unmarshal(raw, &head) != nil || head.SPDXVersion == nil {
+	switch v := sp[0]; {
+	case v.ok:
+		// Invalid JSON elsewhere is found by the decoding that follows,
+		// with the error encoding/json's whole decode gives.
+		if gojson.Unmarshal(raw[v.start:v.end], &head.SPDXVersion) != nil {
+			return h
+		}
+	case gojson.Unmarshal(raw, &head) != nil:
+		return h
+	}
+	h.version = head.SPDXVersion
+	return h
+}
+
+// readSPDX2JSON is tools-golang's json.Read without its two extra copies
+// of the document: it finds the version by decoding the whole file into a
+// generic map (several times the file's size on a large SBOM) and reads
+// the input into a growing buffer first. Here the version is read alone
+// (readSPDX2Head) and the bytes are decoded once into the model of that
+// version, then converted as json.Read converts them. Anything the short
+// path cannot decide (no version, an unknown one) goes to json.Read, so its
+// errors stay word for word; invalid JSON fails the one decode as it fails
+// json.Read's first (encoding/json checks the whole input before decoding).
+func readSPDX2JSON(raw []byte, version *string) (*spdx.Document, error) {
+	if version == nil {
 		return json.Read(bytes.NewReader(raw))
 	}
 	var from common2.AnyDocument
-	switch *head.SPDXVersion {
+	switch *version {
 	case v2_1.Version:
 		from = &v2_1.Document{}
 	case v2_2.Version:
@@ -120,26 +154,22 @@ func readSPDX2JSON(raw []byte) (*spdx.Document, error) {
 // It returns a nil document, having done nothing, for anything else
 // (another version, a document it cannot split, any decoding error): the
 // caller then reads it whole, which reports errors as before.
-func readSPDX23Split(raw []byte) (*spdx.Document, []Component) {
-	var head struct {
-		SPDXVersion string `json:"spdxVersion"`
-	}
-	if wholeDecode || gojson.Unmarshal(raw, &head) != nil || head.SPDXVersion != v2_3.Version {
+func readSPDX23Split(raw []byte, h spdx2Head) (*spdx.Document, []Component) {
+	if wholeDecode || h.version == nil || *h.version != v2_3.Version {
 		return nil, nil
 	}
-	type span struct{ start, end int }
-	var pkgs, files, snippets span
-	var ok bool
-	if pkgs.start, pkgs.end, ok = memberSpan(raw, "packages"); !ok || raw[pkgs.start] != '[' {
+	pkgs := h.packages
+	if !pkgs.ok || raw[pkgs.start] != '[' {
 		return nil, nil
 	}
 	spans := []span{pkgs}
+	var files, snippets span
 	for _, m := range []struct {
-		name string
+		from span
 		s    *span
-	}{{"files", &files}, {"snippets", &snippets}} {
-		if st, en, ok := memberSpan(raw, m.name); ok && raw[st] == '[' {
-			*m.s = span{st, en}
+	}{{h.files, &files}, {h.snippets, &snippets}} {
+		if m.from.ok && raw[m.from.start] == '[' {
+			*m.s = m.from
 			spans = append(spans, *m.s)
 		}
 	}

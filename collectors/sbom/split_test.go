@@ -152,6 +152,31 @@ func TestArrayScanner(t *testing.T) {
 			t.Errorf("memberSpan(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
+	// One walk for several keys finds what one walk per key finds; a key
+	// present in another case is given up alone.
+	keys := []string{"spdxVersion", "packages", "files", "components", "a", "b"}
+	for _, in := range []string{
+		`{"a":1,"components":[1,2],"b":{}}`,
+		`{"components":[1],"x":{"components":[9]},"components":[2]}`,
+		`{"\u0063omponents":[3],"A":1,"b":2}`,
+		`{"spdxVersion":"SPDX-2.3","Files":[1],"packages":[2],"files":[3]}`,
+		`{"spdxVersion":"SPDX-2.3","packages":[2],"fi\u006ces":[3],"FI\u004cES":[4]}`,
+		`{"components":[1]`,
+		`{"a":1} `,
+		`{}`,
+	} {
+		got := memberSpans([]byte(in), keys...)
+		for i, k := range keys {
+			s, e, ok := memberSpan([]byte(in), k)
+			if want := (span{s, e, ok}); !ok && got[i].ok || ok && got[i] != want {
+				t.Errorf("memberSpans(%q)[%s] = %v; memberSpan: %v", in, k, got[i], want)
+			}
+		}
+	}
+	sp := memberSpans([]byte(`{"spdxVersion":"SPDX-2.3","Files":[1],"packages":[2]}`), "spdxVersion", "packages", "files")
+	if !sp[0].ok || !sp[1].ok || sp[2].ok {
+		t.Errorf("memberSpans with Files: %v", sp)
+	}
 }
 
 // TestCompactKeepsTheMarshalledForm: a large document marshals as its

@@ -3,6 +3,7 @@ package cichecks
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"io/fs"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/pedigree-dev/pedigree/collectors/ci"
 	"github.com/pedigree-dev/pedigree/collectors/vuln"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // TestActionSnapshotLoads: every shipped record is an OSV record of the
@@ -244,11 +246,68 @@ func TestAdvisoryFiles(t *testing.T) {
 		{"bad.json", `[{"id": "X", "affected": 3}]`},
 		{"bad.zip", "PK\x03\x04 truncated"},
 		{"empty.zip", string(emptyZip(t))},
+		{"many.zip", string(manyMembersZip(t))},
 	} {
 		if _, err := ParseAdvisories(bad.name, []byte(bad.body)); err == nil || !strings.Contains(err.Error(), bad.name) {
 			t.Errorf("%s: %v", bad.name, err)
 		}
 	}
+	// Refused from the end record's count, not archive/zip's directory.
+	if _, err := ParseAdvisories("many.zip", manyMembersZip(t)); err == nil || !strings.Contains(err.Error(), "many.zip: 200001 members, more than 200000") {
+		t.Errorf("many.zip: %v", err)
+	}
+}
+
+// manyMembersZip is a one-member zip whose ZIP64 end record claims more
+// members than parseAdvisoryZip reads: it must be refused from that
+// record, before archive/zip reads the directory.
+func manyMembersZip(t *testing.T) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, _ := zw.Create("a.json")
+	w.Write([]byte(`{"id": "X"}`))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	z := b.Bytes()
+	const eocdLen = 22
+	end := z[len(z)-eocdLen:]
+	if binary.LittleEndian.Uint32(end) != 0x06054b50 {
+		t.Fatal("no end of central directory record")
+	}
+	cdSize, cdOff := binary.LittleEndian.Uint32(end[12:]), binary.LittleEndian.Uint32(end[16:])
+	out := slices.Clone(z[:len(z)-eocdLen])
+	rec64 := uint64(len(out))
+	le := binary.LittleEndian
+	// ZIP64 end of central directory record.
+	out = le.AppendUint32(out, 0x06064b50)
+	out = le.AppendUint64(out, 44)
+	out = le.AppendUint16(out, 45)
+	out = le.AppendUint16(out, 45)
+	out = le.AppendUint32(out, 0)
+	out = le.AppendUint32(out, 0)
+	out = le.AppendUint64(out, maxZipMembers+1)
+	out = le.AppendUint64(out, maxZipMembers+1)
+	out = le.AppendUint64(out, uint64(cdSize))
+	out = le.AppendUint64(out, uint64(cdOff))
+	// ZIP64 end of central directory locator.
+	out = le.AppendUint32(out, 0x07064b50)
+	out = le.AppendUint32(out, 0)
+	out = le.AppendUint64(out, rec64)
+	out = le.AppendUint32(out, 1)
+	// End of central directory record deferring to the ZIP64 one.
+	out = le.AppendUint32(out, 0x06054b50)
+	out = le.AppendUint16(out, 0)
+	out = le.AppendUint16(out, 0)
+	out = le.AppendUint16(out, 0xffff)
+	out = le.AppendUint16(out, 0xffff)
+	out = le.AppendUint32(out, 0xffffffff)
+	out = le.AppendUint32(out, 0xffffffff)
+	out = le.AppendUint16(out, 0)
+	if n, err := readlimit.ZipEntries(bytes.NewReader(out), int64(len(out))); err != nil || n != maxZipMembers+1 {
+		t.Fatalf("ZipEntries = %d, %v", n, err)
+	}
+	return out
 }
 
 func emptyZip(t *testing.T) []byte {

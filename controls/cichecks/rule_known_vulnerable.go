@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/collectors/vuln"
 	"github.com/pedigree-dev/pedigree/evidence"
+	"github.com/pedigree-dev/pedigree/internal/readlimit"
 )
 
 // actionsEcosystem is the OSV ecosystem of GitHub Actions.
@@ -131,7 +131,6 @@ func readActionsFS(fsys fs.FS, dir string) (*ActionDB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names)
 	db := &ActionDB{Source: m.Source, Date: m.Date}
 	for _, n := range names {
 		b, err := fs.ReadFile(fsys, n)
@@ -267,6 +266,12 @@ func ParseAdvisories(name string, b []byte) (*ActionDB, error) {
 
 // parseAdvisoryZip reads every .json member of a zip as one OSV record.
 func parseAdvisoryZip(name string, b []byte) (*ActionDB, error) {
+	// The member count is checked from the directory's end record before
+	// archive/zip allocates a header per member; a zip it cannot read is
+	// left to archive/zip's own error below.
+	if n, err := readlimit.ZipEntries(bytes.NewReader(b), int64(len(b))); err == nil && n > maxZipMembers {
+		return nil, fmt.Errorf("%s: %d members, more than %d", name, n, maxZipMembers)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable zip: %w", name, err)
@@ -611,30 +616,26 @@ func byCommit(entries []*vuln.Affected, sha string) bool {
 				return true
 			}
 		}
-		for _, r := range af.Ranges {
-			if r.Type != vuln.RangeGit {
-				continue
-			}
-			for _, e := range r.Events {
-				if (e.Kind == vuln.Introduced || e.Kind == vuln.LastAffected) && strings.EqualFold(e.Version, sha) {
-					return true
-				}
-			}
-		}
 	}
-	return false
+	return gitEvent(entries, sha, vuln.Introduced, vuln.LastAffected)
 }
 
 // fixedByCommit says whether the commit is a GIT range's fix (or limit):
 // that commit is not affected.
 func fixedByCommit(entries []*vuln.Affected, sha string) bool {
+	return gitEvent(entries, sha, vuln.Fixed, vuln.Limit)
+}
+
+// gitEvent says whether an entry's GIT range has an event of kind a or b
+// at the commit.
+func gitEvent(entries []*vuln.Affected, sha string, a, b vuln.EventKind) bool {
 	for _, af := range entries {
 		for _, r := range af.Ranges {
 			if r.Type != vuln.RangeGit {
 				continue
 			}
 			for _, e := range r.Events {
-				if (e.Kind == vuln.Fixed || e.Kind == vuln.Limit) && strings.EqualFold(e.Version, sha) {
+				if (e.Kind == a || e.Kind == b) && strings.EqualFold(e.Version, sha) {
 					return true
 				}
 			}

@@ -188,6 +188,10 @@ func writeWhole(ctx context.Context, w io.Writer, a *assessment.Assessment) erro
 	return err
 }
 
+// Load reads a pedigree.json strictly (see Decode): unknown fields,
+// trailing data, a schema version other than 1.x and anything its JSON
+// Schema forbids are errors, as is a file larger than MaxSize; each error
+// is one line naming the file and the place (byte offset or JSON pointer).
 func Load(path string) (*assessment.Assessment, error) {
 	f, err := os.Open(path)
 	if err != nil {
