@@ -546,7 +546,6 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestDecideRescue(t *testing.T) {
 	now := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
 	sched := now.Add(-time.Hour)
-	kinds := map[string]bool{"pedigree_assess": true}
 	for _, tc := range []struct {
 		name     string
 		job      rivertype.JobRow
@@ -575,7 +574,7 @@ func TestDecideRescue(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			job := tc.job
 			job.ScheduledAt = sched
-			d := decideRescue(&job, kinds, now)
+			d := decideRescue(&job, now)
 			if d.state != tc.state || (d.finalizedAt != nil) != tc.final || !d.scheduledAt.Equal(tc.schedule) {
 				t.Errorf("decideRescue = %s finalized=%v scheduled %s, want %s finalized=%v scheduled %s", d.state, d.finalizedAt != nil, d.scheduledAt, tc.state, tc.final, tc.schedule)
 			}
