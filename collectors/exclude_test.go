@@ -163,49 +163,46 @@ func TestInGitDir(t *testing.T) {
 	}
 }
 
-// Fixtures folders under other names (a dot, a prefix) are fixtures too;
-// a folder that merely contains the word is not.
-func TestDecoratedFixturesFolders(t *testing.T) {
-	dir := writeTree(t, "pnpr/.fixtures/packages/a/package.json", "e2e/test-fixtures/b.json", "src/fixturesupport/c.go", "src/main.go")
-	tg, err := OpenTarget("t", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	if err := tg.Exclude(nil, false); err != nil {
-		t.Fatal(err)
-	}
-	for p, want := range map[string]string{
-		"pnpr/.fixtures/packages/a/package.json": "default: *fixtures/",
-		"e2e/test-fixtures/b.json":               "default: *fixtures/",
-		"src/fixturesupport/c.go":                "",
-		"src/main.go":                            "",
+// The default rules by name: fixtures folders under other names (a dot, a
+// prefix) are fixtures too, a folder that merely contains the word is not;
+// a project's test tree is not its product, and the narrower rules keep
+// their names.
+func TestDefaultExclusions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want map[string]string // path → the rule excluding it
+	}{
+		{"decorated fixtures folders", map[string]string{
+			"pnpr/.fixtures/packages/a/package.json": "default: *fixtures/",
+			"e2e/test-fixtures/b.json":               "default: *fixtures/",
+			"src/fixturesupport/c.go":                "",
+			"src/main.go":                            "",
+		}},
+		{"test trees", map[string]string{
+			"test/links/ok-1.0.0-py3-none-any.whl": "default: test/",
+			"pkg/tests/fixtures/a.json":            "default: tests/fixtures/",
+			"src/testing/helper.go":                "",
+		}},
 	} {
-		if got := tg.ExcludedBy(p); got != want {
-			t.Errorf("ExcludedBy(%s) = %q, want %q", p, got, want)
-		}
-	}
-}
-
-// A project's test tree is not its product; the narrower rules keep their
-// names.
-func TestTestTreesAreExcluded(t *testing.T) {
-	dir := writeTree(t, "test/links/ok-1.0.0-py3-none-any.whl", "pkg/tests/fixtures/a.json", "src/testing/helper.go")
-	tg, err := OpenTarget("t", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tg.Close()
-	if err := tg.Exclude(nil, false); err != nil {
-		t.Fatal(err)
-	}
-	for p, want := range map[string]string{
-		"test/links/ok-1.0.0-py3-none-any.whl": "default: test/",
-		"pkg/tests/fixtures/a.json":            "default: tests/fixtures/",
-		"src/testing/helper.go":                "",
-	} {
-		if got := tg.ExcludedBy(p); got != want {
-			t.Errorf("ExcludedBy(%s) = %q, want %q", p, got, want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			var files []string
+			for p := range tc.want {
+				files = append(files, p)
+			}
+			dir := writeTree(t, files...)
+			tg, err := OpenTarget("t", dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tg.Close()
+			if err := tg.Exclude(nil, false); err != nil {
+				t.Fatal(err)
+			}
+			for p, want := range tc.want {
+				if got := tg.ExcludedBy(p); got != want {
+					t.Errorf("ExcludedBy(%s) = %q, want %q", p, got, want)
+				}
+			}
+		})
 	}
 }

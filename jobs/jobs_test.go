@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -379,20 +380,14 @@ func TestSettleOrphans(t *testing.T) {
 	backends(t, func(t *testing.T, open func() store.Store) {
 		ctx := context.Background()
 		st := open()
-		q, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, TempDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := q.Enqueue(ctx, "web", "test")
-		if err != nil {
-			t.Fatal(err)
-		}
+		q, ids := enqueueOnly(t, st, 0, 1)
+		id := ids[0]
 		now := time.Now().UTC()
-		if err := st.StartRun(ctx, store.Run{ID: r.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "gone"}); err != nil {
+		if err := st.StartRun(ctx, store.Run{ID: id, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "gone"}); err != nil {
 			t.Fatal(err)
 		}
 		// River settles the job behind the dead worker's back.
-		if _, err := q.client.JobCancel(ctx, r.ID); err != nil {
+		if _, err := q.client.JobCancel(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 		other, err := q.Enqueue(ctx, "web", "test")
@@ -402,7 +397,7 @@ func TestSettleOrphans(t *testing.T) {
 		if err := q.settleOrphans(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := st.Run(ctx, r.ID); got.Status != store.StatusCancelled || got.FinishedAt == nil {
+		if got, _ := st.Run(ctx, id); got.Status != store.StatusCancelled || got.FinishedAt == nil {
 			t.Fatalf("orphaned run = %+v, want cancelled", got)
 		}
 		if got, _ := st.Run(ctx, other.ID); got.Status != store.StatusQueued {
@@ -411,36 +406,54 @@ func TestSettleOrphans(t *testing.T) {
 	})
 }
 
-// deadServer enqueues one run for each maxAttempts given, and a worker
-// that then dies claims them all: their jobs are left running and their
-// runs recorded running by that worker, as a server killed with kill -9
-// mid-run leaves them. The runs whose index is in cancel have had a cancel
-// asked for after the worker died.
-func deadServer(t *testing.T, st store.Store, maxAttempts []int, cancel ...int) []int64 {
+// enqueueOnly makes a queue that only enqueues (nothing here works a job),
+// its jobs given maxAttempts attempts (0: the default), and enqueues n runs
+// of system web with it.
+func enqueueOnly(t *testing.T, st store.Store, maxAttempts, n int) (*Queue, []int64) {
 	t.Helper()
 	ctx := context.Background()
-	var ids []int64
-	var q *Queue
-	for _, n := range maxAttempts {
-		var err error
-		// Enqueue-only clients: nothing here works a job.
-		q, err = New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, MaxAttempts: n, TempDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
+	q, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, MaxAttempts: maxAttempts, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, 0, n)
+	for range n {
 		r, err := q.Enqueue(ctx, "web", "test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, r.ID)
+	}
+	return q, ids
+}
+
+// deadServer enqueues n runs for each maxAttempts given, and a worker
+// that then dies claims them all: their jobs are left running and their
+// runs recorded running by that worker, as a server killed with kill -9
+// mid-run leaves them. The runs whose index is in cancel have had a cancel
+// asked for after the worker died.
+func deadServer(t *testing.T, st store.Store, n int, maxAttempts []int, cancel ...int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var ids []int64
+	var q *Queue
+	for _, m := range maxAttempts {
+		var enqueued []int64
+		q, enqueued = enqueueOnly(t, st, m, n)
+		ids = append(ids, enqueued...)
 		now := time.Now().UTC()
 		// Claimed as River's producer claims a job: running, attempt 1.
-		res, err := q.exec.JobGetAvailable(ctx, &riverdriver.JobGetAvailableParams{ClientID: "dead-worker", MaxAttemptedBy: 100, MaxToLock: 1, Now: &now, Queue: river.QueueDefault})
-		if err != nil || len(res.Jobs) != 1 || res.Jobs[0].ID != r.ID || res.Jobs[0].State != rivertype.JobStateRunning {
-			t.Fatalf("claim job %d: %+v, %v", r.ID, res, err)
+		res, err := q.exec.JobGetAvailable(ctx, &riverdriver.JobGetAvailableParams{ClientID: "dead-worker", MaxAttemptedBy: 100, MaxToLock: n, Now: &now, Queue: river.QueueDefault})
+		if err != nil || len(res.Jobs) != n {
+			t.Fatalf("claimed %d of %d jobs: %v", len(res.Jobs), n, err)
 		}
-		if err := st.StartRun(ctx, store.Run{ID: r.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "dead-worker"}); err != nil {
-			t.Fatal(err)
+		for _, j := range res.Jobs {
+			if !slices.Contains(enqueued, j.ID) || j.State != rivertype.JobStateRunning {
+				t.Fatalf("claimed job %d %s, want one of %v running", j.ID, j.State, enqueued)
+			}
+			if err := st.StartRun(ctx, store.Run{ID: j.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "dead-worker"}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	for _, i := range cancel {
@@ -462,17 +475,11 @@ func TestTakeBack(t *testing.T) {
 	backends(t, func(t *testing.T, open func() store.Store) {
 		ctx := context.Background()
 		st := open()
-		ids := deadServer(t, st, []int{3, 3, 1}, 1)
+		ids := deadServer(t, st, 1, []int{3, 3, 1}, 1)
 		retried, cancelled, spent := ids[0], ids[1], ids[2]
 		// A run still queued is nobody's orphan: it runs once, as attempt 1.
-		waiting, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, TempDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		queued, err := waiting.Enqueue(ctx, "web", "test")
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, waiting := enqueueOnly(t, st, 0, 1)
+		queued := waiting[0]
 		sc := &script{}
 		started := time.Now()
 		q := newQueueWith(t, st, sc, func(o *Options) { o.Exclusive = true })
@@ -487,7 +494,7 @@ func TestTakeBack(t *testing.T) {
 		if got.Attempt != 2 || got.Worker == "dead-worker" {
 			t.Errorf("retried run = %+v", got)
 		}
-		if got := waitStatus(t, st, queued.ID, store.StatusSucceeded); got.Attempt != 1 || sc.calls.Load() != 2 {
+		if got := waitStatus(t, st, queued, store.StatusSucceeded); got.Attempt != 1 || sc.calls.Load() != 2 {
 			t.Errorf("queued run = %+v, %d assessments in all, want 2", got, sc.calls.Load())
 		}
 		// At once, not after RescueAfter (an hour here).
@@ -512,7 +519,7 @@ func TestTakeBack(t *testing.T) {
 			t.Errorf("audit log lacks %v: %+v", want, log)
 		}
 		for _, e := range log {
-			if e.Target == "run "+itoa(queued.ID) && e.Action == "run.takeback" {
+			if e.Target == "run "+itoa(queued) && e.Action == "run.takeback" {
 				t.Errorf("a queued run was taken back: %+v", e)
 			}
 		}
@@ -533,7 +540,7 @@ func TestTakeBackNotExclusive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ids := deadServer(t, st, []int{3})
+	ids := deadServer(t, st, 1, []int{3})
 	newQueue(t, st, &script{})
 	time.Sleep(time.Second)
 	if got, _ := st.Run(context.Background(), ids[0]); got.Status != store.StatusRunning || got.Worker != "dead-worker" {
@@ -546,7 +553,6 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestDecideRescue(t *testing.T) {
 	now := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
 	sched := now.Add(-time.Hour)
-	kinds := map[string]bool{"pedigree_assess": true}
 	for _, tc := range []struct {
 		name     string
 		job      rivertype.JobRow
@@ -575,7 +581,7 @@ func TestDecideRescue(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			job := tc.job
 			job.ScheduledAt = sched
-			d := decideRescue(&job, kinds, now)
+			d := decideRescue(&job, now)
 			if d.state != tc.state || (d.finalizedAt != nil) != tc.final || !d.scheduledAt.Equal(tc.schedule) {
 				t.Errorf("decideRescue = %s finalized=%v scheduled %s, want %s finalized=%v scheduled %s", d.state, d.finalizedAt != nil, d.scheduledAt, tc.state, tc.final, tc.schedule)
 			}
@@ -595,26 +601,8 @@ func TestTakeBackMany(t *testing.T) {
 	backends(t, func(t *testing.T, open func() store.Store) {
 		ctx := context.Background()
 		st := open()
-		dead, err := New(ctx, st, Options{Systems: []System{{Name: "web", Config: "web.yaml"}}, MaxAttempts: 1, TempDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
 		const n = 2*takeBackBatch + 5
-		for range n {
-			if _, err := dead.Enqueue(ctx, "web", "test"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		now := time.Now().UTC()
-		res, err := dead.exec.JobGetAvailable(ctx, &riverdriver.JobGetAvailableParams{ClientID: "dead-worker", MaxAttemptedBy: 100, MaxToLock: n, Now: &now, Queue: river.QueueDefault})
-		if err != nil || len(res.Jobs) != n {
-			t.Fatalf("claimed %d of %d jobs: %v", len(res.Jobs), n, err)
-		}
-		for _, j := range res.Jobs {
-			if err := st.StartRun(ctx, store.Run{ID: j.ID, System: "web", Trigger: "manual", QueuedAt: now, StartedAt: &now, Attempt: 1, Worker: "dead-worker"}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		deadServer(t, st, n, []int{1})
 		newQueueWith(t, st, &script{}, func(o *Options) { o.Exclusive = true })
 		failed, err := st.Runs(ctx, store.RunFilter{Status: store.StatusFailed, Limit: 1000})
 		if err != nil || len(failed) != n {

@@ -31,7 +31,7 @@ type rescue struct {
 // retryable for its scheduler, which runs only on the elected leader: the
 // dead server's leadership outlives it by up to 15 s. A job due now is
 // made available, as River's JobRetry does, so a worker takes it at once.
-func decideRescue(job *rivertype.JobRow, kinds map[string]bool, now time.Time) rescue {
+func decideRescue(job *rivertype.JobRow, now time.Time) rescue {
 	by := "unknown"
 	if n := len(job.AttemptedBy); n > 0 {
 		by = job.AttemptedBy[n-1]
@@ -46,7 +46,7 @@ func decideRescue(job *rivertype.JobRow, kinds map[string]bool, now time.Time) r
 	switch {
 	case !meta.CancelAttemptedAt.IsZero():
 		return rescue{state: rivertype.JobStateCancelled, finalizedAt: &now, scheduledAt: job.ScheduledAt, note: note}
-	case !kinds[job.Kind]:
+	case job.Kind != (AssessArgs{}).Kind():
 		return rescue{state: rivertype.JobStateDiscarded, finalizedAt: &now, scheduledAt: job.ScheduledAt, note: note + "; no worker here runs jobs of kind " + job.Kind}
 	case job.Attempt >= max(job.MaxAttempts, 0):
 		return rescue{state: rivertype.JobStateDiscarded, finalizedAt: &now, scheduledAt: job.ScheduledAt, note: note}
@@ -71,7 +71,6 @@ func (q *Queue) takeBack(ctx context.Context) error {
 	// orphan whatever its attempted_at says: a clock stepped back since
 	// the dead server ran must not hide one behind a horizon of now.
 	horizon := now.Add(24 * time.Hour)
-	kinds := map[string]bool{(AssessArgs{}).Kind(): true}
 	var after int64
 	for {
 		stuck, err := q.exec.JobGetStuck(ctx, &riverdriver.JobGetStuckParams{AfterID: after, Max: takeBackBatch, StuckHorizon: horizon})
@@ -85,7 +84,7 @@ func (q *Queue) takeBack(ctx context.Context) error {
 		p := &riverdriver.JobRescueManyParams{StuckHorizon: horizon}
 		decided := make([]rescue, len(stuck))
 		for i, job := range stuck {
-			d := decideRescue(job, kinds, now)
+			d := decideRescue(job, now)
 			decided[i] = d
 			e, err := json.Marshal(rivertype.AttemptError{At: now, Attempt: max(job.Attempt, 0), Error: d.note})
 			if err != nil {
@@ -119,8 +118,8 @@ func (q *Queue) recordTakeBack(ctx context.Context, job *rivertype.JobRow, d res
 	switch d.state {
 	case rivertype.JobStateAvailable:
 		outcome = fmt.Sprintf("retried now as attempt %d of %d", job.Attempt+1, job.MaxAttempts)
-		msg := fmt.Sprintf("attempt %d of %d interrupted, retrying: %s", job.Attempt, job.MaxAttempts, d.note)
-		if err := q.store.EndRun(ctx, job.ID, store.StatusQueued, msg, now); err != nil {
+		// The note says which attempt was interrupted.
+		if err := q.store.EndRun(ctx, job.ID, store.StatusQueued, "retrying: "+d.note, now); err != nil {
 			return err
 		}
 	case rivertype.JobStateCancelled:

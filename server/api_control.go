@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -25,16 +26,16 @@ func (s *Server) controlData(w http.ResponseWriter, r *http.Request) (string, []
 		writeError(w, r, http.StatusInternalServerError, err.Error())
 		return "", nil, nil, false
 	}
-	c, err := ix.Lookup(r.PathValue("id"))
+	raw := r.PathValue("id")
+	id, err := catalogs.NormalizeID(raw)
 	if err != nil {
-		status := http.StatusNotFound
-		if _, malformed := catalogs.NormalizeID(r.PathValue("id")); malformed != nil {
-			status = http.StatusBadRequest
-		}
-		writeError(w, r, status, err.Error())
+		writeError(w, r, http.StatusBadRequest, err.Error())
 		return "", nil, nil, false
 	}
-	id := c.ID
+	if _, found := ix.Control(id); !found {
+		writeError(w, r, http.StatusNotFound, fmt.Sprintf("unknown control id %q: SP 800-53 Rev 5 has no %s", raw, catalogs.Label(id)))
+		return "", nil, nil, false
+	}
 	q := r.URL.Query()
 	f := store.ControlFilter{Control: id, System: q.Get("system")}
 	if f.System != "" && !s.knownSystem(w, r, f.System) {

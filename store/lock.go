@@ -10,9 +10,9 @@ import (
 	"strings"
 )
 
-// LockFile is the file in a SQLite data folder that the serving process
+// lockName is the file in a SQLite data folder that the serving process
 // holds locked.
-const LockFile = "serve.lock"
+const lockName = "serve.lock"
 
 // HistoryLock is a data folder's lock, held while a process works its
 // SQLite history. The kernel drops it when the process dies, however it
@@ -44,17 +44,21 @@ func LockHistory(dir string) (*HistoryLock, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir %s: %w", dir, err)
 	}
-	p := filepath.Join(dir, LockFile)
+	p := filepath.Join(dir, lockName)
 	f, err := openLockFile(p)
 	if err != nil {
 		return nil, fmt.Errorf("data dir %s: lock file: %w", dir, err)
 	}
 	if err := lockFile(f); err != nil {
-		f.Close()
 		if errors.Is(err, errWouldBlock) {
-			return nil, &LockedError{Dir: dir, PID: readPID(p)}
+			// Read from the file opened without following a link, not
+			// from the path again.
+			pid := readPID(f)
+			f.Close()
+			return nil, &LockedError{Dir: dir, PID: pid}
 		}
-		return nil, fmt.Errorf("data dir %s: lock %s: %w", dir, LockFile, err)
+		f.Close()
+		return nil, fmt.Errorf("data dir %s: lock %s: %w", dir, lockName, err)
 	}
 	// The pid is a courtesy for the message; the lock is what counts.
 	if err := f.Truncate(0); err == nil {
@@ -74,15 +78,10 @@ func (l *HistoryLock) Release() error {
 	return err
 }
 
-// readPID reads the holder's pid from the lock file; 0 when it has none
-// (it has just taken the lock, or the file is not readable).
-func readPID(path string) int {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 32))
+// readPID reads the holder's pid from the open lock file; 0 when it has
+// none (it has just taken the lock, or the file is not readable).
+func readPID(f io.ReaderAt) int {
+	b, _ := io.ReadAll(io.NewSectionReader(f, 0, 32))
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {
 		return 0

@@ -18,7 +18,7 @@ func TestLockHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, LockFile))
+	b, _ := os.ReadFile(filepath.Join(dir, lockName))
 	if strings.TrimSpace(string(b)) != strconv.Itoa(os.Getpid()) {
 		t.Errorf("lock file holds %q, want this pid", b)
 	}
@@ -51,7 +51,7 @@ func TestLockedErrorWithoutPID(t *testing.T) {
 	defer l.Release()
 	// A holder that has not written its pid yet, or a file of junk.
 	for _, content := range []string{"", "not a pid\n", "-4\n"} {
-		os.WriteFile(filepath.Join(dir, LockFile), []byte(content), 0o600)
+		os.WriteFile(filepath.Join(dir, lockName), []byte(content), 0o600)
 		_, err := LockHistory(dir)
 		var le *LockedError
 		if !errors.As(err, &le) || le.PID != 0 || strings.Contains(err.Error(), "pid") {

@@ -30,6 +30,7 @@ type reader func(name string) ([]byte, bool)
 
 func manifests(order []string, files map[string]*treeFile, read reader) []Manifest {
 	var out []Manifest
+	ws := memoWorkspaces(read)
 	for _, name := range order {
 		if strings.Contains(name, "node_modules/") || strings.Contains(name, "vendor/") || strings.Contains(name, "testdata/") {
 			continue
@@ -56,13 +57,13 @@ func manifests(order []string, files map[string]*treeFile, read reader) []Manife
 		// lockfile whatever lies beside it: a lockfile in a member's folder
 		// (a test's fixture, a leftover) is one the package manager ignores.
 		var member string
-		m.Lockfile, member = workspaceLock(base, dir, spec.locks, files, read)
-		for _, l := range spec.locks {
-			if m.Lockfile != "" {
-				break
-			}
-			if files[path.Join(dir, l)] != nil {
-				m.Lockfile = path.Join(dir, l)
+		m.Lockfile, member = workspaceLock(base, dir, spec.locks, files, ws)
+		if m.Lockfile == "" {
+			for _, l := range spec.locks {
+				if files[path.Join(dir, l)] != nil {
+					m.Lockfile = path.Join(dir, l)
+					break
+				}
 			}
 		}
 		mb, _ := read(name)

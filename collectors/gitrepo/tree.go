@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
@@ -80,7 +81,11 @@ func scanTree(ctx context.Context, repo *git.Repository, root string, limit int6
 			return nil, false
 		}
 		if b.Size > limit {
-			t.SkippedTooLarge = append(t.SkippedTooLarge, name)
+			// A manifest is read more than once (as a workspace's root,
+			// then as itself): it is skipped once.
+			if !slices.Contains(t.SkippedTooLarge, name) {
+				t.SkippedTooLarge = append(t.SkippedTooLarge, name)
+			}
 			return nil, false
 		}
 		r, err := b.Reader()

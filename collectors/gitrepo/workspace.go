@@ -16,8 +16,8 @@ import (
 // workspace that has the folder as a member and keeps a lockfile of the
 // ecosystem, and returns that lockfile and the member's folder relative to
 // the root.
-func workspaceLock(base, dir string, locks []string, files map[string]*treeFile, read reader) (lock, rel string) {
-	if _, _, ok := workspaceOf(base, dir, read); ok {
+func workspaceLock(base, dir string, locks []string, files map[string]*treeFile, ws workspaceLookup) (lock, rel string) {
+	if _, _, ok := ws(base, dir); ok {
 		return "", "" // the root of a workspace of its own
 	}
 	for root := dir; root != "."; {
@@ -26,7 +26,7 @@ func workspaceLock(base, dir string, locks []string, files map[string]*treeFile,
 		if root != "." {
 			rel = strings.TrimPrefix(dir, root+"/")
 		}
-		if !workspaceMember(base, root, rel, read) {
+		if !workspaceMember(base, root, rel, ws) {
 			continue
 		}
 		for _, l := range locks {
@@ -40,25 +40,48 @@ func workspaceLock(base, dir string, locks []string, files map[string]*treeFile,
 
 // workspaceMember tells whether the manifest named base in root declares
 // a workspace whose members include the folder rel below it.
-func workspaceMember(base, root, rel string, read reader) bool {
-	members, excluded, ok := workspaceOf(base, root, read)
+func workspaceMember(base, root, rel string, ws workspaceLookup) bool {
+	members, excluded, ok := ws(base, root)
 	if !ok {
 		return false
 	}
-	in := false
+	in, out := false, false
 	for _, m := range members {
 		if neg, ok := strings.CutPrefix(m, "!"); ok {
-			excluded = append(excluded, neg)
+			out = out || globMatch(neg, rel)
 			continue
 		}
 		in = in || globMatch(m, rel)
 	}
 	for _, x := range excluded {
-		if globMatch(x, rel) {
-			return false
-		}
+		out = out || globMatch(x, rel)
 	}
-	return in
+	return in && !out
+}
+
+// workspaceLookup gives the workspace the manifest named base in root
+// declares, as workspaceOf does.
+type workspaceLookup func(base, root string) (members, excluded []string, ok bool)
+
+// memoWorkspaces is a workspaceLookup that reads and parses each
+// (base, root) once: every manifest of a tree looks up each of its
+// ancestors, and each read unpacks a blob.
+func memoWorkspaces(read reader) workspaceLookup {
+	type key struct{ base, root string }
+	type decl struct {
+		members, excluded []string
+		ok                bool
+	}
+	seen := map[key]decl{}
+	return func(base, root string) ([]string, []string, bool) {
+		k := key{base, root}
+		d, done := seen[k]
+		if !done {
+			d.members, d.excluded, d.ok = workspaceOf(base, root, read)
+			seen[k] = d
+		}
+		return d.members, d.excluded, d.ok
+	}
 }
 
 // workspaceOf reads the workspace the manifest named base in root
